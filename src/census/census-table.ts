@@ -1,0 +1,98 @@
+/**
+ * The format of one census table, as shipped in `data/census/*.json` and as handed to the
+ * generator inside the input snapshot. Values are a flat row-major array over the cartesian
+ * product of the variables' categories (last variable fastest); `null` marks a cell that was
+ * not published.
+ */
+import { z } from 'zod';
+import { VARIABLE_NAMES, type VariableName } from './domains.js';
+
+export const TRUST_LEVELS = ['A', 'A-', 'B+', 'B', 'B-', 'C'] as const;
+export type TrustLevel = (typeof TRUST_LEVELS)[number];
+
+/** SPEC §3.2: every target and conditional table of a run has exactly one class. */
+export const PROVENANCE_CLASSES = ['pxweb_live', 'pxweb_cache', 'official_snapshot', 'secondary', 'modelled'] as const;
+export type ProvenanceClass = (typeof PROVENANCE_CLASSES)[number];
+
+/**
+ * `counts` / `percent` / `share`: a distribution over all cells (percent sums to 100).
+ * `row_percent` / `row_share`: each row over the LAST variable sums to 100 / 1 (a conditional table).
+ * `rate_percent`: independent rates (e.g. employment rates), no summing rule.
+ */
+export const TABLE_MEASURES = ['counts', 'percent', 'share', 'row_percent', 'row_share', 'rate_percent'] as const;
+export type TableMeasure = (typeof TABLE_MEASURES)[number];
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+export const CensusSourceSchema = z.strictObject({
+  publisher: z.string().min(1),
+  title: z.string().min(1),
+  table_id: z.string().min(1),
+  url: z.string().min(1),
+  /** The date the figures describe (YYYY-MM-DD, or YYYY for annual series). */
+  reference_date: z.string().regex(/^\d{4}(-\d{2}-\d{2})?$/),
+});
+
+export const CensusTableSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9_]+$/),
+  title: z.string().min(1),
+  variables: z.array(z.enum(VARIABLE_NAMES as [VariableName, ...VariableName[]])).min(1).max(4),
+  /** Category codes per variable, in the order of `VARIABLE_DOMAINS` or a subset of it. */
+  categories: z.array(z.array(z.string().min(1)).min(1)).min(1),
+  values: z.array(z.number().finite().nonnegative().nullable()),
+  measure: z.enum(TABLE_MEASURES),
+  /** Multiplier to persons for `counts` tables published in thousands (1 or 1000). */
+  unit_multiplier: z.union([z.literal(1), z.literal(1000)]).default(1),
+  universe: z.string().min(1),
+  /** Youngest age of the universe (0 = all ages, 10 for education, 15 for LFS and marital status). */
+  universe_min_age: z.number().int().min(0).max(100),
+  source: CensusSourceSchema,
+  /** Date the figure was taken from the publisher or its reference transcription. */
+  retrieved: isoDate,
+  trust: z.enum(TRUST_LEVELS),
+  /** `official_snapshot` or `secondary` for shipped figures, `modelled` for model assumptions. */
+  provenance: z.enum(['official_snapshot', 'secondary', 'modelled']),
+  /** True for series NBS re-issues (annual estimates, LFS): these can go stale. */
+  periodic: z.boolean(),
+  /** Every recoding, merge, residual or renormalisation applied to the published figures. */
+  transform: z.string(),
+  /** For `modelled` tables: the method in one sentence. */
+  method: z.string().optional(),
+  notes: z.string().optional(),
+});
+export type CensusTable = z.infer<typeof CensusTableSchema>;
+
+/** A table as resolved for one run: the shipped or fetched figures plus where they came from. */
+export interface ResolvedTable extends CensusTable {
+  readonly provenance_class: ProvenanceClass;
+  /** `sha256:<hex>` of the JCS canonical JSON of the table (figures and citation). */
+  readonly content_hash: string;
+  /** ISO time of the PxWeb fetch, when the figures came from PxWeb. */
+  readonly fetched_at: string | null;
+  /** Whole days since `fetched_at` (PxWeb) or `retrieved` (periodic snapshot series); null when it cannot go stale. */
+  readonly age_days: number | null;
+}
+
+export interface PxwebFetchAttempt {
+  readonly table_id: string;
+  readonly pxweb_table: string;
+  readonly started_at: string;
+  readonly outcome: 'ok' | 'http_error' | 'timeout' | 'network_error' | 'schema_drift' | 'circuit_open' | 'skipped';
+  readonly status: number | null;
+  readonly attempts: number;
+  readonly duration_ms: number;
+  readonly message: string | null;
+}
+
+/**
+ * Everything the generator and the trust evaluator read, resolved once per run before sampling
+ * and never changed afterwards (frozen). Workers receive it; nothing fetches per persona.
+ */
+export interface InputSnapshot {
+  /** `sha256:<hex>` over the ids and content hashes of every table, in id order. */
+  readonly snapshot_hash: string;
+  readonly resolved_at: string;
+  readonly pxweb_mode: 'off' | 'cache' | 'live';
+  readonly tables: Readonly<Record<string, ResolvedTable>>;
+  readonly fetch_log: readonly PxwebFetchAttempt[];
+}

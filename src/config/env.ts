@@ -1,0 +1,115 @@
+/**
+ * The service's configuration: one zod schema over the environment, with defaults and coercions.
+ * `loadConfig(env)` is the only reader of environment variables (callers pass `process.env`),
+ * parses once and deep-freezes the result. The README's configuration table is checked against
+ * `CONFIG_VARIABLES` by a test, in both directions.
+ */
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { ServiceError } from '../errors.js';
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Each variable: its schema (with default) and the sentence the README shows for it. */
+export const CONFIG_VARIABLES = {
+  PORT: { schema: integer(0, 65_535).default(8080), doc: 'TCP port to listen on.' },
+  HOST: { schema: z.string().min(1).default('0.0.0.0'), doc: 'Interface to bind.' },
+  DATA_DIR: {
+    schema: z.string().min(1).default('./var'),
+    doc: 'Directory for the run store (`runs/`) and the PxWeb cache (`census-cache/`).',
+  },
+  WORKERS: {
+    schema: integer(1, 64).default(() => Math.max(1, availableParallelism())),
+    doc: 'Worker threads that generate shards (default: available parallelism).',
+  },
+  MAX_N: { schema: integer(1, 10_000_000).default(1_000_000), doc: 'Largest `n` a run may ask for.' },
+  SYNC_MAX_N: {
+    schema: integer(0, 10_000_000).default(10_000),
+    doc: 'Largest `n` answered synchronously (201); larger runs are queued (202).',
+  },
+  MAX_QUEUE: { schema: integer(1, 100_000).default(64), doc: 'Runs queued or running before new ones get 503.' },
+  BODY_LIMIT: { schema: integer(1_024, 10_485_760).default(65_536), doc: 'Largest request body in bytes (413 above).' },
+  RUN_TTL_HOURS: { schema: z.coerce.number().positive().max(87_600).default(168), doc: 'Hours a finished run is kept.' },
+  API_KEYS: {
+    schema: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((key) => key.trim())
+          .filter((key) => key.length > 0),
+      ),
+    doc: 'Comma-separated bearer keys for `/v1/*`; empty disables auth.',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    doc: 'pino log level.',
+  },
+  PXWEB_MODE: {
+    schema: z.enum(['off', 'cache', 'live']).default('off'),
+    doc: '`off`: embedded snapshot only; `cache`: use cached PxWeb tables; `live`: refresh stale tables at run start.',
+  },
+  PXWEB_BASE_URL: {
+    schema: z.url().default('https://statbank.statistica.md/PxWeb/api/v1/ro'),
+    doc: 'NBS PxWeb API v1 base URL.',
+  },
+  PXWEB_TIMEOUT_MS: { schema: integer(100, 600_000).default(10_000), doc: 'Timeout of one PxWeb request, ms.' },
+  PXWEB_MAX_AGE_DAYS: {
+    schema: z.coerce.number().positive().max(3_650).default(30),
+    doc: 'In `live` mode, cached tables older than this are refreshed at run start.',
+  },
+  LLM_BASE_URL: {
+    schema: z.union([z.url(), z.literal('')]).default(''),
+    doc: 'OpenAI-compatible API base (e.g. `http://localhost:11434/v1`); empty disables the `llm` provider.',
+  },
+  LLM_API_KEY: { schema: z.string().default(''), doc: 'Bearer key for the LLM endpoint (never logged).' },
+  LLM_MODEL: { schema: z.string().default(''), doc: 'Model name sent to the LLM endpoint.' },
+  LLM_CONCURRENCY: { schema: integer(1, 256).default(4), doc: 'Concurrent LLM requests per run.' },
+  LLM_TIMEOUT_MS: { schema: integer(100, 600_000).default(30_000), doc: 'Timeout of one LLM request, ms.' },
+  SHUTDOWN_TIMEOUT_MS: {
+    schema: integer(0, 600_000).default(10_000),
+    doc: 'On SIGTERM/SIGINT, how long in-flight requests may take before the process exits.',
+  },
+} as const;
+
+type Variables = typeof CONFIG_VARIABLES;
+export const ConfigSchema = z.object(
+  Object.fromEntries(Object.entries(CONFIG_VARIABLES).map(([name, v]) => [name, v.schema])) as {
+    [K in keyof Variables]: Variables[K]['schema'];
+  },
+);
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Parses the environment into a frozen `Config`. Empty strings count as unset, so
+ * `PORT=` behaves like no `PORT`. Throws `CONFIG_INVALID` naming each bad variable.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const input: Record<string, string> = {};
+  for (const name of Object.keys(CONFIG_VARIABLES)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') input[name] = value;
+  }
+  const parsed = ConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '(config)');
+      return `${name}=${JSON.stringify(input[name] ?? '')}: ${issue.message}`;
+    });
+    throw new ServiceError('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`, {
+      details: { problems },
+    });
+  }
+  const config = { ...parsed.data };
+  if (config.SYNC_MAX_N > config.MAX_N) config.SYNC_MAX_N = config.MAX_N;
+  return deepFreeze(config);
+}
