@@ -1,0 +1,95 @@
+/**
+ * The persona record v1 (SPEC §4): the wire shape, snake_case, enum values from `categories.ts`.
+ * This schema feeds the OpenAPI contract and validates records read back from disk.
+ */
+import { z } from 'zod';
+import {
+  AGE_GROUPS,
+  DISTRICTS,
+  ECONOMIC_SECTORS,
+  EDUCATION_LEVELS,
+  EMPLOYMENT_STATUSES,
+  ETHNICITIES,
+  INACTIVITY_REASONS,
+  LANGUAGES,
+  MARITAL_STATUSES,
+  MAX_AGE,
+  REGIONS,
+  RELIGIONS,
+  RESIDENCES,
+  SEXES,
+} from './categories.js';
+
+/** The eight narrative sections (keys kept from the predecessor's contract), with their lengths. */
+export const NARRATIVE_SECTIONS = [
+  { key: 'descriere_generala', min: 20, max: 2000 },
+  { key: 'profil_profesional', min: 20, max: 2000 },
+  { key: 'hobby_sport', min: 10, max: 1000 },
+  { key: 'hobby_arta_cultura', min: 10, max: 1000 },
+  { key: 'hobby_calatorii', min: 10, max: 1000 },
+  { key: 'hobby_culinar', min: 10, max: 1000 },
+  { key: 'career_goals_and_ambitions', min: 10, max: 2000 },
+  { key: 'persona_summary', min: 10, max: 400 },
+] as const;
+export type NarrativeSectionKey = (typeof NARRATIVE_SECTIONS)[number]['key'];
+
+export const NARRATIVE_STATUSES = ['generated', 'template', 'failed', 'withheld'] as const;
+export type NarrativeStatus = (typeof NARRATIVE_STATUSES)[number];
+
+export const NarrativeSectionsSchema = z.strictObject(
+  Object.fromEntries(NARRATIVE_SECTIONS.map((s) => [s.key, z.string().min(s.min).max(s.max)])) as {
+    [K in NarrativeSectionKey]: z.ZodString;
+  },
+);
+export type NarrativeSections = z.infer<typeof NarrativeSectionsSchema>;
+
+/**
+ * A persona's narrative. `sections` is present only for `generated` and `template`; `withheld`
+ * and `failed` carry `reasons` instead (a narrative with PII is never served).
+ */
+export const NarrativeSchema = z.strictObject({
+  status: z.enum(NARRATIVE_STATUSES),
+  source: z.enum(['template', 'llm']),
+  prompt_version: z.string().nullable(),
+  sections: NarrativeSectionsSchema.optional(),
+  reasons: z.array(z.string()).optional(),
+});
+export type Narrative = z.infer<typeof NarrativeSchema>;
+
+const tScore = z.number().min(20).max(80);
+export const TraitsSchema = z.strictObject({
+  openness: tScore,
+  conscientiousness: tScore,
+  extraversion: tScore,
+  agreeableness: tScore,
+  neuroticism: tScore,
+});
+export type Traits = z.infer<typeof TraitsSchema>;
+
+export const PersonaSchema = z.strictObject({
+  id: z.uuid(),
+  index: z.number().int().min(0),
+  given_name: z.string().min(1),
+  family_name: z.string().min(1),
+  sex: z.enum(SEXES),
+  age: z.number().int().min(0).max(MAX_AGE),
+  age_group: z.enum(AGE_GROUPS),
+  region: z.enum(REGIONS),
+  district: z.enum(DISTRICTS),
+  residence: z.enum(RESIDENCES),
+  ethnicity: z.enum(ETHNICITIES),
+  mother_tongue: z.enum(LANGUAGES),
+  language_usually_spoken: z.enum(LANGUAGES),
+  religion: z.enum(RELIGIONS),
+  marital_status: z.enum(MARITAL_STATUSES).nullable(),
+  education_level: z.enum(EDUCATION_LEVELS).nullable(),
+  employment_status: z.enum(EMPLOYMENT_STATUSES).nullable(),
+  inactivity_reason: z.enum(INACTIVITY_REASONS).nullable(),
+  economic_sector: z.enum(ECONOMIC_SECTORS).nullable(),
+  traits: TraitsSchema.optional(),
+  narrative: NarrativeSchema.optional(),
+});
+export type Persona = z.infer<typeof PersonaSchema>;
+
+/** Field order of the NDJSON/CSV output (the schema's key order). */
+export const PERSONA_FIELDS = Object.keys(PersonaSchema.shape) as (keyof Persona)[];
