@@ -1,0 +1,57 @@
+/**
+ * The hard consistency rules of the persona record (SPEC §4). Violations are counted per rule
+ * for every dataset; any violation is a hard gate. The generator is built so the counts are 0;
+ * this check is what proves it on every run.
+ */
+import { AGE_GROUP_CATEGORIES, DISTRICT_CATEGORIES, type Sex } from './categories.js';
+import { GIVEN_NAMES_BY_SEX } from './names.js';
+import type { Persona } from './persona.js';
+
+export const CONSISTENCY_RULES = [
+  'under15_marital_status',
+  'under15_employment',
+  'education_under_10',
+  'tertiary_under_19',
+  'inactivity_reason_not_inactive',
+  'sector_not_employed',
+  'age_outside_group',
+  'district_outside_region',
+  'name_sex_mismatch',
+] as const;
+export type ConsistencyRule = (typeof CONSISTENCY_RULES)[number];
+
+const REGION_OF_DISTRICT = new Map<string, string>(DISTRICT_CATEGORIES.map((d) => [d.code, d.region]));
+const GROUP_BOUNDS = new Map<string, { min: number; max: number }>(AGE_GROUP_CATEGORIES.map((g) => [g.code, g]));
+
+type Checked = Pick<
+  Persona,
+  | 'age'
+  | 'age_group'
+  | 'sex'
+  | 'given_name'
+  | 'region'
+  | 'district'
+  | 'marital_status'
+  | 'education_level'
+  | 'employment_status'
+  | 'inactivity_reason'
+  | 'economic_sector'
+>;
+
+/** The rules a record breaks (empty for a consistent record). */
+export function consistencyViolations(p: Checked): ConsistencyRule[] {
+  const broken: ConsistencyRule[] = [];
+  if (p.age < 15 && p.marital_status !== null) broken.push('under15_marital_status');
+  if (p.age < 15 && (p.employment_status === 'employed' || p.employment_status === 'unemployed')) {
+    broken.push('under15_employment');
+  }
+  if (p.age < 10 && p.education_level !== null) broken.push('education_under_10');
+  if (p.age < 19 && p.education_level === 'tertiary') broken.push('tertiary_under_19');
+  if (p.inactivity_reason !== null && p.employment_status !== 'inactive') broken.push('inactivity_reason_not_inactive');
+  if (p.economic_sector !== null && p.employment_status !== 'employed') broken.push('sector_not_employed');
+  const bounds = GROUP_BOUNDS.get(p.age_group);
+  if (!bounds || p.age < bounds.min || p.age > bounds.max) broken.push('age_outside_group');
+  if (REGION_OF_DISTRICT.get(p.district) !== p.region) broken.push('district_outside_region');
+  if (!GIVEN_NAMES_BY_SEX[p.sex as Sex].has(p.given_name)) broken.push('name_sex_mismatch');
+  return broken;
+}

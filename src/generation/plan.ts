@@ -1,0 +1,31 @@
+/**
+ * A run's plan: which key cell each of the n personas gets, and how the work splits into shards.
+ * Computed once per run (allocation + shuffle are O(n + cells)), then handed to the shards.
+ */
+import type { Scope } from './categories.js';
+import { allocateSystematic, expandShuffled } from './allocation.js';
+import { scopedJoint, type GenerationModel } from './model.js';
+import { createRng } from './rng.js';
+import { SHARD_SIZE } from './sampler.js';
+
+export interface ShardRange {
+  readonly shardIndex: number;
+  readonly startIndex: number;
+  readonly count: number;
+}
+
+/** Key cell per persona index, n long. */
+export function planCells(model: GenerationModel, options: { n: number; seed: number; scope: Scope }): Int32Array {
+  const weights = scopedJoint(model.joint, options.scope);
+  const counts = allocateSystematic(weights, options.n, createRng(options.seed, 'allocation').next());
+  return expandShuffled(counts, createRng(options.seed, 'shuffle'));
+}
+
+/** Fixed-size shards covering 0..n-1 (the last may be shorter). */
+export function shardRanges(n: number): ShardRange[] {
+  const ranges: ShardRange[] = [];
+  for (let start = 0, shard = 0; start < n; start += SHARD_SIZE, shard += 1) {
+    ranges.push({ shardIndex: shard, startIndex: start, count: Math.min(SHARD_SIZE, n - start) });
+  }
+  return ranges;
+}

@@ -1,0 +1,315 @@
+/**
+ * Draws the personas of one shard: each assigned key cell (district, residence, sex, ethnicity,
+ * age) becomes a full record by drawing the remaining fields from the conditional tables with the
+ * shard's RNG, in index order. Serialises straight to NDJSON and counts what the trust evaluator
+ * needs, so no million-object array is ever held.
+ *
+ * Determinism: the only randomness is `createRng(seed, 'shard', shardIndex)`; shard boundaries are
+ * fixed (SHARD_SIZE), so the bytes do not depend on how many workers run the shards.
+ */
+import {
+  AGE_GROUPS,
+  DISTRICT_CATEGORIES,
+  ECONOMIC_SECTORS,
+  EDUCATION_LEVELS,
+  EMPLOYMENT_STATUSES,
+  ETHNICITIES,
+  INACTIVITY_REASONS,
+  LANGUAGES,
+  MARITAL_STATUSES,
+  REGIONS,
+  RELIGIONS,
+  RESIDENCES,
+  SEXES,
+  type Ethnicity,
+  type Sex,
+} from './categories.js';
+import type { ConditionalTable, ConditionalTables } from './conditionals.js';
+import { CONSISTENCY_RULES, consistencyViolations } from './consistency.js';
+import { AGE_85_PLUS_INDEX, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
+import { familyNameFor, namesFor } from './names.js';
+import type { Narrative, Persona, Traits } from './persona.js';
+import { personaId } from './persona-id.js';
+import { ageGroupOfAgeIndex } from './prior.js';
+import { createRng, type Rng } from './rng.js';
+
+/** Personas per shard: fixed, so shard RNG streams never depend on the pool size. */
+export const SHARD_SIZE = 16_384;
+
+/** Cumulative rows of a conditional table, ready for inverse-CDF draws. */
+export interface CumulativeTable {
+  readonly width: number;
+  readonly cumulative: Float64Array;
+}
+
+export interface SamplingTables {
+  readonly motherTongue: CumulativeTable;
+  readonly usualLanguage: CumulativeTable;
+  readonly religion: CumulativeTable;
+  readonly marital: CumulativeTable;
+  readonly education: CumulativeTable;
+  readonly employment: CumulativeTable;
+  readonly inactivity: CumulativeTable;
+  readonly sector: CumulativeTable;
+  readonly age85Plus: CumulativeTable;
+}
+
+export function cumulativeOf(table: ConditionalTable): CumulativeTable {
+  const width = table.categories.length;
+  const cumulative = new Float64Array(table.probabilities.length);
+  for (let row = 0; row < table.rows; row += 1) {
+    let sum = 0;
+    for (let k = 0; k < width; k += 1) {
+      sum += table.probabilities[row * width + k]!;
+      cumulative[row * width + k] = sum;
+    }
+  }
+  return { width, cumulative };
+}
+
+export function samplingTablesOf(conditionals: ConditionalTables): SamplingTables {
+  return {
+    motherTongue: cumulativeOf(conditionals.motherTongueByEthnicity),
+    usualLanguage: cumulativeOf(conditionals.usualLanguageByMotherTongue),
+    religion: cumulativeOf(conditionals.religionByEthnicity),
+    marital: cumulativeOf(conditionals.maritalBySexAge),
+    education: cumulativeOf(conditionals.educationByAge),
+    employment: cumulativeOf(conditionals.employmentBySexAge),
+    inactivity: cumulativeOf(conditionals.inactivityByAge),
+    sector: cumulativeOf(conditionals.sector),
+    age85Plus: cumulativeOf(conditionals.age85Plus),
+  };
+}
+
+/** Inverse-CDF draw from row `row`; the last category absorbs rounding at the top of the row. */
+function draw(table: CumulativeTable, row: number, rng: Rng): number {
+  const base = row * table.width;
+  const total = table.cumulative[base + table.width - 1]!;
+  const u = rng.next() * total;
+  for (let k = 0; k < table.width - 1; k += 1) {
+    if (u < table.cumulative[base + k]!) return k;
+  }
+  return table.width - 1;
+}
+
+/** Counts per field and per published cross-tab, merged across shards by addition. */
+export interface ShardCounts {
+  readonly sex: Int32Array;
+  readonly age_group: Int32Array;
+  readonly region: Int32Array;
+  readonly district: Int32Array;
+  readonly residence: Int32Array;
+  readonly ethnicity: Int32Array;
+  readonly mother_tongue: Int32Array;
+  readonly language_usually_spoken: Int32Array;
+  readonly religion: Int32Array;
+  readonly marital_status: Int32Array;
+  readonly education_level: Int32Array;
+  readonly employment_status: Int32Array;
+  readonly inactivity_reason: Int32Array;
+  readonly economic_sector: Int32Array;
+  /** residence × ethnicity, ethnicity-fastest. */
+  readonly residence_ethnicity: Int32Array;
+  /** region × ethnicity. */
+  readonly region_ethnicity: Int32Array;
+  /** ethnicity × mother tongue. */
+  readonly ethnicity_mother_tongue: Int32Array;
+  /** ethnicity × religion. */
+  readonly ethnicity_religion: Int32Array;
+  /** region × residence. */
+  readonly region_residence: Int32Array;
+  /** Violations per CONSISTENCY_RULES entry. */
+  readonly consistency: Int32Array;
+}
+
+export function emptyCounts(): ShardCounts {
+  const e = ETHNICITIES.length;
+  return {
+    sex: new Int32Array(SEXES.length),
+    age_group: new Int32Array(AGE_GROUPS.length),
+    region: new Int32Array(REGIONS.length),
+    district: new Int32Array(DISTRICT_CATEGORIES.length),
+    residence: new Int32Array(RESIDENCES.length),
+    ethnicity: new Int32Array(e),
+    mother_tongue: new Int32Array(LANGUAGES.length),
+    language_usually_spoken: new Int32Array(LANGUAGES.length),
+    religion: new Int32Array(RELIGIONS.length),
+    marital_status: new Int32Array(MARITAL_STATUSES.length),
+    education_level: new Int32Array(EDUCATION_LEVELS.length),
+    employment_status: new Int32Array(EMPLOYMENT_STATUSES.length),
+    inactivity_reason: new Int32Array(INACTIVITY_REASONS.length),
+    economic_sector: new Int32Array(ECONOMIC_SECTORS.length),
+    residence_ethnicity: new Int32Array(RESIDENCES.length * e),
+    region_ethnicity: new Int32Array(REGIONS.length * e),
+    ethnicity_mother_tongue: new Int32Array(e * LANGUAGES.length),
+    ethnicity_religion: new Int32Array(e * RELIGIONS.length),
+    region_residence: new Int32Array(REGIONS.length * RESIDENCES.length),
+    consistency: new Int32Array(CONSISTENCY_RULES.length),
+  };
+}
+
+/** Adds `from` into `into`, key by key. */
+export function addCountsInPlace(into: ShardCounts, from: ShardCounts): void {
+  for (const key of Object.keys(into) as (keyof ShardCounts)[]) {
+    const target = into[key];
+    const source = from[key];
+    for (let i = 0; i < target.length; i += 1) target[i]! += source[i]!;
+  }
+}
+
+export interface ShardTask {
+  readonly seed: number;
+  readonly shardIndex: number;
+  /** Index of the shard's first persona in the dataset. */
+  readonly startIndex: number;
+  /** Key cell of each persona of the shard, in index order. */
+  readonly cells: Int32Array;
+  readonly tables: SamplingTables;
+  readonly traits: boolean;
+}
+
+export interface ShardResult {
+  readonly ndjson: string;
+  readonly count: number;
+  readonly counts: ShardCounts;
+}
+
+/** Writes the narrative of a persona (template provider, or nothing). */
+export type Narrator = (persona: Persona) => Narrative | undefined;
+
+const quoted = (values: readonly string[]) => values.map((v) => JSON.stringify(v));
+const Q = {
+  sex: quoted(SEXES),
+  ageGroup: quoted(AGE_GROUPS),
+  region: quoted(REGIONS),
+  district: quoted(DISTRICT_CATEGORIES.map((d) => d.code)),
+  residence: quoted(RESIDENCES),
+  ethnicity: quoted(ETHNICITIES),
+  language: quoted(LANGUAGES),
+  religion: quoted(RELIGIONS),
+  marital: quoted(MARITAL_STATUSES),
+  education: quoted(EDUCATION_LEVELS),
+  employment: quoted(EMPLOYMENT_STATUSES),
+  inactivity: quoted(INACTIVITY_REASONS),
+  sector: quoted(ECONOMIC_SECTORS),
+};
+const DISTRICT_REGION_INDEX = DISTRICT_CATEGORIES.map((d) => REGIONS.indexOf(d.region));
+const EMPLOYED = EMPLOYMENT_STATUSES.indexOf('employed');
+const INACTIVE = EMPLOYMENT_STATUSES.indexOf('inactive');
+
+/** A Big Five T-score: 50 + 10·z (Box–Muller), clipped to 20..80, one decimal. */
+function tScore(rng: Rng): number {
+  const u = 1 - rng.next();
+  const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+  return Math.round(Math.min(80, Math.max(20, 50 + 10 * z)) * 10) / 10;
+}
+
+function drawTraits(rng: Rng): Traits {
+  return {
+    openness: tScore(rng),
+    conscientiousness: tScore(rng),
+    extraversion: tScore(rng),
+    agreeableness: tScore(rng),
+    neuroticism: tScore(rng),
+  };
+}
+
+const nullable = (quotedValues: readonly string[], index: number) => (index < 0 ? 'null' : quotedValues[index]!);
+
+/** Generates one shard. Pure: same task → same bytes. */
+export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
+  const rng = createRng(task.seed, 'shard', task.shardIndex);
+  const indexes = keyCellIndexes();
+  const counts = emptyCounts();
+  const t = task.tables;
+  const lines: string[] = new Array<string>(task.cells.length);
+  for (let j = 0; j < task.cells.length; j += 1) {
+    const cell = task.cells[j]!;
+    const index = task.startIndex + j;
+    const d = indexes.district[cell]!;
+    const r = indexes.residence[cell]!;
+    const s = indexes.sex[cell]!;
+    const e = indexes.ethnicity[cell]!;
+    const ageIndex = indexes.age[cell]!;
+    const g = DISTRICT_REGION_INDEX[d]!;
+    const age = ageIndex === AGE_85_PLUS_INDEX ? 85 + draw(t.age85Plus, 0, rng) : ageIndex;
+    const group = ageGroupOfAgeIndex(ageIndex === AGE_85_PLUS_INDEX ? AGE_85_PLUS_INDEX : age);
+    const sexAgeRow = s * KEY_DIMENSIONS.age + ageIndex;
+    const motherTongue = draw(t.motherTongue, e, rng);
+    const usualLanguage = draw(t.usualLanguage, motherTongue, rng);
+    const religion = draw(t.religion, e, rng);
+    const marital = age >= 15 ? draw(t.marital, sexAgeRow, rng) : -1;
+    const education = age >= 10 ? draw(t.education, ageIndex, rng) : -1;
+    const employment = age >= 15 ? draw(t.employment, sexAgeRow, rng) : -1;
+    const inactivity = employment === INACTIVE ? draw(t.inactivity, ageIndex, rng) : -1;
+    const sector = employment === EMPLOYED ? draw(t.sector, 0, rng) : -1;
+    const sex = SEXES[s]! as Sex;
+    const ethnicity = ETHNICITIES[e]! as Ethnicity;
+    const names = namesFor(ethnicity);
+    const givenList = sex === 'female' ? names.female : names.male;
+    const givenName = givenList[Math.floor(rng.next() * givenList.length)]!;
+    const familyName = familyNameFor(names.family[Math.floor(rng.next() * names.family.length)]!, sex, ethnicity);
+    const traits = task.traits ? drawTraits(rng) : undefined;
+    const id = personaId(task.seed, index);
+
+    const persona: Persona = {
+      id,
+      index,
+      given_name: givenName,
+      family_name: familyName,
+      sex,
+      age,
+      age_group: AGE_GROUPS[group]!,
+      region: REGIONS[g]!,
+      district: DISTRICT_CATEGORIES[d]!.code,
+      residence: RESIDENCES[r]!,
+      ethnicity,
+      mother_tongue: LANGUAGES[motherTongue]!,
+      language_usually_spoken: LANGUAGES[usualLanguage]!,
+      religion: RELIGIONS[religion]!,
+      marital_status: marital < 0 ? null : MARITAL_STATUSES[marital]!,
+      education_level: education < 0 ? null : EDUCATION_LEVELS[education]!,
+      employment_status: employment < 0 ? null : EMPLOYMENT_STATUSES[employment]!,
+      inactivity_reason: inactivity < 0 ? null : INACTIVITY_REASONS[inactivity]!,
+      economic_sector: sector < 0 ? null : ECONOMIC_SECTORS[sector]!,
+    };
+    if (traits) persona.traits = traits;
+    const narrative = narrator?.(persona);
+
+    for (const rule of consistencyViolations(persona)) counts.consistency[CONSISTENCY_RULES.indexOf(rule)]! += 1;
+    counts.sex[s]! += 1;
+    counts.age_group[group]! += 1;
+    counts.region[g]! += 1;
+    counts.district[d]! += 1;
+    counts.residence[r]! += 1;
+    counts.ethnicity[e]! += 1;
+    counts.mother_tongue[motherTongue]! += 1;
+    counts.language_usually_spoken[usualLanguage]! += 1;
+    counts.religion[religion]! += 1;
+    if (marital >= 0) counts.marital_status[marital]! += 1;
+    if (education >= 0) counts.education_level[education]! += 1;
+    if (employment >= 0) counts.employment_status[employment]! += 1;
+    if (inactivity >= 0) counts.inactivity_reason[inactivity]! += 1;
+    if (sector >= 0) counts.economic_sector[sector]! += 1;
+    counts.residence_ethnicity[r * ETHNICITIES.length + e]! += 1;
+    counts.region_ethnicity[g * ETHNICITIES.length + e]! += 1;
+    counts.ethnicity_mother_tongue[e * LANGUAGES.length + motherTongue]! += 1;
+    counts.ethnicity_religion[e * RELIGIONS.length + religion]! += 1;
+    counts.region_residence[g * RESIDENCES.length + r]! += 1;
+
+    // Hand-built JSON in the schema's key order: every string is either a pre-quoted code or
+    // JSON.stringify'd, so the line is valid JSON and byte-stable.
+    lines[j] =
+      `{"id":"${id}","index":${index},"given_name":${JSON.stringify(givenName)},"family_name":${JSON.stringify(familyName)}` +
+      `,"sex":${Q.sex[s]},"age":${age},"age_group":${Q.ageGroup[group]},"region":${Q.region[g]},"district":${Q.district[d]}` +
+      `,"residence":${Q.residence[r]},"ethnicity":${Q.ethnicity[e]},"mother_tongue":${Q.language[motherTongue]}` +
+      `,"language_usually_spoken":${Q.language[usualLanguage]},"religion":${Q.religion[religion]}` +
+      `,"marital_status":${nullable(Q.marital, marital)},"education_level":${nullable(Q.education, education)}` +
+      `,"employment_status":${nullable(Q.employment, employment)},"inactivity_reason":${nullable(Q.inactivity, inactivity)}` +
+      `,"economic_sector":${nullable(Q.sector, sector)}` +
+      (traits ? `,"traits":${JSON.stringify(traits)}` : '') +
+      (narrative ? `,"narrative":${JSON.stringify(narrative)}` : '') +
+      '}';
+  }
+  return { ndjson: lines.length > 0 ? `${lines.join('\n')}\n` : '', count: lines.length, counts };
+}
