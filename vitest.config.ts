@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'test/**/*.local.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 60_000,

@@ -1,0 +1,63 @@
+/**
+ * Worker entry (a thin adapter): parse the task, call the pure generation code, return plain data.
+ * Typed arrays travel back with Piscina.move (transferred, not copied). Errors cross the thread
+ * boundary as `{ ok: false, code, message }` because structured clone drops an error's class
+ * and code (STYLE.md, Errors); the pool side rebuilds the ServiceError.
+ */
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { z } from 'zod';
+import type { InputSnapshot } from '../census/census-table.js';
+import { hasErrorCode } from '../errors.js';
+import { SCOPES } from '../generation/categories.js';
+import { generationModelFor } from '../generation/model.js';
+import { planCells } from '../generation/plan.js';
+import { sampleShard, type SamplingTables } from '../generation/sampler.js';
+
+const PlanTaskSchema = z.object({
+  kind: z.literal('plan'),
+  snapshot: z.custom<InputSnapshot>((value) => typeof value === 'object' && value !== null && 'tables' in value),
+  use_ipf: z.boolean(),
+  n: z.number().int().min(0),
+  seed: z.number().int().min(0).max(0xffffffff),
+  scope: z.enum(SCOPES),
+});
+
+const ShardTaskSchema = z.object({
+  kind: z.literal('shard'),
+  seed: z.number().int().min(0).max(0xffffffff),
+  shardIndex: z.number().int().min(0),
+  startIndex: z.number().int().min(0),
+  cells: z.instanceof(Int32Array),
+  tables: z.custom<SamplingTables>((value) => typeof value === 'object' && value !== null),
+  traits: z.boolean(),
+});
+
+const TaskSchema = z.discriminatedUnion('kind', [PlanTaskSchema, ShardTaskSchema]);
+export type WorkerTask = z.input<typeof TaskSchema>;
+
+const encoder = new TextEncoder();
+
+/** Returns `value` with `buffers` transferred to the pool thread instead of copied. */
+function moving(value: object, buffers: ArrayBufferLike[]): unknown {
+  return move({ [transferableSymbol]: buffers, [valueSymbol]: value } as Parameters<typeof move>[0]);
+}
+
+function run(task: z.infer<typeof TaskSchema>): unknown {
+  if (task.kind === 'plan') {
+    const model = generationModelFor(task.snapshot, task.use_ipf);
+    const cells = planCells(model, task);
+    return moving({ ok: true, cells, calibration: model.calibration, sampling: model.sampling }, [cells.buffer]);
+  }
+  const result = sampleShard(task);
+  const bytes = encoder.encode(result.ndjson);
+  return moving({ ok: true, bytes, count: result.count, counts: result.counts }, [bytes.buffer]);
+}
+
+export default function handle(input: unknown): unknown {
+  try {
+    return run(TaskSchema.parse(input));
+  } catch (error) {
+    if (hasErrorCode(error)) return { ok: false, code: error.code, message: error.message };
+    return { ok: false, code: 'RUN_WORKER_FAILED', message: error instanceof Error ? error.message : String(error) };
+  }
+}
