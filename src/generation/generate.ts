@@ -20,7 +20,8 @@ export interface GenerationRequest {
 }
 
 export interface GenerationResult {
-  readonly ndjson: string;
+  /** The dataset as UTF-8 NDJSON. */
+  readonly bytes: Uint8Array;
   readonly counts: ShardCounts;
   readonly calibration: CalibrationDiagnostics;
   readonly model: GenerationModel;
@@ -30,7 +31,7 @@ export function generate(request: GenerationRequest, snapshot: InputSnapshot, na
   const model = generationModelFor(snapshot, request.use_ipf);
   const cells = planCells(model, request);
   const counts = emptyCounts();
-  const parts: string[] = [];
+  const parts: Uint8Array[] = [];
   for (const range of shardRanges(request.n)) {
     const result = sampleShard(
       {
@@ -43,8 +44,16 @@ export function generate(request: GenerationRequest, snapshot: InputSnapshot, na
       },
       narrator,
     );
-    parts.push(result.ndjson);
+    parts.push(result.bytes);
     addCountsInPlace(counts, result.counts);
   }
-  return { ndjson: parts.join(''), counts, calibration: model.calibration, model };
+    let length = 0;
+  for (const part of parts) length += part.length;
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return { bytes, counts, calibration: model.calibration, model };
 }

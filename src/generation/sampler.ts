@@ -30,6 +30,7 @@ import { AGE_85_PLUS_INDEX, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.j
 import { familyNameFor, namesFor } from './names.js';
 import type { Narrative, Persona, Traits } from './persona.js';
 import { personaId } from './persona-id.js';
+import { ByteWriter, utf8 } from './byte-writer.js';
 import { ageGroupOfAgeIndex } from './prior.js';
 import { createRng, type Rng } from './rng.js';
 
@@ -169,7 +170,8 @@ export interface ShardTask {
 }
 
 export interface ShardResult {
-  readonly ndjson: string;
+  /** UTF-8 NDJSON, one line per persona, each ending in a newline. */
+  readonly bytes: Uint8Array;
   readonly count: number;
   readonly counts: ShardCounts;
 }
@@ -177,22 +179,47 @@ export interface ShardResult {
 /** Writes the narrative of a persona (template provider, or nothing). */
 export type Narrator = (persona: Persona) => Narrative | undefined;
 
-const quoted = (values: readonly string[]) => values.map((v) => JSON.stringify(v));
-const Q = {
-  sex: quoted(SEXES),
-  ageGroup: quoted(AGE_GROUPS),
-  region: quoted(REGIONS),
-  district: quoted(DISTRICT_CATEGORIES.map((d) => d.code)),
-  residence: quoted(RESIDENCES),
-  ethnicity: quoted(ETHNICITIES),
-  language: quoted(LANGUAGES),
-  religion: quoted(RELIGIONS),
-  marital: quoted(MARITAL_STATUSES),
-  education: quoted(EDUCATION_LEVELS),
-  employment: quoted(EMPLOYMENT_STATUSES),
-  inactivity: quoted(INACTIVITY_REASONS),
-  sector: quoted(ECONOMIC_SECTORS),
+/** `,"key":value` fragments per category, pre-encoded (index -1 = null). */
+function fragments(key: string, values: readonly string[]): { readonly of: Uint8Array[]; readonly none: Uint8Array } {
+  return { of: values.map((v) => utf8(`,"${key}":${JSON.stringify(v)}`)), none: utf8(`,"${key}":null`) };
+}
+const F = {
+  sex: fragments('sex', SEXES),
+  ageGroup: fragments('age_group', AGE_GROUPS),
+  region: fragments('region', REGIONS),
+  district: fragments('district', DISTRICT_CATEGORIES.map((d) => d.code)),
+  residence: fragments('residence', RESIDENCES),
+  ethnicity: fragments('ethnicity', ETHNICITIES),
+  motherTongue: fragments('mother_tongue', LANGUAGES),
+  usualLanguage: fragments('language_usually_spoken', LANGUAGES),
+  religion: fragments('religion', RELIGIONS),
+  marital: fragments('marital_status', MARITAL_STATUSES),
+  education: fragments('education_level', EDUCATION_LEVELS),
+  employment: fragments('employment_status', EMPLOYMENT_STATUSES),
+  inactivity: fragments('inactivity_reason', INACTIVITY_REASONS),
+  sector: fragments('economic_sector', ECONOMIC_SECTORS),
 };
+const OPEN_ID = utf8('{"id":"');
+const INDEX = utf8('","index":');
+const AGE = utf8(',"age":');
+const TRAITS = utf8(',"traits":');
+const NARRATIVE = utf8(',"narrative":');
+const CLOSE = utf8('}\n');
+/** Per ethnicity and sex, the pre-encoded `,"given_name":…` and `,"family_name":…` fragments. */
+const NAME_FRAGMENTS = ETHNICITIES.map((ethnicity) =>
+  SEXES.map((sex) => {
+    const names = namesFor(ethnicity);
+    return {
+      given: (sex === 'female' ? names.female : names.male).map((name) => ({ name, bytes: utf8(`,"given_name":${JSON.stringify(name)}`) })),
+      family: names.family.map((base) => {
+        const name = familyNameFor(base, sex, ethnicity);
+        return { name, bytes: utf8(`,"family_name":${JSON.stringify(name)}`) };
+      }),
+    };
+  }),
+);
+const pick = (set: { of: Uint8Array[]; none: Uint8Array }, index: number) => (index < 0 ? set.none : set.of[index]!);
+
 const DISTRICT_REGION_INDEX = DISTRICT_CATEGORIES.map((d) => REGIONS.indexOf(d.region));
 const EMPLOYED = EMPLOYMENT_STATUSES.indexOf('employed');
 const INACTIVE = EMPLOYMENT_STATUSES.indexOf('inactive');
@@ -214,15 +241,13 @@ function drawTraits(rng: Rng): Traits {
   };
 }
 
-const nullable = (quotedValues: readonly string[], index: number) => (index < 0 ? 'null' : quotedValues[index]!);
-
 /** Generates one shard. Pure: same task → same bytes. */
 export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
   const rng = createRng(task.seed, 'shard', task.shardIndex);
   const indexes = keyCellIndexes();
   const counts = emptyCounts();
   const t = task.tables;
-  const lines: string[] = new Array<string>(task.cells.length);
+  const out = new ByteWriter(task.cells.length * 480);
   for (let j = 0; j < task.cells.length; j += 1) {
     const cell = task.cells[j]!;
     const index = task.startIndex + j;
@@ -245,10 +270,11 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     const sector = employment === EMPLOYED ? draw(t.sector, 0, rng) : -1;
     const sex = SEXES[s]! as Sex;
     const ethnicity = ETHNICITIES[e]! as Ethnicity;
-    const names = namesFor(ethnicity);
-    const givenList = sex === 'female' ? names.female : names.male;
-    const givenName = givenList[Math.floor(rng.next() * givenList.length)]!;
-    const familyName = familyNameFor(names.family[Math.floor(rng.next() * names.family.length)]!, sex, ethnicity);
+    const names = NAME_FRAGMENTS[e]![s]!;
+    const given = names.given[Math.floor(rng.next() * names.given.length)]!;
+    const family = names.family[Math.floor(rng.next() * names.family.length)]!;
+    const givenName = given.name;
+    const familyName = family.name;
     const traits = task.traits ? drawTraits(rng) : undefined;
     const id = personaId(task.seed, index);
 
@@ -297,19 +323,39 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     counts.ethnicity_religion[e * RELIGIONS.length + religion]! += 1;
     counts.region_residence[g * RESIDENCES.length + r]! += 1;
 
-    // Hand-built JSON in the schema's key order: every string is either a pre-quoted code or
-    // JSON.stringify'd, so the line is valid JSON and byte-stable.
-    lines[j] =
-      `{"id":"${id}","index":${index},"given_name":${JSON.stringify(givenName)},"family_name":${JSON.stringify(familyName)}` +
-      `,"sex":${Q.sex[s]},"age":${age},"age_group":${Q.ageGroup[group]},"region":${Q.region[g]},"district":${Q.district[d]}` +
-      `,"residence":${Q.residence[r]},"ethnicity":${Q.ethnicity[e]},"mother_tongue":${Q.language[motherTongue]}` +
-      `,"language_usually_spoken":${Q.language[usualLanguage]},"religion":${Q.religion[religion]}` +
-      `,"marital_status":${nullable(Q.marital, marital)},"education_level":${nullable(Q.education, education)}` +
-      `,"employment_status":${nullable(Q.employment, employment)},"inactivity_reason":${nullable(Q.inactivity, inactivity)}` +
-      `,"economic_sector":${nullable(Q.sector, sector)}` +
-      (traits ? `,"traits":${JSON.stringify(traits)}` : '') +
-      (narrative ? `,"narrative":${JSON.stringify(narrative)}` : '') +
-      '}';
+    // Hand-built JSON in the schema's key order from pre-encoded fragments: every string is a
+    // JSON.stringify'd code or name, so each line is valid JSON and byte-stable.
+    out.bytes(OPEN_ID);
+    out.ascii(id);
+    out.bytes(INDEX);
+    out.unsigned(index);
+    out.bytes(given.bytes);
+    out.bytes(family.bytes);
+    out.bytes(F.sex.of[s]!);
+    out.bytes(AGE);
+    out.unsigned(age);
+    out.bytes(F.ageGroup.of[group]!);
+    out.bytes(F.region.of[g]!);
+    out.bytes(F.district.of[d]!);
+    out.bytes(F.residence.of[r]!);
+    out.bytes(F.ethnicity.of[e]!);
+    out.bytes(F.motherTongue.of[motherTongue]!);
+    out.bytes(F.usualLanguage.of[usualLanguage]!);
+    out.bytes(F.religion.of[religion]!);
+    out.bytes(pick(F.marital, marital));
+    out.bytes(pick(F.education, education));
+    out.bytes(pick(F.employment, employment));
+    out.bytes(pick(F.inactivity, inactivity));
+    out.bytes(pick(F.sector, sector));
+    if (traits) {
+      out.bytes(TRAITS);
+      out.ascii(JSON.stringify(traits));
+    }
+    if (narrative) {
+      out.bytes(NARRATIVE);
+      out.bytes(utf8(JSON.stringify(narrative)));
+    }
+    out.bytes(CLOSE);
   }
-  return { ndjson: lines.length > 0 ? `${lines.join('\n')}\n` : '', count: lines.length, counts };
+  return { bytes: out.view().slice(), count: task.cells.length, counts };
 }

@@ -35,8 +35,6 @@ const ShardTaskSchema = z.object({
 const TaskSchema = z.discriminatedUnion('kind', [PlanTaskSchema, ShardTaskSchema]);
 export type WorkerTask = z.input<typeof TaskSchema>;
 
-const encoder = new TextEncoder();
-
 /** Returns `value` with `buffers` transferred to the pool thread instead of copied. */
 function moving(value: object, buffers: ArrayBufferLike[]): unknown {
   return move({ [transferableSymbol]: buffers, [valueSymbol]: value } as Parameters<typeof move>[0]);
@@ -49,8 +47,7 @@ function run(task: z.infer<typeof TaskSchema>): unknown {
     return moving({ ok: true, cells, calibration: model.calibration, sampling: model.sampling }, [cells.buffer]);
   }
   const result = sampleShard(task);
-  const bytes = encoder.encode(result.ndjson);
-  return moving({ ok: true, bytes, count: result.count, counts: result.counts }, [bytes.buffer]);
+  return moving({ ok: true, bytes: result.bytes, count: result.count, counts: result.counts }, [result.bytes.buffer]);
 }
 
 export default function handle(input: unknown): unknown {

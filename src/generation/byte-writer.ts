@@ -1,0 +1,70 @@
+/**
+ * A growable UTF-8 byte buffer for the NDJSON hot path: fragments are encoded once and copied,
+ * integers are written as ASCII digits, so serialising a persona allocates no strings.
+ */
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of a string, for pre-encoding fixed fragments. */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+export class ByteWriter {
+  #buffer: Uint8Array;
+  #length = 0;
+
+  constructor(initialBytes: number) {
+    this.#buffer = new Uint8Array(Math.max(64, initialBytes));
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  #ensure(extra: number): void {
+    if (this.#length + extra <= this.#buffer.length) return;
+    const grown = new Uint8Array(Math.max(this.#buffer.length * 2, this.#length + extra));
+    grown.set(this.#buffer.subarray(0, this.#length));
+    this.#buffer = grown;
+  }
+
+  bytes(fragment: Uint8Array): void {
+    const length = fragment.length;
+    this.#ensure(length);
+    // A plain loop beats TypedArray#set for the short fragments of the hot path.
+    if (length < 64) {
+      const buffer = this.#buffer;
+      let at = this.#length;
+      for (let i = 0; i < length; i += 1) buffer[at++] = fragment[i]!;
+      this.#length = at;
+    } else {
+      this.#buffer.set(fragment, this.#length);
+      this.#length += length;
+    }
+  }
+
+  /** A non-negative integer in decimal. */
+  unsigned(value: number): void {
+    this.#ensure(10);
+    if (value === 0) {
+      this.#buffer[this.#length++] = 48;
+      return;
+    }
+    let digits = 0;
+    for (let rest = value; rest > 0; rest = Math.floor(rest / 10)) digits += 1;
+    let at = this.#length + digits - 1;
+    for (let rest = value; rest > 0; rest = Math.floor(rest / 10)) this.#buffer[at--] = 48 + (rest % 10);
+    this.#length += digits;
+  }
+
+  /** ASCII text (callers guarantee no character above U+007F). */
+  ascii(text: string): void {
+    this.#ensure(text.length);
+    for (let i = 0; i < text.length; i += 1) this.#buffer[this.#length++] = text.charCodeAt(i);
+  }
+
+  /** The written bytes (a view; copy before reusing the writer). */
+  view(): Uint8Array {
+    return this.#buffer.subarray(0, this.#length);
+  }
+}
