@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { allocateSystematic, expandShuffled, shuffleInPlace } from '../../../src/generation/allocation.js';
+import { createRng } from '../../../src/generation/rng.js';
+
+describe('allocateSystematic', () => {
+  it('allocates the documented example exactly', () => {
+    expect(Array.from(allocateSystematic(Float64Array.of(1, 1, 2), 4, 0.5))).toEqual([1, 1, 2]);
+  });
+
+  it('sums to n, gives each cell floor or ceil of its expectation, and every contiguous run is within one (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 5, noNaN: true }), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 0, max: 5000 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        fc.nat(59),
+        fc.nat(59),
+        (raw, n, offset, a, b) => {
+          const weights = Float64Array.from(raw.length > 0 && raw.some((w) => w > 0) ? raw : [1]);
+          const total = weights.reduce((x, y) => x + y, 0);
+          const counts = allocateSystematic(weights, n, offset);
+          expect(counts.reduce((x, y) => x + y, 0)).toBe(n);
+          counts.forEach((count, c) => {
+            const expected = (weights[c]! / total) * n;
+            expect(count).toBeGreaterThanOrEqual(Math.floor(expected - 1e-9));
+            expect(count).toBeLessThanOrEqual(Math.ceil(expected + 1e-9));
+          });
+          const [from, to] = [Math.min(a, b) % weights.length, Math.max(a, b) % weights.length].sort((x, y) => x - y) as [number, number];
+          let runCount = 0;
+          let runExpected = 0;
+          for (let c = from; c <= to; c += 1) {
+            runCount += counts[c]!;
+            runExpected += (weights[c]! / total) * n;
+          }
+          expect(Math.abs(runCount - runExpected)).toBeLessThan(1 + 1e-6);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rejects a negative or fractional n', () => {
+    expect(() => allocateSystematic(Float64Array.of(1), -1, 0)).toThrow(expect.objectContaining({ code: 'STATS_INVALID_ARGUMENT' }));
+    expect(() => allocateSystematic(Float64Array.of(1), 1.5, 0)).toThrow(expect.objectContaining({ code: 'STATS_INVALID_ARGUMENT' }));
+  });
+});
+
+describe('shuffleInPlace / expandShuffled', () => {
+  it('is a permutation, and the same seed gives the same order (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 200 }), fc.nat(), (values, seed) => {
+        const a = Int32Array.from(values);
+        const b = Int32Array.from(values);
+        shuffleInPlace(a, createRng(seed, 'test'));
+        shuffleInPlace(b, createRng(seed, 'test'));
+        expect(Array.from(a)).toEqual(Array.from(b));
+        expect(Array.from(a).sort((x, y) => x - y)).toEqual([...values].sort((x, y) => x - y));
+      }),
+    );
+  });
+
+  it('lists each cell as many times as its count', () => {
+    const cells = expandShuffled(Int32Array.of(2, 0, 3), createRng(1, 'test'));
+    expect(Array.from(cells).sort()).toEqual([0, 0, 2, 2, 2]);
+  });
+});
