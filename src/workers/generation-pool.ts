@@ -129,12 +129,12 @@ export class GenerationPool {
           tables: plan.sampling,
           traits: request.traits,
         };
-        pending.set(
-          next,
-          this.#pool
-            .run(task, { signal: signal ?? null, transferList: [cells.buffer] })
-            .then((reply) => unwrap<{ bytes: Uint8Array; count: number; counts: ShardCounts }>(reply)),
-        );
+        const result = this.#pool
+          .run(task, { signal: signal ?? null, transferList: [cells.buffer] })
+          .then((reply) => unwrap<{ bytes: Uint8Array; count: number; counts: ShardCounts }>(reply));
+        // A later shard may fail while an earlier one is awaited; it is awaited (and thrown) in turn.
+        result.catch(() => undefined);
+        pending.set(next, result);
         next += 1;
       }
     };
