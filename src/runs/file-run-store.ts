@@ -1,0 +1,227 @@
+/**
+ * The default RunStore: one folder per run under `DATA_DIR/runs/<run_id>/` (run.json,
+ * payload.json, report.json, manifest.json, dataset.ndjson). Every file is written atomically —
+ * temp file, fsync, rename, fsync of the folder — so after a crash a file is whole or absent,
+ * never half-written. Idempotency keys map to runs through `runs/_idempotency/<sha256(key)>`,
+ * created with O_EXCL so the first writer wins.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { ServiceError } from '../errors.js';
+import {
+  FINISHED_STATUSES,
+  RunRecordSchema,
+  type ArtifactName,
+  type DatasetWriter,
+  type RunPage,
+  type RunRecord,
+  type RunStore,
+} from './run-store.js';
+
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const IDEMPOTENCY_DIR = '_idempotency';
+
+async function fsyncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes `bytes` to `path` atomically (temp + fsync + rename + fsync of the folder). */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  const directory = join(path, '..');
+  const temp = `${path}.tmp-${randomUUID()}`;
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, path);
+  await fsyncDirectory(directory);
+}
+
+async function readJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as unknown;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (error instanceof SyntaxError) {
+      throw new ServiceError('RUN_STORE_CORRUPT', `stored file ${path} is not valid JSON`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+export class FileRunStore implements RunStore {
+  readonly root: string;
+
+  constructor(dataDir: string) {
+    this.root = join(dataDir, 'runs');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(join(this.root, IDEMPOTENCY_DIR), { recursive: true });
+  }
+
+  #dir(runId: string): string {
+    // Ids reach the filesystem only after this check: no traversal through a crafted id.
+    if (!RUN_ID.test(runId)) throw new ServiceError('RUN_NOT_FOUND', `no run ${runId}`);
+    return join(this.root, runId);
+  }
+
+  async create(record: RunRecord): Promise<void> {
+    const dir = this.#dir(record.run_id);
+    await mkdir(dir, { recursive: false });
+    await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(record));
+  }
+
+  async get(runId: string): Promise<RunRecord | null> {
+    if (!RUN_ID.test(runId)) return null;
+    const raw = await readJson(join(this.#dir(runId), 'run.json'));
+    if (raw === undefined) return null;
+    const parsed = RunRecordSchema.safeParse(raw);
+    if (!parsed.success) throw new ServiceError('RUN_STORE_CORRUPT', `run record ${runId} does not match the schema`);
+    return parsed.data;
+  }
+
+  async put(record: RunRecord): Promise<void> {
+    await writeFileAtomic(join(this.#dir(record.run_id), 'run.json'), JSON.stringify(record));
+  }
+
+  async #runIds(): Promise<string[]> {
+    const entries = await readdir(this.root, { withFileTypes: true }).catch(() => []);
+    return entries
+      .filter((entry) => entry.isDirectory() && RUN_ID.test(entry.name))
+      .map((entry) => entry.name)
+      .sort()
+      .reverse();
+  }
+
+  async list(options: { limit: number; cursor?: string | undefined }): Promise<RunPage> {
+    const ids = (await this.#runIds()).filter((id) => options.cursor === undefined || id < options.cursor);
+    const runs: RunRecord[] = [];
+    for (const id of ids) {
+      if (runs.length === options.limit) break;
+      const record = await this.get(id).catch(() => null);
+      if (record) runs.push(record);
+    }
+    const last = runs.at(-1);
+    const more = last !== undefined && ids.some((id) => id < last.run_id);
+    return { runs, next_cursor: more ? last.run_id : null };
+  }
+
+  async listUnfinished(): Promise<RunRecord[]> {
+    const unfinished: RunRecord[] = [];
+    for (const id of await this.#runIds()) {
+      const record = await this.get(id).catch(() => null);
+      if (record && !FINISHED_STATUSES.includes(record.status)) unfinished.push(record);
+    }
+    return unfinished.reverse();
+  }
+
+  async putArtifact(runId: string, name: ArtifactName, value: unknown): Promise<void> {
+    await writeFileAtomic(join(this.#dir(runId), `${name}.json`), JSON.stringify(value));
+  }
+
+  async getArtifact(runId: string, name: ArtifactName): Promise<unknown> {
+    if (!RUN_ID.test(runId)) return undefined;
+    return readJson(join(this.#dir(runId), `${name}.json`));
+  }
+
+  async openDatasetWriter(runId: string): Promise<DatasetWriter> {
+    const dir = this.#dir(runId);
+    const path = join(dir, 'dataset.ndjson');
+    const temp = `${path}.tmp-${randomUUID()}`;
+    const handle = await open(temp, 'w');
+    let closed = false;
+    return {
+      write: async (chunk) => {
+        let offset = 0;
+        while (offset < chunk.byteLength) {
+          const { bytesWritten } = await handle.write(chunk, offset);
+          offset += bytesWritten;
+        }
+      },
+      commit: async () => {
+        await handle.sync();
+        await handle.close();
+        closed = true;
+        await rename(temp, path);
+        await fsyncDirectory(dir);
+      },
+      abort: async () => {
+        if (!closed) await handle.close().catch(() => undefined);
+        closed = true;
+        await rm(temp, { force: true });
+      },
+    };
+  }
+
+  async openDatasetReader(runId: string): Promise<Readable | null> {
+    if (!RUN_ID.test(runId)) return null;
+    const path = join(this.#dir(runId), 'dataset.ndjson');
+    try {
+      await stat(path);
+    } catch {
+      return null;
+    }
+    return createReadStream(path);
+  }
+
+  async delete(runId: string): Promise<void> {
+    if (!RUN_ID.test(runId)) return;
+    await rm(this.#dir(runId), { recursive: true, force: true });
+  }
+
+  async claimIdempotencyKey(key: string, runId: string): Promise<string> {
+    const path = join(this.root, IDEMPOTENCY_DIR, createHash('sha256').update(key).digest('hex'));
+    try {
+      const handle = await open(path, 'wx');
+      try {
+        await handle.writeFile(runId);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      return runId;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const existing = (await readFile(path, 'utf8')).trim();
+      // A key whose run was deleted (or never written) is free again.
+      if (existing === '' || (await this.get(existing)) === null) {
+        await writeFileAtomic(path, runId);
+        return runId;
+      }
+      return existing;
+    }
+  }
+
+  async sweepFinishedBefore(cutoffIso: string): Promise<number> {
+    let removed = 0;
+    for (const id of await this.#runIds()) {
+      const record = await this.get(id).catch(() => null);
+      if (record && FINISHED_STATUSES.includes(record.status) && (record.finished_at ?? record.created_at) < cutoffIso) {
+        await this.delete(id);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  async checkWritable(): Promise<boolean> {
+    try {
+      await writeFileAtomic(join(this.root, '.probe'), String(process.pid));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

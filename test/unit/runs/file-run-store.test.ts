@@ -1,0 +1,121 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
+import { v7 as uuidv7 } from 'uuid';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileRunStore } from '../../../src/runs/file-run-store.js';
+import type { RunRecord } from '../../../src/runs/run-store.js';
+
+let dataDir: string;
+let store: FileRunStore;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'mp-store-'));
+  store = new FileRunStore(dataDir);
+  await store.init();
+});
+afterEach(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function record(overrides: Partial<RunRecord> = {}): RunRecord {
+  return {
+    run_id: uuidv7(),
+    status: 'queued',
+    created_at: '2026-11-24T10:00:00.000Z',
+    started_at: null,
+    finished_at: null,
+    request: { n: 10, profile: 'analysis_only' },
+    effective_request: { n: 10, profile: 'analysis_only' },
+    request_hash: 'h',
+    idempotency_key: null,
+    progress: { done: 0, total: 10 },
+    decision: null,
+    gate_codes: null,
+    dataset: null,
+    error: null,
+    attempts: 0,
+    ...overrides,
+  };
+}
+
+describe('FileRunStore', () => {
+  it('creates, reads and replaces a record, leaving no temp files', async () => {
+    const run = record();
+    await store.create(run);
+    expect(await store.get(run.run_id)).toEqual(run);
+    await store.put({ ...run, status: 'running' });
+    expect((await store.get(run.run_id))?.status).toBe('running');
+    expect((await readdir(join(dataDir, 'runs', run.run_id))).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    await expect(store.create(run)).rejects.toThrow();
+  });
+
+  it('answers null for unknown and malformed ids (no path traversal)', async () => {
+    expect(await store.get(uuidv7())).toBeNull();
+    expect(await store.get('../../etc/passwd')).toBeNull();
+    expect(await store.openDatasetReader('..')).toBeNull();
+  });
+
+  it('reports a corrupt record as RUN_STORE_CORRUPT', async () => {
+    const run = record();
+    await store.create(run);
+    await writeFile(join(dataDir, 'runs', run.run_id, 'run.json'), '{"run_id": ');
+    await expect(store.get(run.run_id)).rejects.toMatchObject({ code: 'RUN_STORE_CORRUPT' });
+  });
+
+  it('lists newest first with a cursor', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const run = record();
+      ids.push(run.run_id);
+      await store.create(run);
+    }
+    const first = await store.list({ limit: 2 });
+    expect(first.runs.map((r) => r.run_id)).toEqual([ids[4], ids[3]]);
+    const second = await store.list({ limit: 2, cursor: first.next_cursor ?? undefined });
+    expect(second.runs.map((r) => r.run_id)).toEqual([ids[2], ids[1]]);
+    const third = await store.list({ limit: 2, cursor: second.next_cursor ?? undefined });
+    expect(third.runs.map((r) => r.run_id)).toEqual([ids[0]]);
+    expect(third.next_cursor).toBeNull();
+  });
+
+  it('makes a dataset visible only on commit; abort leaves nothing', async () => {
+    const run = record();
+    await store.create(run);
+    const aborted = await store.openDatasetWriter(run.run_id);
+    await aborted.write(new TextEncoder().encode('{"a":1}\n'));
+    expect(await store.openDatasetReader(run.run_id)).toBeNull();
+    await aborted.abort();
+    expect(await store.openDatasetReader(run.run_id)).toBeNull();
+    const writer = await store.openDatasetWriter(run.run_id);
+    await writer.write(new TextEncoder().encode('{"a":1}\n'));
+    await writer.write(new TextEncoder().encode('{"a":2}\n'));
+    await writer.commit();
+    const reader = await store.openDatasetReader(run.run_id);
+    expect(await text(reader!)).toBe('{"a":1}\n{"a":2}\n');
+    expect((await readdir(join(dataDir, 'runs', run.run_id))).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('lets the first claim of an idempotency key win, and frees it when the run is deleted', async () => {
+    const first = record();
+    const second = record();
+    await store.create(first);
+    await store.create(second);
+    expect(await store.claimIdempotencyKey('key-1', first.run_id)).toBe(first.run_id);
+    expect(await store.claimIdempotencyKey('key-1', second.run_id)).toBe(first.run_id);
+    await store.delete(first.run_id);
+    expect(await store.claimIdempotencyKey('key-1', second.run_id)).toBe(second.run_id);
+  });
+
+  it('sweeps finished runs older than the cutoff and keeps unfinished ones', async () => {
+    const old = record({ status: 'succeeded', finished_at: '2026-11-01T00:00:00.000Z' });
+    const recent = record({ status: 'succeeded', finished_at: '2026-11-24T00:00:00.000Z' });
+    const running = record({ status: 'running', created_at: '2026-10-01T00:00:00.000Z' });
+    for (const run of [old, recent, running]) await store.create(run);
+    expect(await store.sweepFinishedBefore('2026-11-10T00:00:00.000Z')).toBe(1);
+    expect(await store.get(old.run_id)).toBeNull();
+    expect(await store.get(recent.run_id)).not.toBeNull();
+    expect((await store.listUnfinished()).map((r) => r.run_id)).toEqual([running.run_id]);
+  });
+});
