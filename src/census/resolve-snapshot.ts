@@ -69,16 +69,18 @@ async function replacementFor(
   fetchLog: PxwebFetchAttempt[],
 ): Promise<Replacement | null> {
   const { mode, now, maxAgeDays } = options;
-  if (mode === 'live') {
-    const live = pxweb.liveEntry(definition.pxweb_table);
-    if (live !== null && isFresh(live.fetched_at, now, maxAgeDays)) return { entry: live, provenance: 'pxweb_live' };
-  }
+  const live = mode === 'live' ? pxweb.liveEntry(definition.pxweb_table) : null;
+  if (live !== null && isFresh(live.fetched_at, now, maxAgeDays)) return { entry: live, provenance: 'pxweb_live' };
   const read = await pxweb.readCache(definition.pxweb_table);
-  const cached = read.status === 'ok' ? read.entry : null;
+  const onDisk = read.status === 'ok' ? read.entry : null;
   if (mode === 'cache' || options.fetchPolicy === 'never') {
-    return cached === null ? null : { entry: cached, provenance: 'pxweb_cache' };
+    return onDisk === null ? null : { entry: onDisk, provenance: 'pxweb_cache' };
   }
-  if (cached !== null && isFresh(cached.fetched_at, now, maxAgeDays)) return { entry: cached, provenance: 'pxweb_cache' };
+  if (onDisk !== null && isFresh(onDisk.fetched_at, now, maxAgeDays)) return { entry: onDisk, provenance: 'pxweb_cache' };
+  // The newest earlier fetch, for stale-while-error (the in-memory one covers a failed cache write).
+  const cached = [onDisk, live]
+    .filter((entry): entry is PxwebCacheEntry => entry !== null)
+    .sort((a, b) => Date.parse(b.fetched_at) - Date.parse(a.fetched_at))[0] ?? null;
 
   const result = await pxweb.refreshTable(definition, now, { respectBreaker: true });
   if (result.entry !== null) {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveInputSnapshot } from '../../../src/census/resolve-snapshot.js';
 import type { EmbeddedSnapshot } from '../../../src/census/snapshot-loader.js';
 import { POP010200RCL } from '../../../src/census/pxweb/tables/pop010200rcl.js';
@@ -31,8 +31,6 @@ afterEach(async () => {
   await mock.close();
   await temp.remove();
 });
-
-afterAll(() => undefined);
 
 const resolve = (mode: 'off' | 'cache' | 'live', now: Date, source = pxweb.source) =>
   resolveInputSnapshot({ embedded, mode, now, maxAgeDays: 30, pxweb: source });
@@ -164,6 +162,22 @@ describe('resolveInputSnapshot', () => {
       const third = await resolve('live', new Date(T0.getTime() + 61_000), two.source);
       expect(third.fetch_log.map((attempt) => attempt.outcome)).toEqual(['ok', 'ok']);
       expect(mock.requests).toHaveLength(1 + 4);
+    } finally {
+      await two.close();
+    }
+  });
+
+  it('against refused connections spends the retries of one table only and calls nothing more the first table uses its retries and the second is not called', async () => {
+    const two = makeTestPxweb({ baseUrl: mock.baseUrl, cacheDir: temp.dir, definitions: [POP010200RCL, SECOND_DEFINITION] });
+    try {
+      await mock.close();
+      const snapshot = await resolve('live', T0, two.source);
+      expect(snapshot.fetch_log.map((attempt) => [attempt.pxweb_table, attempt.outcome, attempt.attempts])).toEqual([
+        ['POP010200rcl', 'network_error', 3],
+        ['POP010200rclcopy', 'circuit_open', 0],
+      ]);
+      const again = await resolve('live', new Date(T0.getTime() + 1_000), two.source);
+      expect(again.fetch_log.map((attempt) => attempt.attempts)).toEqual([0, 0]);
     } finally {
       await two.close();
     }
