@@ -256,6 +256,27 @@ describe('shipped census data against itself', () => {
     expect(sum(values.slice(80))).toBe(checks['age_80_plus']);
   });
 
+  it('reproduces every age group of the reference (counts and two-decimal shares) from the single ages', () => {
+    const values = table('age_single').values.map((v) => v ?? 0);
+    const groups = ref('age_groups_2024-01-01_estimate');
+    const shares = groups['shares_percent'] as number[];
+    (groups.categories as string[]).forEach((label, i) => {
+      const [from, to] = label.endsWith('+') ? [Number(label.slice(0, -1)), 85] : label.split('-').map(Number);
+      const count = sum(values.slice(from, (to ?? 85) + 1));
+      expect(count, label).toBe(flat(groups.values)[i]);
+      expect(((100 * count) / sum(values)).toFixed(2), label).toBe(shares[i]?.toFixed(2));
+    });
+  });
+
+  it('reproduces the national broad-age shares from the district table', () => {
+    const byAge = table('district_by_broad_age').values.map((v) => v ?? 0);
+    const reference = ref('district_by_broad_age_group_2024_census');
+    const columns = [0, 1, 2].map((a) => sum(byAge.filter((_, i) => i % 3 === a)));
+    expect(columns).toEqual(reference['national_total_row']);
+    const shares = reference['national_shares_percent'] as number[];
+    columns.forEach((count, a) => expect(((100 * count) / sum(columns)).toFixed(2)).toBe(shares[a]?.toFixed(2)));
+  });
+
   it('matches the press counts of ethnic groups to 0.01 pp of 2,409,207', () => {
     const t = table('ethnicity');
     const reported = ref('ethnicity_2024_census_final')['counts_reported'] as Record<string, number | string>;
