@@ -33,6 +33,18 @@ export const CensusSourceSchema = z.strictObject({
   reference_date: z.string().regex(/^\d{4}(-\d{2}-\d{2})?$/),
 });
 
+/**
+ * Percentages as printed by the source (or its audited reference transcription), kept beside the
+ * figures so a test can recompute them and catch transcription slips. `basis: 'total'` = share of
+ * the whole table, `'row'` = share of each row over the last variable; `null` = not printed.
+ */
+export const PublishedSharesSchema = z.strictObject({
+  basis: z.enum(['total', 'row']),
+  decimals: z.number().int().min(0).max(6),
+  values: z.array(z.number().finite().nullable()),
+});
+export type PublishedShares = z.infer<typeof PublishedSharesSchema>;
+
 export const CensusTableSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9_]+$/),
   title: z.string().min(1),
@@ -43,6 +55,11 @@ export const CensusTableSchema = z.strictObject({
   measure: z.enum(TABLE_MEASURES),
   /** Multiplier to persons for `counts` tables published in thousands (1 or 1000). */
   unit_multiplier: z.union([z.literal(1), z.literal(1000)]).default(1),
+  /** True when some cells were not published: only partial tables may hold `null` values. */
+  partial: z.boolean().optional(),
+  /** The total as published, in the unit of `values` (before `unit_multiplier`). */
+  published_total: z.number().finite().nonnegative().optional(),
+  published_shares_percent: PublishedSharesSchema.optional(),
   universe: z.string().min(1),
   /** Youngest age of the universe (0 = all ages, 10 for education, 15 for LFS and marital status). */
   universe_min_age: z.number().int().min(0).max(100),
@@ -73,11 +90,15 @@ export interface ResolvedTable extends CensusTable {
   readonly age_days: number | null;
 }
 
+/** What one PxWeb attempt-sequence came to (`skipped`: not attempted, e.g. PXWEB_MODE=off). */
+export const PXWEB_FETCH_OUTCOMES = ['ok', 'http_error', 'timeout', 'network_error', 'schema_drift', 'circuit_open', 'skipped'] as const;
+export type PxwebFetchOutcome = (typeof PXWEB_FETCH_OUTCOMES)[number];
+
 export interface PxwebFetchAttempt {
   readonly table_id: string;
   readonly pxweb_table: string;
   readonly started_at: string;
-  readonly outcome: 'ok' | 'http_error' | 'timeout' | 'network_error' | 'schema_drift' | 'circuit_open' | 'skipped';
+  readonly outcome: PxwebFetchOutcome;
   readonly status: number | null;
   readonly attempts: number;
   readonly duration_ms: number;

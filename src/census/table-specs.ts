@@ -42,7 +42,8 @@ export const TABLE_SPECS = [
   { id: 'inactivity_reason', variables: ['inactivity_reason'], required: true, expected_provenance: 'secondary' },
   { id: 'lfs_employment_rates', variables: ['lfs_indicator'], required: true, expected_provenance: 'secondary' },
   { id: 'employed_by_region', variables: ['region_lfs'], required: true, expected_provenance: 'secondary' },
-  // Served by PxWeb only (POP010200rcl): replaces the modelled sex-by-age table when present
+  // Served by PxWeb only (POP010200rcl): persons at 1 January by single age x sex x area; replaces
+  // the modelled sex-by-age table when present, and its sum over sex and area replaces `age_single`
   { id: 'age_sex_residence', variables: ['age_single', 'sex', 'residence'], required: false, expected_provenance: 'official_snapshot' },
   // Model assumptions for the documented gaps (SPEC §3.4)
   { id: 'sex_by_age_modelled', variables: ['age_group', 'sex'], required: true, expected_provenance: 'modelled' },
