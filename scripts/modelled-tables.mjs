@@ -20,6 +20,11 @@ const SOURCE = (title, reference) => ({
 });
 
 function write(table) {
+  // Rows outside the table's universe (e.g. marital status under 15) are null: not applicable.
+  if (table.values.includes(null)) {
+    table.partial = true;
+    table.notes = 'null cells are rows outside the universe (not applicable), not missing figures';
+  }
   writeFileSync(new URL(`${table.id}.json`, OUT), `${JSON.stringify(table, null, 2)}\n`);
 }
 

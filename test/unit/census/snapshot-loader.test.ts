@@ -60,10 +60,10 @@ describe('loadEmbeddedSnapshot', () => {
     expect(after.snapshot_hash).not.toBe(before.snapshot_hash);
   });
 
-  it('reads subfolders too (data/census/modelled/)', async () => {
-    await mkdir(join(dataDir, 'modelled'));
+  it('reads subfolders too (e.g. data/census/modelled/)', async () => {
+    await mkdir(join(dataDir, 'extra'));
     await writeFile(
-      join(dataDir, 'modelled', 'test_modelled.json'),
+      join(dataDir, 'extra', 'test_modelled.json'),
       JSON.stringify({
         id: 'test_modelled', title: 'A modelled test table', variables: ['sex'], categories: [['female', 'male']],
         values: [0.5, 0.5], measure: 'share', universe: 'test', universe_min_age: 0,
@@ -73,7 +73,7 @@ describe('loadEmbeddedSnapshot', () => {
     );
     const specs = [...SHIPPED_TABLE_SPECS, { id: 'test_modelled', variables: ['sex'], required: true, expected_provenance: 'modelled' } as const];
     const snapshot = await loadEmbeddedSnapshot({ dir: dataDir, specs });
-    expect(snapshot.tables.get('test_modelled')?.file).toBe(join(dataDir, 'modelled', 'test_modelled.json'));
+    expect(snapshot.tables.get('test_modelled')?.file).toBe(join(dataDir, 'extra', 'test_modelled.json'));
   });
 
   const invalidCases: [string, string, (table: Json) => void, RegExp][] = [

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { InputSnapshot } from '../../src/census/census-table.js';
+import { generate, type GenerationRequest } from '../../src/generation/generate.js';
+import { SHARD_SIZE } from '../../src/generation/sampler.js';
+import { GenerationPool } from '../../src/workers/generation-pool.js';
+import { shippedSnapshot } from '../helpers/snapshot.js';
+
+let snapshot: InputSnapshot;
+beforeAll(async () => {
+  snapshot = await shippedSnapshot();
+});
+
+const WORKER = resolve('dist/workers/generation-worker.js');
+const pools: GenerationPool[] = [];
+function poolOf(threads: number, workerFile = WORKER): GenerationPool {
+  const pool = new GenerationPool({ threads, workerFile });
+  pools.push(pool);
+  return pool;
+}
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.close()));
+});
+
+const collect = () => {
+  const chunks: Uint8Array[] = [];
+  return { chunks, sink: { write: (chunk: Uint8Array) => void chunks.push(chunk) } };
+};
+
+describe('GenerationPool', () => {
+  it('gives the in-process bytes with 1, 2 and 4 workers', async () => {
+    const request: GenerationRequest = { n: 3 * SHARD_SIZE + 123, seed: 77, scope: 'all', use_ipf: true, traits: true };
+    const reference = createHash('sha256').update(generate(request, snapshot).bytes).digest('hex');
+    for (const threads of [1, 2, 4]) {
+      const { chunks, sink } = collect();
+      const result = await poolOf(threads).generate(request, snapshot, sink);
+      const hash = createHash('sha256');
+      for (const chunk of chunks) hash.update(chunk);
+      expect({ threads, sha: result.dataset_sha256 }).toEqual({ threads, sha: reference });
+      expect(hash.digest('hex')).toBe(reference);
+      expect(result.n).toBe(request.n);
+      expect(result.shard_count).toBe(4);
+    }
+  });
+
+  it('reports progress shard by shard up to n', async () => {
+    const progress: number[] = [];
+    const n = 2 * SHARD_SIZE + 5;
+    await poolOf(2).generate({ n, seed: 1, scope: 'adults', use_ipf: true, traits: false }, snapshot, collect().sink, {
+      onProgress: (done) => progress.push(done),
+    });
+    expect(progress).toEqual([SHARD_SIZE, 2 * SHARD_SIZE, n]);
+  });
+
+  it('cancels a run when its signal aborts (RUN_CANCELLED) and stays usable', async () => {
+    const pool = poolOf(2);
+    const controller = new AbortController();
+    const run = pool.generate(
+      { n: 20 * SHARD_SIZE, seed: 5, scope: 'adults', use_ipf: true, traits: false },
+      snapshot,
+      collect().sink,
+      { signal: controller.signal, onProgress: () => controller.abort() },
+    );
+    await expect(run).rejects.toMatchObject({ code: 'RUN_CANCELLED' });
+    const after = await pool.generate({ n: 10, seed: 5, scope: 'adults', use_ipf: true, traits: false }, snapshot, collect().sink);
+    expect(after.n).toBe(10);
+  });
+
+  it('fails the run (RUN_WORKER_FAILED) when a worker crashes, and the pool recovers', async () => {
+    const pool = poolOf(2, resolve('test/fixtures/crashing-worker.mjs'));
+    const crashing = pool.generate({ n: 3 * SHARD_SIZE, seed: 3, scope: 'adults', use_ipf: true, traits: false }, snapshot, collect().sink);
+    await expect(crashing).rejects.toMatchObject({ code: 'RUN_WORKER_FAILED' });
+    const after = await pool.generate({ n: 100, seed: 3, scope: 'adults', use_ipf: true, traits: false }, snapshot, collect().sink);
+    expect(after.n).toBe(100);
+  });
+});

@@ -1,0 +1,151 @@
+import fc from 'fast-check';
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { InputSnapshot } from '../../../src/census/census-table.js';
+import { DISTRICT_CATEGORIES, ETHNICITIES, REGIONS, RESIDENCES } from '../../../src/generation/categories.js';
+import { consistencyViolations } from '../../../src/generation/consistency.js';
+import { generate, type GenerationRequest, type GenerationResult } from '../../../src/generation/generate.js';
+import { PersonaSchema, type Persona } from '../../../src/generation/persona.js';
+import { fieldTargets, jointTargets, observedCounts, observedJointCounts } from '../../../src/generation/targets.js';
+import { shippedSnapshot } from '../../helpers/snapshot.js';
+
+const decoder = new TextDecoder();
+const personasOf = (result: GenerationResult): Persona[] =>
+  decoder
+    .decode(result.bytes)
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => PersonaSchema.parse(JSON.parse(line)));
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Total variation distance between two share vectors (½ Σ |p − q|). */
+function tvd(p: readonly number[], q: readonly number[]): number {
+  return p.reduce((sum, v, i) => sum + Math.abs(v - q[i]!), 0) / 2;
+}
+const shares = (counts: readonly number[]) => {
+  const total = counts.reduce((a, b) => a + b, 0);
+  return counts.map((c) => c / total);
+};
+
+let snapshot: InputSnapshot;
+beforeAll(async () => {
+  snapshot = await shippedSnapshot();
+});
+
+const base: GenerationRequest = { n: 2_000, seed: 42, scope: 'adults', use_ipf: true, traits: false };
+
+describe('generate', () => {
+  it('gives identical bytes for the same request and different data for another seed', () => {
+    const a = generate(base, snapshot);
+    const b = generate(base, snapshot);
+    const c = generate({ ...base, seed: 43 }, snapshot);
+    expect(sha(a.bytes)).toBe(sha(b.bytes));
+    expect(sha(c.bytes)).not.toBe(sha(a.bytes));
+    expect(personasOf(c)[0]!.id).not.toBe(personasOf(a)[0]!.id);
+  });
+
+  it('writes records that parse as persona v1, in index order, one per line', () => {
+    const personas = personasOf(generate({ ...base, n: 500, traits: true }, snapshot));
+    expect(personas).toHaveLength(500);
+    personas.forEach((p, i) => {
+      expect(p.index).toBe(i);
+      expect(p.traits).toBeDefined();
+    });
+  });
+
+  it('keeps every consistency rule, unique ids, ages in groups and districts in regions (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3_000 }),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.constantFrom('adults' as const, 'all' as const),
+        fc.boolean(),
+        (n, seed, scope, useIpf) => {
+          const result = generate({ n, seed, scope, use_ipf: useIpf, traits: false }, snapshot);
+          const personas = personasOf(result);
+          expect(personas).toHaveLength(n);
+          expect(new Set(personas.map((p) => p.id)).size).toBe(n);
+          for (const p of personas) {
+            expect(consistencyViolations(p)).toEqual([]);
+            if (scope === 'adults') expect(p.age).toBeGreaterThanOrEqual(18);
+            expect(DISTRICT_CATEGORIES.find((d) => d.code === p.district)!.region).toBe(p.region);
+          }
+          expect(Array.from(result.counts.consistency).every((count) => count === 0)).toBe(true);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe.each(['all', 'adults'] as const)('at n = 200,000, scope %s', (scope) => {
+  let result: GenerationResult;
+  beforeAll(() => {
+    result = generate({ n: 200_000, seed: 2024, scope, use_ipf: true, traits: false }, snapshot);
+  });
+
+  it('puts every calibrated margin within TVD 0.005 of its target in the same universe', () => {
+    const observed = observedCounts(result.counts);
+    for (const target of fieldTargets(result.model, snapshot, scope)) {
+      const distance = tvd(shares(observed[target.field]), target.target_shares);
+      expect({ field: target.field, distance: distance < 0.005 }).toEqual({ field: target.field, distance: true });
+    }
+  });
+
+  it('keeps ethnicity × residence rows within TVD 0.02 of the published shares', () => {
+    const check = jointTargets(snapshot).find((j) => j.id === 'ethnicity_by_residence')!;
+    const observed = observedJointCounts(result.counts)['ethnicity_by_residence']!;
+    RESIDENCES.forEach((_, r) => {
+      expect(tvd(shares(observed[r]!), check.target_row_shares[r] as number[])).toBeLessThan(0.02);
+    });
+  });
+
+  it('keeps the Gagauz in UTA Găgăuzia and Chișinău mostly urban (published figures within 2 points)', () => {
+    const g = REGIONS.indexOf('gagauzia');
+    const declared = ETHNICITIES.filter((e) => e !== 'not_declared').reduce(
+      (sum, e) => sum + result.counts.region_ethnicity[g * ETHNICITIES.length + ETHNICITIES.indexOf(e)]!,
+      0,
+    );
+    const gagauz = result.counts.region_ethnicity[g * ETHNICITIES.length + ETHNICITIES.indexOf('gagauz')]!;
+    // Published (preliminary): 81.9% of UTA Găgăuzia's declared population is Gagauz.
+    expect(Math.abs((100 * gagauz) / declared - 81.9)).toBeLessThan(2);
+    const c = REGIONS.indexOf('chisinau');
+    const urban = result.counts.region_residence[c * 2]!;
+    const rural = result.counts.region_residence[c * 2 + 1]!;
+    // Census 2024: 636,750 of mun. Chișinău's 720,128 residents live in its seven towns (88.4%).
+    expect(Math.abs((100 * urban) / (urban + rural) - 88.4)).toBeLessThan(2);
+  });
+
+  it('has no duplicate ids and no consistency violation', () => {
+    const text = decoder.decode(result.bytes);
+    const ids = new Set<string>();
+    let lines = 0;
+    for (const match of text.matchAll(/"id":"([0-9a-f-]{36})"/g)) {
+      ids.add(match[1]!);
+      lines += 1;
+    }
+    expect(lines).toBe(200_000);
+    expect(ids.size).toBe(200_000);
+    expect(Array.from(result.counts.consistency).every((c) => c === 0)).toBe(true);
+  });
+});
+
+describe('what calibration buys', () => {
+  it('fits the official margins at least as well with IPF on every margin, and strictly better on one', () => {
+    const request: GenerationRequest = { n: 100_000, seed: 9, scope: 'all', use_ipf: true, traits: false };
+    const withIpf = generate(request, snapshot);
+    const withoutIpf = generate({ ...request, use_ipf: false }, snapshot);
+    const targets = fieldTargets(withIpf.model, snapshot, 'all');
+    const fitted = observedCounts(withIpf.counts);
+    const raw = observedCounts(withoutIpf.counts);
+    let strictlyBetter = 0;
+    for (const target of targets) {
+      const on = tvd(shares(fitted[target.field]), target.target_shares);
+      const off = tvd(shares(raw[target.field]), target.target_shares);
+      // Fields the prior already matches exactly (district × residence) differ only by sampling noise.
+      expect({ field: target.field, ok: on <= off + 2e-3 }).toEqual({ field: target.field, ok: true });
+      if (on + 0.005 < off) strictlyBetter += 1;
+    }
+    expect(strictlyBetter).toBeGreaterThan(0);
+  });
+});
