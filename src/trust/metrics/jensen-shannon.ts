@@ -32,9 +32,9 @@ export function jensenShannonBits(p: readonly number[], q: readonly number[]): n
   for (let i = 0; i < p.length; i += 1) {
     const pi = (p[i] ?? 0) / pTotal;
     const qi = (q[i] ?? 0) / qTotal;
-    const mi = (pi + qi) / 2;
-    if (pi > 0) divergence += 0.5 * pi * Math.log2(pi / mi);
-    if (qi > 0) divergence += 0.5 * qi * Math.log2(qi / mi);
+    // pᵢ/mᵢ written as 2pᵢ/(pᵢ + qᵢ): halving a subnormal share would round mᵢ to 0.
+    if (pi > 0) divergence += 0.5 * pi * Math.log2((2 * pi) / (pi + qi));
+    if (qi > 0) divergence += 0.5 * qi * Math.log2((2 * qi) / (pi + qi));
   }
   return Math.min(1, Math.max(0, divergence));
 }

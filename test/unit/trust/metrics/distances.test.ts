@@ -32,6 +32,12 @@ describe('jensenShannonBits', () => {
     expect(jensenShannonBits([0.2, 0.3, 0.5], [0.1, 0.6, 0.3])).toBeCloseTo(0.06724889839732029, 12);
   });
 
+  it('stays finite for subnormal shares (fast-check counterexample)', () => {
+    const p = [0, 0, 0, 0, 0, 1, 0, 0, 5e-324, 0, 0, 0];
+    const q = [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0];
+    expect(jensenShannonBits(p, q)).toBeCloseTo(1, 12);
+  });
+
   it('renormalises counts', () => {
     expect(jensenShannonBits([50, 50], [90, 10])).toBeCloseTo(0.14679310243605215, 12);
   });
