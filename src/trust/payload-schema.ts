@@ -90,12 +90,3 @@ export const GradientTrustPayloadSchema = z.strictObject({
   timestamp: z.iso.datetime().describe('UTC, ISO 8601, ending in Z.'),
 });
 export type GradientTrustPayload = z.infer<typeof GradientTrustPayloadSchema>;
-
-/**
- * The payload's JSON Schema (draft 2020-12, as OpenAPI 3.1 uses), without `$schema`, ready to
- * pin as `components.schemas.GradientTrustPayload`.
- */
-export function gradientTrustPayloadJsonSchema(): Record<string, unknown> {
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(GradientTrustPayloadSchema, { target: 'draft-2020-12' }) as Record<string, unknown>;
-  return schema;
-}
