@@ -65,9 +65,9 @@ function factorHolds(factor: ConfidenceFactor, context: ConfidenceFactorContext)
     case 'calibration_skipped':
       return !input.request.use_ipf || (calibration !== undefined && calibration?.applied !== true);
     case 'narrative_fallback':
-      return narratives != null && narratives.provider === 'llm' && narratives.template > 0;
+      return narratives !== undefined && narratives !== null && narratives.provider === 'llm' && narratives.template > 0;
     case 'failed_narratives':
-      return narratives != null && narratives.failed + narratives.withheld + narratives.missing > 0;
+      return narratives !== undefined && narratives !== null && narratives.failed + narratives.withheld + narratives.missing > 0;
   }
 }
 

@@ -121,7 +121,7 @@ export function buildRunManifest(input: PreflightInput | EvaluationInput, evalua
     },
     pxweb_fetch_log: input.fetch_log.map((attempt) => ({ ...attempt })),
     execution: { worker_count: run.worker_count, shard_size: run.shard_size },
-    calibration: generated?.calibration == null ? null : { ...generated.calibration },
+    calibration: generated === null || generated.calibration === null ? null : { ...generated.calibration },
     dataset_sha256: run.dataset_sha256,
     output_files: run.output_files.map((file) => ({ ...file })),
     decision: {

@@ -366,3 +366,15 @@ describe('gate details', () => {
     expect(() => evaluateGates({ ...input, field_targets: broken })).toThrow(expect.objectContaining({ code: 'STATS_INVALID_ARGUMENT' }));
   });
 });
+
+describe('a run that generated nothing', () => {
+  it('fires RECORD_COUNT_MISMATCH and measures nothing', () => {
+    const input = { ...cleanInput('analysis_only'), n_generated: 0, field_observed: {}, joint_checks: [], narratives: null };
+    const evaluation = evaluateGates(input);
+    expect(evaluation.gate_codes).toEqual(['RECORD_COUNT_MISMATCH']);
+    expect(evaluation.gate_code_details[0]?.observed).toBe(N);
+    expect(evaluation.signals.mean_l1_error).toBeNull();
+    expect(evaluation.measurements?.fields.every((field) => field.l1_error === null)).toBe(true);
+    expect(evaluation.quality_tier).toBe('REJECT');
+  });
+});
