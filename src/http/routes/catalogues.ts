@@ -1,0 +1,39 @@
+/**
+ * Catalogue routes: `GET /profiles` and `GET /gate-codes`, to be registered inside the `/v1`
+ * plugin (prefix `/v1`, so auth applies). They serve the declared tables of `src/trust`; the
+ * app sets the zod validator and serializer compilers.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { GateCatalogueSchema, ProfileCatalogueSchema, gateCatalogue, profileCatalogue } from '../../trust/catalogue.js';
+
+export const catalogueRoutes: FastifyPluginAsyncZod = async (app) => {
+  // Built once: the tables are constants.
+  const profiles = profileCatalogue();
+  const gates = gateCatalogue();
+
+  app.get(
+    '/profiles',
+    {
+      schema: {
+        summary: 'Trust profiles',
+        description: 'The profiles, what each is for, and their request defaults.',
+        tags: ['catalogues'],
+        response: { 200: ProfileCatalogueSchema },
+      },
+    },
+    async () => profiles,
+  );
+
+  app.get(
+    '/gate-codes',
+    {
+      schema: {
+        summary: 'Gate codes',
+        description: 'The declared gate table: measures, thresholds and severities per profile, escalation priorities, recommendations.',
+        tags: ['catalogues'],
+        response: { 200: GateCatalogueSchema },
+      },
+    },
+    async () => gates,
+  );
+};

@@ -1,0 +1,208 @@
+/**
+ * What the trust evaluator reads: the run's effective request, the targets and their provenance
+ * (known before sampling) and, after sampling, what the output looks like. The engine's output
+ * is adapted to these shapes at the edge; everything here is plain data, compared in the
+ * OUTPUT's universe (adult outputs against adult targets).
+ */
+import type { ProvenanceClass, PxwebFetchAttempt, ResolvedTable, TrustLevel } from '../census/census-table.js';
+import type { Profile, Scope } from '../generation/categories.js';
+
+/** The persona fields whose marginals are compared with a target, in report order. */
+export const COMPARED_FIELDS = [
+  'sex',
+  'age_group',
+  'region',
+  'district',
+  'residence',
+  'ethnicity',
+  'mother_tongue',
+  'language_usually_spoken',
+  'religion',
+  'marital_status',
+  'education_level',
+  'employment_status',
+  'inactivity_reason',
+  'economic_sector',
+] as const;
+export type ComparedField = (typeof COMPARED_FIELDS)[number];
+
+export const NARRATIVE_PROVIDERS = ['none', 'template', 'llm'] as const;
+export type NarrativeProvider = (typeof NARRATIVE_PROVIDERS)[number];
+
+export const PXWEB_MODES = ['off', 'cache', 'live'] as const;
+export type PxwebMode = (typeof PXWEB_MODES)[number];
+
+/** The request after defaults: exactly what feeds `config_hash` (with snapshot hash and version). */
+export interface EffectiveRequest {
+  readonly n: number;
+  readonly profile: Profile;
+  readonly seed: number;
+  readonly strict: boolean;
+  readonly scope: Scope;
+  readonly use_ipf: boolean;
+  readonly narratives: { readonly provider: NarrativeProvider };
+}
+
+/** One compared persona field: its target in the output's universe and where it came from. */
+export interface FieldTarget {
+  readonly field: ComparedField;
+  /** Human-readable universe, e.g. 'adults 18+' or 'all ages 15+'. */
+  readonly universe: string;
+  readonly categories: readonly string[];
+  /** Shares aligned with `categories`, summing to 1 (±1e-6). */
+  readonly target_shares: readonly number[];
+  /** `modelled` when the target needed a model assumption (e.g. an adult target from all-ages tables). */
+  readonly provenance_class: ProvenanceClass;
+  readonly table_ids: readonly string[];
+  readonly trust: TrustLevel | null;
+  /** How it was derived when it is not the published table as is. */
+  readonly derivation: string | null;
+}
+
+/**
+ * A published cross-tab compared with the output, row by row: each row is the distribution of
+ * `col_field` within one category of `row_field`. A `null` row was not published; a `null` cell
+ * inside a row was not published either (partial tables): the row is then compared on its
+ * published cells plus one pooled "rest" cell, which is a total variation distance on a
+ * coarser partition of the same row.
+ */
+export interface JointCheck {
+  readonly id: string;
+  readonly row_field: ComparedField;
+  readonly col_field: ComparedField;
+  readonly rows: readonly string[];
+  readonly cols: readonly string[];
+  readonly target_row_shares: readonly (readonly (number | null)[] | null)[];
+  readonly observed_counts: readonly (readonly number[])[];
+  readonly provenance_class: ProvenanceClass;
+  readonly table_ids: readonly string[];
+}
+
+/** SPEC §5.1 step 2: calibration (IPF) diagnostics, weights relative to the prior mass. */
+export interface CalibrationDiagnostics {
+  readonly applied: boolean;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly max_residual: number;
+  readonly tolerance: number;
+  readonly max_iterations: number;
+  readonly ess: number | null;
+  readonly ess_ratio: number | null;
+  readonly information_loss: number | null;
+  readonly max_weight: number | null;
+  readonly mean_weight: number | null;
+  readonly max_mean_weight_ratio: number | null;
+  /** Share of Σw held by the 5% of prior mass with the largest weights (0.05 when weights are equal). */
+  readonly top5_weight_share: number | null;
+}
+
+/** SPEC §4 hard consistency rules, counted over the output. */
+export const CONSISTENCY_RULES = [
+  'under15_marital_status',
+  'under15_employment',
+  'tertiary_under_19',
+  'inactivity_reason_not_inactive',
+  'sector_not_employed',
+  'age_outside_group',
+  'district_outside_region',
+  'name_sex_mismatch',
+  'education_under_10',
+  'missing_required_field',
+] as const;
+export type ConsistencyRule = (typeof CONSISTENCY_RULES)[number];
+
+/** Run-level narrative statistics (SPEC §7); counts are personas, ratios are over `total`. */
+export interface NarrativeRunStats {
+  readonly provider: 'template' | 'llm';
+  /** Personas whose narrative was requested. */
+  readonly total: number;
+  readonly generated: number;
+  readonly template: number;
+  readonly failed: number;
+  readonly withheld: number;
+  /** Requested but missing (counted as failed in the mock ratio). */
+  readonly missing: number;
+  /** Share of narratives not delivered by the requested provider (template fallback, failed, missing). */
+  readonly mock_ratio: number;
+  readonly pii_count: number;
+  readonly schema_invalid_ratio: number;
+  readonly parse_failure_ratio: number;
+  readonly too_short: number;
+  readonly too_long: number;
+  readonly language_invalid: number;
+  readonly pronoun_mismatch: number;
+  readonly name_missing: number;
+  readonly contradiction: number;
+  readonly reasons: Readonly<Record<string, number>>;
+}
+
+/** One table used by the run, with where it came from and how old it is. */
+export interface TableProvenance {
+  readonly table_id: string;
+  readonly provenance_class: ProvenanceClass;
+  readonly trust: TrustLevel;
+  readonly reference_date: string;
+  readonly retrieved: string;
+  readonly fetched_at: string | null;
+  /** Days since `fetched_at` (PxWeb) or `retrieved` (periodic series); null when it cannot go stale. */
+  readonly age_days: number | null;
+  readonly periodic: boolean;
+  readonly source_table_id: string;
+  readonly content_hash: string;
+}
+
+/** Personas whose language or religion was drawn from national totals because their ethnicity had no row. */
+export interface EthnoculturalFallback {
+  readonly table_id: string;
+  readonly persons: number;
+}
+
+export interface SystemFlags {
+  readonly timed_out: boolean;
+  readonly memory_exceeded: boolean;
+  readonly checkpoint_corrupt: boolean;
+}
+
+/** Everything known before sampling: the preflight gates (provenance, staleness, configuration) read only this. */
+export interface PreflightInput {
+  readonly request: EffectiveRequest;
+  readonly snapshot_hash: string;
+  readonly generator_version: string;
+  /** A generator version the caller pinned, or null. */
+  readonly requested_generator_version: string | null;
+  readonly pxweb_mode: PxwebMode;
+  readonly llm_configured: boolean;
+  readonly field_targets: readonly FieldTarget[];
+  readonly tables: readonly TableProvenance[];
+  readonly fetch_log: readonly PxwebFetchAttempt[];
+}
+
+/** The preflight input plus what the output looks like. */
+export interface EvaluationInput extends PreflightInput {
+  readonly n_generated: number;
+  /** Counts per category, aligned with the field target's `categories`; null values are not counted. */
+  readonly field_observed: Readonly<Partial<Record<ComparedField, readonly number[]>>>;
+  readonly joint_checks: readonly JointCheck[];
+  readonly calibration: CalibrationDiagnostics | null;
+  readonly consistency: Readonly<Record<ConsistencyRule, number>>;
+  readonly duplicate_ids: number;
+  readonly ethnocultural_fallbacks: readonly EthnoculturalFallback[];
+  readonly narratives: NarrativeRunStats | null;
+  readonly system: SystemFlags;
+}
+
+/** The provenance record of a resolved table, as the evaluator reads it. */
+export function tableProvenanceOf(table: ResolvedTable): TableProvenance {
+  return {
+    table_id: table.id,
+    provenance_class: table.provenance_class,
+    trust: table.trust,
+    reference_date: table.source.reference_date,
+    retrieved: table.retrieved,
+    fetched_at: table.fetched_at,
+    age_days: table.age_days,
+    periodic: table.periodic,
+    source_table_id: table.source.table_id,
+    content_hash: table.content_hash,
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * The trust report (SPEC §6) as a strict zod schema: everything measured about a run in one
+ * document, for `GET /v1/runs/{run_id}/report` and for people. Measures are JSON numbers; a
+ * section is null where it does not apply (e.g. nothing was generated because strict preflight
+ * stopped the run).
+ */
+import { z } from 'zod';
+import { PROVENANCE_CLASSES, TRUST_LEVELS } from '../census/census-table.js';
+import { PROFILES, SCOPES } from '../generation/categories.js';
+import { CONFIDENCE_LEVELS } from './confidence.js';
+import { DECISIONS } from './decision.js';
+import { COMPARED_FIELDS, CONSISTENCY_RULES, PXWEB_MODES } from './evaluation-input.js';
+import { CONFIDENCE_FACTOR_NAMES, GATE_CODES } from './gate-table.js';
+import { GateDetailSchema, Sha256Schema, TrustSignalsSchema } from './payload-schema.js';
+import { QUALITY_TIER_VALUES } from './quality-tier.js';
+
+export const REPORT_VERSION = '1.0';
+
+const measure = z.number().nullable();
+const provenanceClass = z.enum(PROVENANCE_CLASSES);
+const criticality = z.enum(['super_critical', 'critical', 'ordinary']);
+
+export const CalibrationDiagnosticsSchema = z.strictObject({
+  applied: z.boolean(),
+  iterations: z.number().int().min(0),
+  converged: z.boolean(),
+  max_residual: z.number(),
+  tolerance: z.number(),
+  max_iterations: z.number().int().min(0),
+  ess: measure,
+  ess_ratio: measure,
+  information_loss: measure,
+  max_weight: measure,
+  mean_weight: measure,
+  max_mean_weight_ratio: measure,
+  top5_weight_share: measure,
+});
+
+export const TableProvenanceSchema = z.strictObject({
+  table_id: z.string(),
+  provenance_class: provenanceClass,
+  trust: z.enum(TRUST_LEVELS),
+  reference_date: z.string(),
+  retrieved: z.string(),
+  fetched_at: z.string().nullable(),
+  age_days: measure,
+  periodic: z.boolean(),
+  source_table_id: z.string(),
+  content_hash: z.string(),
+});
+
+export const PxwebFetchAttemptSchema = z.strictObject({
+  table_id: z.string(),
+  pxweb_table: z.string(),
+  started_at: z.string(),
+  outcome: z.enum(['ok', 'http_error', 'timeout', 'network_error', 'schema_drift', 'circuit_open', 'skipped']),
+  status: z.number().int().nullable(),
+  attempts: z.number().int().min(0),
+  duration_ms: z.number().min(0),
+  message: z.string().nullable(),
+});
+
+const MarginalSchema = z.strictObject({
+  field: z.enum(COMPARED_FIELDS),
+  criticality,
+  n: z.number().min(0),
+  categories: z.array(
+    z.strictObject({ category: z.string(), target_share: z.number(), actual_share: measure, observed_count: z.number().min(0) }),
+  ),
+  l1_error: measure,
+  tvd: measure,
+  max_category_error: measure,
+  max_category_error_limit: measure,
+  js_divergence_bits: measure,
+  chi_square: z
+    .strictObject({ statistic: z.number(), degrees_of_freedom: z.number().int().min(0), p_value: z.number(), pooled_categories: z.number().int().min(0) })
+    .nullable(),
+  expected_sampling_l1: measure,
+});
+
+const JointCheckReportSchema = z.strictObject({
+  id: z.string(),
+  row_field: z.enum(COMPARED_FIELDS),
+  col_field: z.enum(COMPARED_FIELDS),
+  provenance_class: provenanceClass,
+  table_ids: z.array(z.string()),
+  max_row_tvd: measure,
+  worst_row: z.string().nullable(),
+  rows: z.array(
+    z.strictObject({
+      row: z.string(),
+      n: z.number().min(0),
+      published_cells: z.number().int().min(0),
+      pooled_rest: z.boolean(),
+      tvd: measure,
+      expected_sampling_tvd: measure,
+      limit: measure,
+    }),
+  ),
+});
+
+const NarrativeStatsSchema = z.strictObject({
+  provider: z.enum(['template', 'llm']),
+  total: z.number().int().min(0),
+  generated: z.number().int().min(0),
+  template: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  withheld: z.number().int().min(0),
+  missing: z.number().int().min(0),
+  mock_ratio: z.number(),
+  pii_count: z.number().int().min(0),
+  schema_invalid_ratio: z.number(),
+  parse_failure_ratio: z.number(),
+  too_short: z.number().int().min(0),
+  too_long: z.number().int().min(0),
+  language_invalid: z.number().int().min(0),
+  pronoun_mismatch: z.number().int().min(0),
+  name_missing: z.number().int().min(0),
+  contradiction: z.number().int().min(0),
+  reasons: z.record(z.string(), z.number()),
+});
+
+export const TrustReportSchema = z.strictObject({
+  report_version: z.literal(REPORT_VERSION),
+  run_id: z.string(),
+  generated_at: z.iso.datetime(),
+  stage: z.enum(['preflight', 'final']),
+  profile: z.enum(PROFILES),
+  strict_mode: z.boolean(),
+  scope: z.enum(SCOPES),
+  n_requested: z.number().int().min(0),
+  n_generated: z.number().int().min(0),
+  config_hash: Sha256Schema,
+  decision: z.strictObject({
+    decision: z.enum(DECISIONS),
+    quality_tier: z.enum(QUALITY_TIER_VALUES),
+    confidence: z.enum(CONFIDENCE_LEVELS),
+    base_confidence: z.enum(CONFIDENCE_LEVELS),
+    confidence_factors: z.array(z.enum(CONFIDENCE_FACTOR_NAMES)),
+    caps_applied: z.array(z.string()),
+    monotonicity_applied: z.boolean(),
+    gate_codes: z.array(z.enum(GATE_CODES)).min(1),
+    recommendations: z.array(z.string()).min(1),
+    hard_gates_triggered: z.boolean(),
+    should_escalate: z.boolean(),
+    escalation_priority: z.number().int().min(1).max(10),
+    dataset_withheld: z.boolean(),
+  }),
+  gate_details: z.array(GateDetailSchema),
+  marginals: z
+    .strictObject({
+      fields: z.array(MarginalSchema),
+      mean_l1_error: measure,
+      mean_l1_error_limit: measure,
+      max_l1_error: measure,
+      max_l1_field: z.enum(COMPARED_FIELDS).nullable(),
+      max_category_error: measure,
+      max_category_field: z.enum(COMPARED_FIELDS).nullable(),
+      max_js_divergence_bits: measure,
+      min_chi_square_p_value: measure,
+    })
+    .nullable(),
+  joint_checks: z.array(JointCheckReportSchema).nullable(),
+  consistency: z.strictObject({ total: z.number().int().min(0), rules: z.strictObject(Object.fromEntries(CONSISTENCY_RULES.map((rule) => [rule, z.number().int().min(0)])) as Record<(typeof CONSISTENCY_RULES)[number], z.ZodNumber>) }).nullable(),
+  duplicate_ids: z.number().int().min(0).nullable(),
+  calibration: CalibrationDiagnosticsSchema.nullable(),
+  provenance: z.strictObject({
+    fields: z.array(
+      z.strictObject({
+        field: z.enum(COMPARED_FIELDS),
+        criticality,
+        universe: z.string(),
+        provenance_class: provenanceClass,
+        is_fallback: z.boolean(),
+        trust: z.enum(TRUST_LEVELS).nullable(),
+        table_ids: z.array(z.string()),
+        derivation: z.string().nullable(),
+        categories: z.array(z.string()),
+        target_shares: z.array(z.number()),
+      }),
+    ),
+    tables: z.array(TableProvenanceSchema.extend({ stale: z.boolean() })),
+    targets_source: z.enum(['pxweb_live', 'pxweb_cache', 'official_snapshot', 'mixed']).nullable(),
+    fallback_ratio_super_critical: measure,
+    fallback_ratio_critical: measure,
+    modelled_fields: z.array(z.enum(COMPARED_FIELDS)),
+    secondary_fields: z.array(z.enum(COMPARED_FIELDS)),
+  }),
+  pxweb: z.strictObject({ mode: z.enum(PXWEB_MODES), fetch_log: z.array(PxwebFetchAttemptSchema) }),
+  narratives: NarrativeStatsSchema.nullable(),
+  ethnocultural_fallbacks: z.array(z.strictObject({ table_id: z.string(), persons: z.number().min(0) })).nullable(),
+  system: z.strictObject({ timed_out: z.boolean(), memory_exceeded: z.boolean(), checkpoint_corrupt: z.boolean() }).nullable(),
+  signals: TrustSignalsSchema,
+});
+export type TrustReport = z.infer<typeof TrustReportSchema>;

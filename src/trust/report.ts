@@ -1,0 +1,152 @@
+/**
+ * Builds the trust report (SPEC §6) from the evaluator's input and result: marginals per field
+ * with target and actual shares and every metric, joint checks row by row, consistency counts,
+ * duplicate ids, calibration diagnostics, provenance per field and per table, the PxWeb fetch
+ * log, narrative statistics and the gate details. Pure: the time is an argument.
+ */
+import { ServiceError } from '../errors.js';
+import { CONSISTENCY_RULES, type EvaluationInput, type PreflightInput } from './evaluation-input.js';
+import type { TrustEvaluation } from './evaluate.js';
+import { staleTables } from './gates/preflight-gates.js';
+import type { RunMeasurements } from './measurements.js';
+import { fieldCriticality, isFallbackClass } from './provenance-summary.js';
+import { REPORT_VERSION, TrustReportSchema, type TrustReport } from './report-schema.js';
+
+export interface ReportRunInfo {
+  readonly run_id: string;
+  /** UTC ISO 8601 time the report was built. */
+  readonly generated_at: string;
+}
+
+function marginalsOf(measurements: RunMeasurements): TrustReport['marginals'] {
+  return {
+    fields: measurements.fields.map((field) => ({
+      field: field.field,
+      criticality: field.criticality,
+      n: field.n,
+      categories: field.categories.map((category, index) => ({
+        category,
+        target_share: field.target_shares[index] ?? 0,
+        actual_share: field.actual_shares?.[index] ?? null,
+        observed_count: field.observed_counts[index] ?? 0,
+      })),
+      l1_error: field.l1_error,
+      tvd: field.tvd,
+      max_category_error: field.max_category_error,
+      max_category_error_limit: field.max_category_error_limit,
+      js_divergence_bits: field.js_divergence_bits,
+      chi_square: field.chi_square === null ? null : { ...field.chi_square },
+      expected_sampling_l1: field.expected_sampling_l1,
+    })),
+    mean_l1_error: measurements.mean_l1_error,
+    mean_l1_error_limit: measurements.mean_l1_error_limit,
+    max_l1_error: measurements.max_l1_error,
+    max_l1_field: measurements.max_l1_field,
+    max_category_error: measurements.max_category_error,
+    max_category_field: measurements.max_category_field,
+    max_js_divergence_bits: measurements.max_js_divergence_bits,
+    min_chi_square_p_value: measurements.min_chi_square_p_value,
+  };
+}
+
+function provenanceOf(input: PreflightInput, evaluation: TrustEvaluation): TrustReport['provenance'] {
+  const stale = new Set(staleTables(evaluation.profile, input.tables).map((table) => table.table_id));
+  return {
+    fields: evaluation.provenance.fields.map((entry) => {
+      const target = input.field_targets.find((candidate) => candidate.field === entry.field);
+      return {
+        field: entry.field,
+        criticality: fieldCriticality(entry.field),
+        universe: target?.universe ?? '',
+        provenance_class: entry.provenance_class,
+        is_fallback: isFallbackClass(entry.provenance_class),
+        trust: target?.trust ?? null,
+        table_ids: [...(target?.table_ids ?? [])],
+        derivation: target?.derivation ?? null,
+        categories: [...(target?.categories ?? [])],
+        target_shares: [...(target?.target_shares ?? [])],
+      };
+    }),
+    tables: [...input.tables]
+      .sort((a, b) => (a.table_id < b.table_id ? -1 : a.table_id > b.table_id ? 1 : 0))
+      .map((table) => ({ ...table, stale: stale.has(table.table_id) })),
+    targets_source: evaluation.provenance.targets_source,
+    fallback_ratio_super_critical: evaluation.provenance.fallback_ratio_super_critical,
+    fallback_ratio_critical: evaluation.provenance.fallback_ratio_critical,
+    modelled_fields: [...evaluation.provenance.modelled_fields],
+    secondary_fields: [...evaluation.provenance.secondary_fields],
+  };
+}
+
+/** The sections that exist only once a dataset was generated. */
+function afterSampling(input: PreflightInput | EvaluationInput, evaluation: TrustEvaluation) {
+  if (evaluation.stage === 'preflight' || evaluation.measurements === null || !('n_generated' in input)) {
+    return { marginals: null, joint_checks: null, consistency: null, duplicate_ids: null, calibration: null, narratives: null, ethnocultural_fallbacks: null, system: null, n_generated: 0 };
+  }
+  const rules = Object.fromEntries(CONSISTENCY_RULES.map((rule) => [rule, input.consistency[rule]])) as Record<(typeof CONSISTENCY_RULES)[number], number>;
+  return {
+    marginals: marginalsOf(evaluation.measurements),
+    joint_checks: evaluation.measurements.joint_checks.map((joint) => ({
+      ...joint,
+      table_ids: [...joint.table_ids],
+      rows: joint.rows.map((row) => ({ ...row })),
+    })),
+    consistency: { total: CONSISTENCY_RULES.reduce((sum, rule) => sum + rules[rule], 0), rules },
+    duplicate_ids: input.duplicate_ids,
+    calibration: input.calibration === null ? null : { ...input.calibration },
+    narratives: input.request.narratives.provider === 'none' || input.narratives === null ? null : { ...input.narratives, reasons: { ...input.narratives.reasons } },
+    ethnocultural_fallbacks: input.ethnocultural_fallbacks.map((entry) => ({ ...entry })),
+    system: { ...input.system },
+    n_generated: input.n_generated,
+  };
+}
+
+export function buildTrustReport(input: PreflightInput | EvaluationInput, evaluation: TrustEvaluation, run: ReportRunInfo): TrustReport {
+  const after = afterSampling(input, evaluation);
+  const report: TrustReport = {
+    report_version: REPORT_VERSION,
+    run_id: run.run_id,
+    generated_at: run.generated_at,
+    stage: evaluation.stage,
+    profile: evaluation.profile,
+    strict_mode: evaluation.strict,
+    scope: input.request.scope,
+    n_requested: input.request.n,
+    n_generated: after.n_generated,
+    config_hash: evaluation.config_hash,
+    decision: {
+      decision: evaluation.decision,
+      quality_tier: evaluation.quality_tier,
+      confidence: evaluation.confidence,
+      base_confidence: evaluation.base_confidence,
+      confidence_factors: [...evaluation.confidence_factors],
+      caps_applied: [...evaluation.caps_applied],
+      monotonicity_applied: evaluation.monotonicity_applied,
+      gate_codes: [...evaluation.gate_codes],
+      recommendations: [...evaluation.recommendations],
+      hard_gates_triggered: evaluation.hard_gates_triggered,
+      should_escalate: evaluation.should_escalate,
+      escalation_priority: evaluation.escalation_priority,
+      dataset_withheld: evaluation.withhold_dataset,
+    },
+    gate_details: evaluation.gate_code_details.map((detail) => ({ ...detail })),
+    marginals: after.marginals,
+    joint_checks: after.joint_checks,
+    consistency: after.consistency,
+    duplicate_ids: after.duplicate_ids,
+    calibration: after.calibration,
+    provenance: provenanceOf(input, evaluation),
+    pxweb: { mode: input.pxweb_mode, fetch_log: input.fetch_log.map((attempt) => ({ ...attempt })) },
+    narratives: after.narratives,
+    ethnocultural_fallbacks: after.ethnocultural_fallbacks,
+    system: after.system,
+    signals: JSON.parse(JSON.stringify(evaluation.signals)) as TrustReport['signals'],
+  };
+  const parsed = TrustReportSchema.safeParse(report);
+  if (!parsed.success) {
+    throw new ServiceError('INTERNAL', 'the trust report does not match its schema', {
+      details: { issues: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) },
+    });
+  }
+  return parsed.data;
+}

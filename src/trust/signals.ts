@@ -1,0 +1,80 @@
+/**
+ * The payload's `signals` (SPEC §9): measures as JSON numbers, null only where not applicable
+ * (nothing generated yet, no calibration, no narratives requested). Beyond the listed keys,
+ * `provenance_by_field` discloses every compared field's provenance class (how analysis_only
+ * discloses the modelled targets it does not gate), and the drift extremes are given.
+ */
+import type { ProvenanceClass } from '../census/census-table.js';
+import type { ComparedField, EvaluationInput, PreflightInput } from './evaluation-input.js';
+import { isPxwebTable } from './gates/preflight-gates.js';
+import type { RunMeasurements } from './measurements.js';
+import type { ProvenanceSummary, TargetsSource } from './provenance-summary.js';
+import { CONSISTENCY_RULES } from './evaluation-input.js';
+
+export interface TrustSignals {
+  readonly provenance_coverage_critical: Readonly<Record<ProvenanceClass, number>>;
+  readonly targets_source: TargetsSource | null;
+  readonly pxweb_cache_age_days: number | null;
+  readonly ess_ratio: number | null;
+  readonly information_loss: number | null;
+  readonly mean_l1_error: number | null;
+  readonly max_l1_error: number | null;
+  readonly max_category_error: number | null;
+  readonly max_joint_tvd: number | null;
+  readonly fallback_ratio_super_critical: number | null;
+  readonly fallback_ratio_critical: number | null;
+  readonly narrative_mock_ratio: number | null;
+  readonly narrative_pii_count: number | null;
+  readonly consistency_violations: number | null;
+  readonly duplicate_ids: number | null;
+  readonly n_requested: number;
+  readonly n_generated: number;
+  readonly data_vintages: Readonly<Record<string, string>>;
+  readonly provenance_by_field: Readonly<Partial<Record<ComparedField, ProvenanceClass>>>;
+  readonly max_js_divergence_bits: number | null;
+  readonly min_chi_square_p_value: number | null;
+}
+
+function pxwebCacheAgeDays(input: PreflightInput): number | null {
+  const ages = input.tables.filter(isPxwebTable).flatMap((table) => (table.age_days === null ? [] : [table.age_days]));
+  return ages.length === 0 ? null : Math.max(...ages);
+}
+
+function dataVintages(input: PreflightInput): Record<string, string> {
+  const ids = input.tables.map((table) => table.table_id).sort();
+  const byId = new Map(input.tables.map((table) => [table.table_id, table.reference_date]));
+  return Object.fromEntries(ids.map((id) => [id, byId.get(id) ?? '']));
+}
+
+export function buildSignals(
+  input: PreflightInput | EvaluationInput,
+  provenance: ProvenanceSummary,
+  measurements: RunMeasurements | null,
+): TrustSignals {
+  const after = 'n_generated' in input && measurements !== null ? input : null;
+  const calibration = after?.calibration?.applied === true ? after.calibration : null;
+  const narratives = after !== null && input.request.narratives.provider !== 'none' ? after.narratives : null;
+  return {
+    provenance_coverage_critical: provenance.coverage_critical,
+    targets_source: provenance.targets_source,
+    pxweb_cache_age_days: pxwebCacheAgeDays(input),
+    ess_ratio: calibration?.ess_ratio ?? null,
+    information_loss: calibration?.information_loss ?? null,
+    mean_l1_error: measurements?.mean_l1_error ?? null,
+    max_l1_error: measurements?.max_l1_error ?? null,
+    max_category_error: measurements?.max_category_error ?? null,
+    max_joint_tvd: measurements?.max_joint_tvd ?? null,
+    fallback_ratio_super_critical: provenance.fallback_ratio_super_critical,
+    fallback_ratio_critical: provenance.fallback_ratio_critical,
+    narrative_mock_ratio: narratives?.mock_ratio ?? null,
+    narrative_pii_count: narratives?.pii_count ?? null,
+    consistency_violations: after === null ? null : CONSISTENCY_RULES.reduce((sum, rule) => sum + after.consistency[rule], 0),
+    duplicate_ids: after?.duplicate_ids ?? null,
+    n_requested: input.request.n,
+    n_generated: after?.n_generated ?? 0,
+    data_vintages: dataVintages(input),
+    provenance_by_field: Object.fromEntries(provenance.fields.map((entry) => [entry.field, entry.provenance_class])),
+    max_js_divergence_bits: measurements?.max_js_divergence_bits ?? null,
+    min_chi_square_p_value: measurements?.min_chi_square_p_value ?? null,
+  };
+}

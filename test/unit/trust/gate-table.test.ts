@@ -1,0 +1,116 @@
+// The gate table keeps the predecessor's vocabulary and starting thresholds (anchor §5.1, §5.9,
+// §5.10; SPEC §8.1–8.3). These lists are the contract restated, so a change to the table that
+// breaks it fails here.
+import { describe, expect, it } from 'vitest';
+import { PROFILES } from '../../../src/generation/categories.js';
+import { GATES, GATE_CODES, thresholdOf, type GateCode, type GateDefinition } from '../../../src/trust/gate-table.js';
+
+const PREDECESSOR_CODES = [
+  'MARGINAL_ERROR_HIGH',
+  'MARGINAL_ERROR_CRITICAL',
+  'FALLBACK_CRITICAL_FIELD',
+  'FALLBACK_SUPERCRITICAL_FIELD',
+  'TARGET_FALLBACK_SUPERCRITICAL',
+  'ESTIMATED_FIELD_USED',
+  'PXWEB_CACHE_STALE',
+  'PXWEB_FETCH_FAILED',
+  'ETHNOCULTURAL_FALLBACK_USED',
+  'ESS_TOO_LOW',
+  'WEIGHT_CONCENTRATION_HIGH',
+  'IPF_DIVERGENCE',
+  'NARRATIVE_SCHEMA_INVALID',
+  'NARRATIVE_PARSE_FAILURE',
+  'NARRATIVE_TOO_SHORT',
+  'NARRATIVE_TOO_LONG',
+  'NARRATIVE_LANGUAGE_INVALID',
+  'NARRATIVE_PRONOUN_MISMATCH',
+  'NARRATIVE_MOCK_RATIO_HIGH',
+  'NARRATIVE_PII_DETECTED',
+  'CONFIG_INVALID_SEED',
+  'CONFIG_VERSION_MISMATCH',
+  'CONFIG_INCOMPLETE',
+  'SYSTEM_MEMORY_EXCEEDED',
+  'SYSTEM_TIMEOUT',
+  'SYSTEM_CHECKPOINT_CORRUPT',
+  'PASS',
+  'PASS_WITH_WARNINGS',
+];
+
+const SPEC_PRIORITIES: Record<string, number> = {
+  NARRATIVE_PII_DETECTED: 1,
+  FALLBACK_SUPERCRITICAL_FIELD: 2,
+  TARGET_FALLBACK_SUPERCRITICAL: 2,
+  ESS_TOO_LOW: 3,
+  MARGINAL_ERROR_CRITICAL: 4,
+  NARRATIVE_PRONOUN_MISMATCH: 5,
+  PXWEB_FETCH_FAILED: 6,
+  SYSTEM_MEMORY_EXCEEDED: 7,
+  SYSTEM_TIMEOUT: 8,
+};
+
+const definitionOf = (code: GateCode): GateDefinition => GATES[code];
+
+describe('GATES', () => {
+  it('keeps all 28 predecessor codes, marked as such, and marks every other code as added with a reason', () => {
+    expect(PREDECESSOR_CODES).toHaveLength(28);
+    for (const code of PREDECESSOR_CODES) expect(GATE_CODES).toContain(code);
+    for (const code of GATE_CODES) {
+      const definition = definitionOf(code);
+      expect(definition.origin).toBe(PREDECESSOR_CODES.includes(code) ? 'predecessor' : 'added');
+      if (definition.origin === 'added') expect(definition.reason_added?.length).toBeGreaterThan(20);
+    }
+  });
+
+  it('derives each category from the code prefix, as the predecessor did', () => {
+    for (const code of GATE_CODES) expect(code.startsWith(definitionOf(code).category)).toBe(true);
+  });
+
+  it('gives the SPEC §8.3 escalation priorities and 10 to every other code', () => {
+    for (const code of GATE_CODES) expect(definitionOf(code).priority).toBe(SPEC_PRIORITIES[code] ?? 10);
+  });
+
+  it('keeps the predecessor starting thresholds', () => {
+    const expected: [GateCode, string, number[]][] = [
+      ['MARGINAL_ERROR_HIGH', 'mean_l1_error', [0.1, 0.1, 0.06]],
+      ['MARGINAL_ERROR_HIGH', 'max_category_error', [0.25, 0.25, 0.15]],
+      ['ESS_TOO_LOW', 'ess_ratio', [0.5, 0.7, 0.85]],
+      ['NARRATIVE_MOCK_RATIO_HIGH', 'mock_ratio', [1.0, 0.2, 0.05]],
+      ['PXWEB_CACHE_STALE', 'cache_age_days', [60, 30, 7]],
+      ['FALLBACK_CRITICAL_FIELD', 'fallback_ratio_critical', [0.7, 0.7, 0.4]],
+      ['TARGET_FALLBACK_SUPERCRITICAL', 'fallback_ratio_super_critical', [1.0, 0.5, 0.5]],
+      ['NARRATIVE_SCHEMA_INVALID', 'schema_valid_ratio', [0.5, 0.9, 0.95]],
+      ['MARGINAL_ERROR_CRITICAL', 'js_divergence_bits', [0.06, 0.04, 0.03]],
+      ['MARGINAL_ERROR_CRITICAL', 'chi_square_p_value', [0.001, 0.001, 0.001]],
+    ];
+    for (const [code, measure, values] of expected) {
+      expect(PROFILES.map((profile) => thresholdOf(code, measure, profile))).toEqual(values);
+    }
+  });
+
+  it('honours the severities SPEC §8.2 names', () => {
+    expect(GATES.FALLBACK_SUPERCRITICAL_FIELD.severity.high_stakes).toBe('hard');
+    expect(GATES.ESTIMATED_FIELD_USED.severity).toEqual({ analysis_only: 'off', narrative_required: 'warning', high_stakes: 'warning' });
+    expect(GATES.MARGINAL_ERROR_HIGH.severity.analysis_only).toBe('warning');
+    expect(GATES.MARGINAL_ERROR_CRITICAL.severity.analysis_only).toBe('hard');
+    expect(GATES.CONSISTENCY_VIOLATION.severity).toEqual({ analysis_only: 'hard', narrative_required: 'hard', high_stakes: 'hard' });
+    expect(GATES.NARRATIVE_PII_DETECTED.always_escalate).toBe(true);
+  });
+
+  it('declares a measure, a recommendation and a stage for every gate, and none for the markers', () => {
+    for (const code of GATE_CODES) {
+      const definition = definitionOf(code);
+      expect(definition.recommendation.length).toBeGreaterThan(10);
+      expect(definition.measures.length === 0).toBe(definition.stage === 'marker');
+      for (const measure of definition.measures) {
+        for (const profile of PROFILES) {
+          const threshold = measure.threshold[profile];
+          expect(threshold === null ? measure.threshold_source !== undefined : Number.isFinite(threshold)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('throws on an unknown measure', () => {
+    expect(() => thresholdOf('ESS_TOO_LOW', 'nothing', 'analysis_only')).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,380 @@
+// One firing per gate code and profile, table-driven from GATES: every code that is not `off`
+// for a profile has a scenario here (or a stated reason it cannot fire), and a code that is
+// `off` stays silent on its own scenario. Expected observed values and thresholds are worked
+// out by hand (or with SciPy, call beside) from the scenario, not read back from the evaluator.
+import { describe, expect, it } from 'vitest';
+import { PROFILES, type Profile } from '../../../src/generation/categories.js';
+import { evaluateGates } from '../../../src/trust/evaluate.js';
+import type { ComparedField, EvaluationInput } from '../../../src/trust/evaluation-input.js';
+import { GATE_CODES, GATES, MARKER_CODES, type GateCode, type GateDefinition } from '../../../src/trust/gate-table.js';
+import { cleanCalibration, cleanInput, cleanNarratives, N, table, withObserved, withRequest, withTargets } from './fixtures.js';
+
+interface Expected {
+  readonly observed: number;
+  readonly threshold: number;
+  readonly field?: ComparedField;
+  readonly subject?: string;
+  /** Other codes the same scenario fires by construction. */
+  readonly also?: readonly GateCode[];
+}
+
+interface Scenario {
+  readonly input: EvaluationInput;
+  readonly expected: Expected;
+}
+
+type ScenarioOf = (profile: Profile) => Scenario;
+
+const BIG_N = 100_000;
+const per = <T,>(values: Record<Profile, T>) => (profile: Profile) => values[profile];
+
+function withNarratives(input: EvaluationInput, stats: Partial<ReturnType<typeof cleanNarratives>>): EvaluationInput {
+  const provider = input.request.narratives.provider === 'llm' ? 'llm' : 'template';
+  return {
+    ...withRequest(input, { narratives: { provider } }),
+    narratives: { ...cleanNarratives(provider, input.n_generated), ...stats },
+  };
+}
+
+/** Every field shifted by `shift` from its first to its second category: L1 = 2·shift everywhere. */
+function shiftEveryField(input: EvaluationInput, shift: number): EvaluationInput {
+  let result = input;
+  for (const target of input.field_targets) {
+    const counts = target.target_shares.map((share, index) => {
+      const delta = index === 0 ? shift : index === 1 ? -shift : 0;
+      return Math.round((share + delta) * input.n_generated);
+    });
+    result = withObserved(result, target.field, counts);
+  }
+  return result;
+}
+
+const narrativeRatio = (stat: 'too_short' | 'too_long' | 'language_invalid' | 'name_missing') => (profile: Profile) => ({
+  input: withNarratives(cleanInput(profile), { [stat]: 150 }),
+  expected: { observed: 0.15, threshold: per({ analysis_only: 0.1, narrative_required: 0.05, high_stakes: 0.02 })(profile) },
+});
+
+const SCENARIOS: Partial<Record<GateCode, ScenarioOf>> = {
+  TARGET_FALLBACK_SUPERCRITICAL: (profile) => ({
+    input: withTargets(cleanInput(profile), { region: 'secondary', ethnicity: 'secondary', education_level: 'secondary' }),
+    expected: { observed: 0.75, threshold: 0.5, also: ['FALLBACK_SUPERCRITICAL_FIELD'] },
+  }),
+  FALLBACK_SUPERCRITICAL_FIELD: (profile) => ({
+    input: withTargets(cleanInput(profile), { ethnicity: 'secondary' }),
+    expected: { observed: 0.25, threshold: 0, field: 'ethnicity' },
+  }),
+  FALLBACK_CRITICAL_FIELD: (profile) =>
+    profile === 'high_stakes'
+      ? {
+          // 5 of the 11 critical and super-critical fields: 5/11 = 0.4545 > 0.40
+          input: withTargets(cleanInput(profile), {
+            sex: 'secondary',
+            age_group: 'secondary',
+            residence: 'secondary',
+            mother_tongue: 'secondary',
+            religion: 'secondary',
+          }),
+          expected: { observed: 5 / 11, threshold: 0.4, field: 'sex' },
+        }
+      : {
+          // all 7 critical fields and region: 8/11 = 0.727 > 0.70
+          input: withTargets(cleanInput(profile), {
+            sex: 'secondary',
+            age_group: 'secondary',
+            district: 'secondary',
+            residence: 'secondary',
+            mother_tongue: 'secondary',
+            religion: 'secondary',
+            marital_status: 'secondary',
+            region: 'secondary',
+          }),
+          expected: { observed: 8 / 11, threshold: 0.7, field: 'sex', also: ['FALLBACK_SUPERCRITICAL_FIELD'] },
+        },
+  ESTIMATED_FIELD_USED: (profile) => ({
+    input: withTargets(cleanInput(profile), { economic_sector: 'modelled' }),
+    expected: { observed: 1, threshold: 0, field: 'economic_sector' },
+  }),
+  SNAPSHOT_SERIES_STALE: (profile) => {
+    const limit = per({ analysis_only: 730, narrative_required: 545, high_stakes: 365 })(profile);
+    const input = cleanInput(profile);
+    return {
+      input: { ...input, tables: input.tables.map((t) => (t.table_id === 'age_single' ? { ...t, age_days: limit + 1 } : t)) },
+      expected: { observed: limit + 1, threshold: limit, subject: 'age_single' },
+    };
+  },
+  PXWEB_CACHE_STALE: (profile) => {
+    const limit = per({ analysis_only: 60, narrative_required: 30, high_stakes: 7 })(profile);
+    const input = cleanInput(profile);
+    const cached = table('age_sex_residence', { provenance_class: 'pxweb_cache', fetched_at: '2026-01-01T00:00:00Z', age_days: limit + 1 });
+    return { input: { ...input, tables: [...input.tables, cached] }, expected: { observed: limit + 1, threshold: limit, subject: 'age_sex_residence' } };
+  },
+  PXWEB_FETCH_FAILED: (profile) => {
+    const attempt = { pxweb_table: 'POP010200rcl.px', started_at: '2026-01-01T00:00:00Z', status: null, attempts: 3, duration_ms: 30_000, message: null };
+    return {
+      input: {
+        ...cleanInput(profile),
+        pxweb_mode: 'live',
+        fetch_log: [
+          { ...attempt, table_id: 'age_sex_residence', outcome: 'timeout' },
+          { ...attempt, table_id: 'sex', outcome: 'ok', status: 200 },
+        ],
+      },
+      expected: { observed: 1, threshold: 0 },
+    };
+  },
+  CONFIG_INVALID_SEED: (profile) => ({ input: withRequest(cleanInput(profile), { seed: -1 }), expected: { observed: 1, threshold: 0 } }),
+  CONFIG_VERSION_MISMATCH: (profile) => ({
+    input: { ...cleanInput(profile), requested_generator_version: '0.0.9' },
+    expected: { observed: 1, threshold: 0 },
+  }),
+  CONFIG_INCOMPLETE: (profile) => {
+    const input = withRequest(cleanInput(profile), { narratives: { provider: 'llm' } });
+    return { input: { ...input, llm_configured: false, narratives: cleanNarratives('llm') }, expected: { observed: 1, threshold: 0 } };
+  },
+  STRICT_MODE_BLOCKED: (profile) => ({
+    input: { ...withRequest(cleanInput(profile), { strict: true }), duplicate_ids: 1 },
+    expected: { observed: 1, threshold: 0, also: ['DUPLICATE_RECORDS'] },
+  }),
+  MARGINAL_ERROR_HIGH: (profile) => {
+    // At n = 100,000 the sampling allowance (3 × E[L1] ≈ 0.010) stays below every limit.
+    const shift = profile === 'high_stakes' ? 0.04 : 0.06;
+    return {
+      input: shiftEveryField(cleanInput(profile, BIG_N), shift),
+      expected: { observed: 2 * shift, threshold: profile === 'high_stakes' ? 0.06 : 0.1 },
+    };
+  },
+  MARGINAL_ERROR_CRITICAL: (profile) => ({
+    // scipy.spatial.distance.jensenshannon([.8, .2], [.5, .5], base=2) ** 2 = 0.0731040079318099;
+    // scipy.stats.chisquare([80000, 20000], [50000, 50000]).pvalue = 0 (far below 0.001)
+    input: withObserved(cleanInput(profile, BIG_N), 'sex', [80_000, 20_000]),
+    expected: {
+      observed: 0.0731040079318099,
+      threshold: per({ analysis_only: 0.06, narrative_required: 0.04, high_stakes: 0.03 })(profile),
+      field: 'sex',
+      also: ['MARGINAL_ERROR_HIGH'],
+    },
+  }),
+  JOINT_DISTRIBUTION_DRIFT: (profile) => {
+    const input = cleanInput(profile, BIG_N);
+    const [first, ...rest] = input.joint_checks;
+    if (first === undefined) throw new Error('fixture has joint checks');
+    // urban row: target .6/.3/.1, observed .45/.45/.1 → TVD 0.15
+    const drifted = { ...first, observed_counts: [[22_500, 22_500, 5_000], first.observed_counts[1] ?? []] };
+    return {
+      input: { ...input, joint_checks: [drifted, ...rest] },
+      expected: { observed: 0.15, threshold: profile === 'high_stakes' ? 0.06 : 0.1, field: 'ethnicity', subject: 'ethnicity_by_residence' },
+    };
+  },
+  CONSISTENCY_VIOLATION: (profile) => ({
+    input: { ...cleanInput(profile), consistency: { ...cleanInput(profile).consistency, tertiary_under_19: 3 } },
+    expected: { observed: 3, threshold: 0, subject: 'tertiary_under_19' },
+  }),
+  DUPLICATE_RECORDS: (profile) => ({ input: { ...cleanInput(profile), duplicate_ids: 2 }, expected: { observed: 2, threshold: 0 } }),
+  RECORD_COUNT_MISMATCH: (profile) => ({ input: { ...cleanInput(profile), n_generated: N - 10 }, expected: { observed: 10, threshold: 0 } }),
+  ESS_TOO_LOW: (profile) => {
+    const input = cleanInput(profile);
+    const calibration = { ...cleanCalibration(), ess_ratio: 0.4, information_loss: 0.6 };
+    return { input: { ...input, calibration }, expected: { observed: 0.4, threshold: per({ analysis_only: 0.5, narrative_required: 0.7, high_stakes: 0.85 })(profile) } };
+  },
+  WEIGHT_CONCENTRATION_HIGH: (profile) => {
+    const input = cleanInput(profile);
+    const calibration = { ...cleanCalibration(), max_weight: 60, max_mean_weight_ratio: 60 };
+    return { input: { ...input, calibration }, expected: { observed: 60, threshold: per({ analysis_only: 50, narrative_required: 20, high_stakes: 10 })(profile) } };
+  },
+  IPF_DIVERGENCE: (profile) => {
+    const input = cleanInput(profile);
+    const calibration = { ...cleanCalibration(), converged: false, max_residual: 0.01, iterations: 1000 };
+    return { input: { ...input, calibration }, expected: { observed: 0.01, threshold: 1e-6 } };
+  },
+  ETHNOCULTURAL_FALLBACK_USED: (profile) => ({
+    input: { ...cleanInput(profile), ethnocultural_fallbacks: [{ table_id: 'mother_tongue_by_ethnicity', persons: 60 }] },
+    expected: { observed: 0.06, threshold: per({ analysis_only: 0.05, narrative_required: 0.02, high_stakes: 0.01 })(profile), subject: 'mother_tongue_by_ethnicity' },
+  }),
+  NARRATIVE_MOCK_RATIO_HIGH: (profile) => ({
+    input: withNarratives(cleanInput(profile), { mock_ratio: 0.3 }),
+    expected: { observed: 0.3, threshold: per({ analysis_only: 1, narrative_required: 0.2, high_stakes: 0.05 })(profile) },
+  }),
+  NARRATIVE_SCHEMA_INVALID: (profile) => ({
+    input: withNarratives(cleanInput(profile), { schema_invalid_ratio: 0.6 }),
+    expected: { observed: 0.4, threshold: per({ analysis_only: 0.5, narrative_required: 0.9, high_stakes: 0.95 })(profile) },
+  }),
+  NARRATIVE_PARSE_FAILURE: (profile) => ({
+    input: withNarratives(cleanInput(profile), { parse_failure_ratio: 0.2 }),
+    expected: { observed: 0.2, threshold: 0.1 },
+  }),
+  NARRATIVE_TOO_SHORT: narrativeRatio('too_short'),
+  NARRATIVE_TOO_LONG: narrativeRatio('too_long'),
+  NARRATIVE_LANGUAGE_INVALID: narrativeRatio('language_invalid'),
+  NARRATIVE_NAME_MISSING: narrativeRatio('name_missing'),
+  NARRATIVE_PRONOUN_MISMATCH: (profile) => ({
+    input: withNarratives(cleanInput(profile), { pronoun_mismatch: 60 }),
+    expected: { observed: 0.06, threshold: per({ analysis_only: 0.05, narrative_required: 0.01, high_stakes: 0 })(profile) },
+  }),
+  NARRATIVE_CONTRADICTION: (profile) => ({
+    input: withNarratives(cleanInput(profile), { contradiction: 60 }),
+    expected: { observed: 0.06, threshold: per({ analysis_only: 0.05, narrative_required: 0.02, high_stakes: 0 })(profile) },
+  }),
+  NARRATIVE_PII_DETECTED: (profile) => ({
+    input: withNarratives(cleanInput(profile), { pii_count: 2, withheld: 2 }),
+    expected: { observed: 2, threshold: 0 },
+  }),
+  SYSTEM_MEMORY_EXCEEDED: (profile) => ({
+    input: { ...cleanInput(profile), system: { timed_out: false, memory_exceeded: true, checkpoint_corrupt: false } },
+    expected: { observed: 1, threshold: 0 },
+  }),
+  SYSTEM_TIMEOUT: (profile) => ({
+    input: { ...cleanInput(profile), system: { timed_out: true, memory_exceeded: false, checkpoint_corrupt: false } },
+    expected: { observed: 1, threshold: 0 },
+  }),
+  SYSTEM_CHECKPOINT_CORRUPT: (profile) => ({
+    input: { ...cleanInput(profile), system: { timed_out: false, memory_exceeded: false, checkpoint_corrupt: true } },
+    expected: { observed: 1, threshold: 0 },
+  }),
+};
+
+/** Pairs whose severity is not `off` but whose declared threshold cannot be crossed. */
+const UNREACHABLE: Partial<Record<GateCode, Partial<Record<Profile, string>>>> = {
+  NARRATIVE_MOCK_RATIO_HIGH: { analysis_only: 'max_mock_ratio is 1.0 and a ratio cannot exceed 1' },
+};
+
+const definitionOf = (code: GateCode): GateDefinition => GATES[code];
+const GATE_ONLY = GATE_CODES.filter((code) => !(MARKER_CODES as readonly GateCode[]).includes(code));
+
+/** The ordering rule of SPEC §8.2, restated as the test's oracle. */
+function expectedCodes(profile: Profile, codes: readonly GateCode[]): GateCode[] {
+  const active = [...new Set(codes)].filter((code) => definitionOf(code).severity[profile] !== 'off');
+  const hard = active.filter((code) => definitionOf(code).severity[profile] === 'hard').sort();
+  const warnings = active.filter((code) => definitionOf(code).severity[profile] === 'warning').sort();
+  if (hard.length > 0) return [...hard, ...warnings];
+  return warnings.length > 0 ? [...warnings, 'PASS_WITH_WARNINGS'] : ['PASS'];
+}
+
+const cases = GATE_ONLY.flatMap((code) => PROFILES.map((profile) => ({ code, profile, severity: definitionOf(code).severity[profile] })));
+
+describe('gate firing, one scenario per code and profile', () => {
+  it('has a scenario for every gate code', () => {
+    expect(GATE_ONLY.filter((code) => SCENARIOS[code] === undefined)).toEqual([]);
+  });
+
+  it.each(cases.filter((c) => c.severity !== 'off' && UNREACHABLE[c.code]?.[c.profile] === undefined))(
+    '$code fires as $severity for $profile',
+    ({ code, profile, severity }) => {
+      const scenario = (SCENARIOS[code] as ScenarioOf)(profile);
+      const evaluation = evaluateGates(scenario.input);
+      const codes = expectedCodes(profile, [code, ...(scenario.expected.also ?? [])]);
+      expect(evaluation.gate_codes).toEqual(codes);
+      expect(evaluation.decision).toBe(codes.includes('PASS_WITH_WARNINGS') ? 'PASS_WITH_WARNINGS' : 'REJECT');
+      if (severity === 'hard') expect(evaluation.decision).toBe('REJECT');
+
+      const detail = evaluation.gate_code_details.find((entry) => entry.code === code);
+      expect(detail).toBeDefined();
+      expect(detail?.severity).toBe(severity);
+      expect(detail?.is_hard_gate).toBe(severity === 'hard');
+      expect(detail?.category).toBe(definitionOf(code).category);
+      expect(detail?.recommendation).toBe(definitionOf(code).recommendation);
+      expect(detail?.observed).toBeCloseTo(scenario.expected.observed, 9);
+      expect(detail?.threshold).toBeCloseTo(scenario.expected.threshold, 9);
+      expect(detail?.field).toBe(scenario.expected.field ?? null);
+      expect(detail?.subject).toBe(scenario.expected.subject ?? null);
+      expect(typeof detail?.observed).toBe('number');
+      expect(typeof detail?.threshold).toBe('number');
+
+      expect(evaluation.recommendations).toEqual(evaluation.gate_codes.map((c) => definitionOf(c).recommendation));
+      expect(evaluation.escalation_priority).toBe(Math.min(10, ...codes.map((c) => definitionOf(c).priority)));
+      expect(evaluation.should_escalate).toBe(evaluation.decision === 'REJECT' || code === 'NARRATIVE_PII_DETECTED');
+      expect(evaluation.quality_tier === 'REJECT').toBe(evaluation.decision === 'REJECT');
+    },
+  );
+
+  it.each(cases.filter((c) => c.severity === 'off'))('$code stays silent for $profile (off)', ({ code, profile }) => {
+    const scenario = (SCENARIOS[code] as ScenarioOf)(profile);
+    expect(evaluateGates(scenario.input).gate_codes).not.toContain(code);
+  });
+
+  it.each(
+    cases.filter((c) => UNREACHABLE[c.code]?.[c.profile] !== undefined).map((c) => ({ ...c, reason: UNREACHABLE[c.code]?.[c.profile] })),
+  )('$code cannot fire for $profile: $reason', ({ code, profile }) => {
+    const scenario = (SCENARIOS[code] as ScenarioOf)(profile);
+    const extreme = withNarratives(scenario.input, { mock_ratio: 1 });
+    expect(evaluateGates(extreme).gate_codes).not.toContain(code);
+  });
+});
+
+describe('gate details', () => {
+  it('emits one record per offending field, in field order', () => {
+    const input = withTargets(cleanInput('narrative_required'), { region: 'modelled', employment_status: 'modelled', sex: 'modelled' });
+    const fields = evaluateGates(input)
+      .gate_code_details.filter((detail) => detail.code === 'ESTIMATED_FIELD_USED')
+      .map((detail) => detail.field);
+    expect(fields).toEqual(['sex', 'region', 'employment_status']);
+  });
+
+  it('fires the max_category_error measure of MARGINAL_ERROR_HIGH per field, without MARGINAL_ERROR_CRITICAL', () => {
+    // n = 30, target .5/.5, observed 7/23: max category error 0.2667 > 0.25; chi-square
+    // scipy.stats.chisquare([7, 23], [15, 15]) → statistic 8.533, pvalue 0.00349 ≥ 0.001 (not critical);
+    // allowance 3 × E|p̂ − .5| = 3 × 2.1669/30 = 0.217 < 0.25 (binomial mean absolute deviation, n = 30)
+    const input = withObserved(cleanInput('analysis_only'), 'inactivity_reason', [7, 23], [0.5, 0.5]);
+    const evaluation = evaluateGates(input);
+    expect(evaluation.gate_codes).toEqual(['MARGINAL_ERROR_HIGH', 'PASS_WITH_WARNINGS']);
+    const detail = evaluation.gate_code_details[0];
+    expect(detail?.measure).toBe('max_category_error');
+    expect(detail?.field).toBe('inactivity_reason');
+    expect(detail?.observed).toBeCloseTo(8 / 30, 12);
+    expect(detail?.threshold).toBeCloseTo(0.25, 12);
+  });
+
+  it('widens a drift limit for sampling error at small n', () => {
+    // n = 30 under high_stakes: the base limit 0.15 widens to 3 × E|p̂ − .5| at n = 30.
+    // E|X − 15| for X ~ Binomial(30, .5) = 2·16·C(30, 16)·.5^31 = 2.1669 (de Moivre), so 3 × 2.1669 / 30 = 0.21669
+    const input = withObserved(cleanInput('high_stakes'), 'inactivity_reason', [7, 23], [0.5, 0.5]);
+    const detail = evaluateGates(input).gate_code_details.find((entry) => entry.measure === 'max_category_error');
+    expect(detail?.threshold).toBeCloseTo(3 * ((2 * 16 * 145422675) / 2 ** 31) / 30, 9);
+  });
+
+  it('fires CONFIG_INCOMPLETE when narrative_required runs without narratives', () => {
+    const input = { ...withRequest(cleanInput('narrative_required'), { narratives: { provider: 'none' } }), narratives: null };
+    const evaluation = evaluateGates(input);
+    expect(evaluation.gate_codes).toEqual(['CONFIG_INCOMPLETE']);
+  });
+
+  it('compares a partial cross-tab on its published cells plus one pooled rest cell', () => {
+    const input = cleanInput('analysis_only', BIG_N);
+    const partial = input.joint_checks[1];
+    if (partial === undefined) throw new Error('fixture has a partial joint check');
+    // row region_a: target a = .9, rest .1; observed a = .7 (28,000 of 40,000) → TVD over {a, rest} = 0.2
+    const drifted = { ...partial, observed_counts: [[28_000, 6_000, 6_000], ...partial.observed_counts.slice(1)] };
+    const evaluation = evaluateGates({ ...input, joint_checks: [input.joint_checks[0] ?? partial, drifted] });
+    const detail = evaluation.gate_code_details.find((entry) => entry.code === 'JOINT_DISTRIBUTION_DRIFT');
+    expect(detail?.subject).toBe('ethnicity_by_region');
+    expect(detail?.observed).toBeCloseTo(0.2, 12);
+    const row = evaluation.measurements?.joint_checks[1]?.rows.find((r) => r.row === 'region_a');
+    expect(row?.pooled_rest).toBe(true);
+    expect(row?.published_cells).toBe(1);
+    // The unpublished row (region_b) is not compared.
+    expect(evaluation.measurements?.joint_checks[1]?.rows.map((r) => r.row)).toEqual(['region_a', 'region_c']);
+  });
+
+  it('throws STATS_INVALID_ARGUMENT when a target field has no observed counts', () => {
+    const input = cleanInput('analysis_only');
+    const { sex: _sex, ...others } = input.field_observed;
+    expect(() => evaluateGates({ ...input, field_observed: others })).toThrow(expect.objectContaining({ code: 'STATS_INVALID_ARGUMENT' }));
+  });
+
+  it('throws STATS_INVALID_ARGUMENT when target shares do not sum to 1', () => {
+    const input = cleanInput('analysis_only');
+    const broken = input.field_targets.map((t) => (t.field === 'sex' ? { ...t, target_shares: [0.5, 0.4] } : t));
+    expect(() => evaluateGates({ ...input, field_targets: broken })).toThrow(expect.objectContaining({ code: 'STATS_INVALID_ARGUMENT' }));
+  });
+});
+
+describe('a run that generated nothing', () => {
+  it('fires RECORD_COUNT_MISMATCH and measures nothing', () => {
+    const input = { ...cleanInput('analysis_only'), n_generated: 0, field_observed: {}, joint_checks: [], narratives: null };
+    const evaluation = evaluateGates(input);
+    expect(evaluation.gate_codes).toEqual(['RECORD_COUNT_MISMATCH']);
+    expect(evaluation.gate_code_details[0]?.observed).toBe(N);
+    expect(evaluation.signals.mean_l1_error).toBeNull();
+    expect(evaluation.measurements?.fields.every((field) => field.l1_error === null)).toBe(true);
+    expect(evaluation.quality_tier).toBe('REJECT');
+  });
+});
