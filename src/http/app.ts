@@ -102,6 +102,11 @@ export async function buildApp(deps: AppDeps): Promise<ZodApp> {
   app.addHook('preClose', async () => {
     lifecycle.closing = true;
   });
+  // A response finished while closing ends its connection, so server.close() need not wait
+  // for keep-alive sockets to idle out.
+  app.addHook('onSend', async (_request, reply) => {
+    if (lifecycle.closing) reply.header('connection', 'close');
+  });
   app.addHook('onClose', async () => {
     for (const check of readinessChecks) check.close?.();
   });

@@ -17,6 +17,8 @@ export interface ServerProcess {
   readonly child: ChildProcessWithoutNullStreams;
   /** Every stdout line so far, parsed where it is JSON (pino lines). */
   readonly logLines: () => readonly Record<string, unknown>[];
+  /** Resolves with the first log line (past or future) the predicate accepts. */
+  readonly waitForLog: (predicate: (line: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>>;
   readonly stderr: () => string;
   /** Resolves with the exit code once the process has exited (after SIGTERM unless it already had). */
   readonly stop: (signal?: NodeJS.Signals) => Promise<number | null>;
@@ -36,6 +38,7 @@ export function spawnCli(args: readonly string[], env: Readonly<Record<string, s
 export async function startServerProcess(env: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
   const child = spawnCli(['serve'], env);
   const lines: Record<string, unknown>[] = [];
+  const waiters: { predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
   let stderr = '';
   let pending = '';
   const exited = once(child, 'exit').then(([code]) => code as number | null);
@@ -48,6 +51,10 @@ export async function startServerProcess(env: Readonly<Record<string, string>> =
         if (line.trim() === '') continue;
         const parsed = JSON.parse(line) as Record<string, unknown>;
         lines.push(parsed);
+        for (const waiter of waiters.splice(0)) {
+          if (waiter.predicate(parsed)) waiter.resolve(parsed);
+          else waiters.push(waiter);
+        }
         if (parsed['msg'] === 'server listening' && typeof parsed['port'] === 'number') resolve(parsed['port']);
       }
     });
@@ -61,5 +68,10 @@ export async function startServerProcess(env: Readonly<Record<string, string>> =
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
   };
-  return { baseUrl: `http://127.0.0.1:${port}`, port, child, logLines: () => lines, stderr: () => stderr, stop, exited };
+  const waitForLog = (predicate: (line: Record<string, unknown>) => boolean) => {
+    const seen = lines.find(predicate);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise<Record<string, unknown>>((resolve) => waiters.push({ predicate, resolve }));
+  };
+  return { baseUrl: `http://127.0.0.1:${port}`, port, child, logLines: () => lines, waitForLog, stderr: () => stderr, stop, exited };
 }

@@ -16,11 +16,16 @@ export const EchoBodySchema = z.strictObject({
 
 export const SECRET_MESSAGE = 'database password is hunter2';
 
-export async function testRoutes(v1: ZodApp): Promise<void> {
+/** Routes that take input: a JSON body route and a path-parameter route. */
+export async function inputTestRoutes(v1: ZodApp): Promise<void> {
   v1.post('/test/echo', { schema: { body: EchoBodySchema } }, async (request) => ({ received: request.body }));
   v1.get('/test/items/:id', { schema: { params: z.strictObject({ id: z.string().min(1) }) } }, async (request) => ({
     id: request.params.id,
   }));
+}
+
+/** Routes that fail on purpose, one per kind of failure. */
+export async function failureTestRoutes(v1: ZodApp): Promise<void> {
   v1.get('/test/queue-full', async () => {
     throw new ServiceError('SERVICE_QUEUE_FULL', 'The run queue is full (64 runs).', { details: { retryAfterSeconds: 7 } });
   });
@@ -36,4 +41,9 @@ export async function testRoutes(v1: ZodApp): Promise<void> {
   v1.get('/test/conflict', async () => {
     throw new ServiceError('RUN_NOT_FINISHED', 'Run r1 is still running.', { details: { run_id: 'r1', status: 'running' } });
   });
+}
+
+export async function testRoutes(v1: ZodApp): Promise<void> {
+  await inputTestRoutes(v1);
+  await failureTestRoutes(v1);
 }

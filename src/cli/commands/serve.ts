@@ -14,17 +14,25 @@ export const serveCommand: Command = {
     const config = loadConfig(io.env);
     const logger = createLogger({ level: config.LOG_LEVEL });
     const app = await assembleApp({ config, logger });
-    await app.listen({ host: config.HOST, port: config.PORT, listenTextResolver: (url) => `fastify bound ${url}` });
-    const address = app.server.address();
-    // Tests and operators look for this line to learn the bound port (PORT=0 picks a free one).
-    if (address !== null && typeof address === 'object') {
-      logger.info({ host: address.address, port: address.port }, 'server listening');
-    }
-    return closeOnSignal(app, {
+    // Handlers go in before the port is announced: a signal that arrives with no handler installed
+    // kills the process at once (the default action), skipping the drain.
+    const exitCode = closeOnSignal(app, {
       logger,
       timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       signals: process,
       forceExit: (code) => process.exit(code),
     });
+    try {
+      await app.listen({ host: config.HOST, port: config.PORT, listenTextResolver: (url) => `fastify bound ${url}` });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+    const address = app.server.address();
+    // Tests and operators look for this line to learn the bound port (PORT=0 picks a free one).
+    if (address !== null && typeof address === 'object') {
+      logger.info({ host: address.address, port: address.port }, 'server listening');
+    }
+    return exitCode;
   },
 };

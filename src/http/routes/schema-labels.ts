@@ -96,7 +96,10 @@ export async function schemaLabelsRoutes(v1: ZodApp): Promise<void> {
         summary: 'Romanian display labels of every categorical persona field',
         tags: ['catalogues'],
         security: [{ bearerAuth: [] }],
-        response: { 200: SchemaLabelsSchema, ...problemResponses([401, 500, 503]) },
+        response: {
+          200: { description: 'Labels by persona field', content: { 'application/json': { schema: SchemaLabelsSchema } } },
+          ...problemResponses([401, 500, 503]),
+        },
       },
     },
     async () => SCHEMA_LABELS,
