@@ -111,14 +111,20 @@ export async function buildApp(deps: AppDeps): Promise<ZodApp> {
     for (const check of readinessChecks) check.close?.();
   });
 
-  await app.register(fastifySwagger, swaggerOptions());
-  await app.register(healthRoutes(readinessChecks));
-  await app.register(metricsRoutes(metrics));
-  await app.register(openapiRoutes(deps.contractJson ?? readPinnedContract()));
-  await app.register(
-    v1Scope({ apiKeys: config.API_KEYS, lifecycle, routeIndex, plugins: deps.registerV1 ?? [] }),
-    { prefix: V1_PREFIX },
-  );
-  await app.ready();
+  try {
+    await app.register(fastifySwagger, swaggerOptions());
+    await app.register(healthRoutes(readinessChecks));
+    await app.register(metricsRoutes(metrics));
+    await app.register(openapiRoutes(deps.contractJson ?? readPinnedContract()));
+    await app.register(
+      v1Scope({ apiKeys: config.API_KEYS, lifecycle, routeIndex, plugins: deps.registerV1 ?? [] }),
+      { prefix: V1_PREFIX },
+    );
+    await app.ready();
+  } catch (error) {
+    // onClose never runs for an app that failed to boot; release what the checks hold.
+    for (const check of readinessChecks) check.close?.();
+    throw error;
+  }
   return app;
 }

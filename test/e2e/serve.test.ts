@@ -11,7 +11,7 @@ import { connect, type Socket } from 'node:net';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectContract } from '../helpers/contract.js';
-import { REPO_ROOT, spawnCli, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { spawnCli, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
 const running: ServerProcess[] = [];
 const sockets: Socket[] = [];
@@ -137,9 +137,11 @@ describe('configuration errors', () => {
   });
 });
 
+const readRepoFile = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
 /** The exec-form command array of the Dockerfile's HEALTHCHECK. */
 function dockerfileHealthcheck(): string[] {
-  const dockerfile = readFileSync(new URL('Dockerfile', `file://${REPO_ROOT}`), 'utf8');
+  const dockerfile = readRepoFile('Dockerfile');
   const line = /^HEALTHCHECK .*? CMD (\[.*\])$/m.exec(dockerfile);
   if (line?.[1] === undefined) throw new Error('Dockerfile has no exec-form HEALTHCHECK');
   return JSON.parse(line[1]) as string[];
@@ -162,15 +164,26 @@ describe('container HEALTHCHECK', () => {
   });
 
   it('is the same command in docker-compose.yml', () => {
-    const compose = readFileSync(new URL('docker-compose.yml', `file://${REPO_ROOT}`), 'utf8');
+    const compose = readRepoFile('docker-compose.yml');
     const line = /^\s+test: (\[.*\])$/m.exec(compose);
     expect(JSON.parse(line?.[1] ?? '[]')).toEqual(['CMD', ...dockerfileHealthcheck()]);
   });
 
   it('runs the image’s CMD: node dist/cli/main.js serve', () => {
-    const dockerfile = readFileSync(new URL('Dockerfile', `file://${REPO_ROOT}`), 'utf8');
+    const dockerfile = readRepoFile('Dockerfile');
     expect(dockerfile).toContain('CMD ["node", "dist/cli/main.js", "serve"]');
     expect(dockerfile).toMatch(/^FROM node:24-bookworm-slim AS|^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
     for (const stage of ['deps', 'build', 'runtime', 'dev', 'ci']) expect(dockerfile).toMatch(new RegExp(`^FROM \\S+ AS ${stage}$`, 'm'));
+  });
+
+  it('keeps what the `ci` stage needs in the build context (.dockerignore)', () => {
+    const ignored = readRepoFile('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    for (const needed of ['Dockerfile', 'docker-compose.yml', '.ci', 'src', 'test', 'openapi', 'data', 'scripts', 'bench', 'README.md', 'docs']) {
+      expect(ignored, needed).not.toContain(needed);
+    }
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.git']));
   });
 });

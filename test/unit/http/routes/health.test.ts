@@ -99,3 +99,22 @@ describe('GET /health/ready', () => {
     expect(body.checks['data-dir:writable']?.[0]?.output).toMatch(/^DATA_DIR is not writable: /);
   });
 });
+
+describe('buildApp', () => {
+  it('releases the readiness checks when a /v1 plugin fails to register', async () => {
+    let closed = 0;
+    const check: ReadinessCheck = { name: 'x:y', check: async () => ({ status: 'pass' }), close: () => void (closed += 1) };
+    const failing = () => Promise.reject(new Error('plugin failed'));
+    await expect(buildTestApp({ readinessChecks: [check], extraV1: [failing] })).rejects.toThrow('plugin failed');
+    expect(closed).toBe(1);
+  });
+
+  it('closes the readiness checks with the app', async () => {
+    let closed = 0;
+    const check: ReadinessCheck = { name: 'x:y', check: async () => ({ status: 'pass' }), close: () => void (closed += 1) };
+    const app = await buildTestApp({ readinessChecks: [check] });
+    expect(closed).toBe(0);
+    await app.close();
+    expect(closed).toBe(1);
+  });
+});
