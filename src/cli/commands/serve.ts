@@ -1,0 +1,38 @@
+/** `moldova-personas serve`: the HTTP API on HOST:PORT until SIGTERM/SIGINT. */
+import { loadConfig } from '../../config/env.js';
+import { assembleApp } from '../../http/assemble.js';
+import { createLogger } from '../../http/logger.js';
+import type { Command } from '../command.js';
+import { closeOnSignal } from '../shutdown.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Serve the HTTP API (configuration from the environment; see README)',
+  usage: 'moldova-personas serve',
+  options: {},
+  async run(_input, io) {
+    const config = loadConfig(io.env);
+    const logger = createLogger({ level: config.LOG_LEVEL });
+    const app = await assembleApp({ config, logger });
+    // Handlers go in before the port is announced: a signal that arrives with no handler installed
+    // kills the process at once (the default action), skipping the drain.
+    const exitCode = closeOnSignal(app, {
+      logger,
+      timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      signals: process,
+      forceExit: (code) => process.exit(code),
+    });
+    try {
+      await app.listen({ host: config.HOST, port: config.PORT, listenTextResolver: (url) => `fastify bound ${url}` });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+    const address = app.server.address();
+    // Tests and operators look for this line to learn the bound port (PORT=0 picks a free one).
+    if (address !== null && typeof address === 'object') {
+      logger.info({ host: address.address, port: address.port }, 'server listening');
+    }
+    return exitCode;
+  },
+};

@@ -1,0 +1,29 @@
+/**
+ * `GET /openapi.json`: the pinned contract (`openapi/openapi.json`), read and parsed once when the
+ * app is built; callers get the reviewed file's content (same JSON value, same key order).
+ */
+import { z } from 'zod';
+import { problemResponses, type ZodApp } from '../route-schema.js';
+
+export const OpenApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });
+
+export function openapiRoutes(documentJson: string) {
+  const document = OpenApiDocumentSchema.parse(JSON.parse(documentJson));
+  return async function registerOpenapiRoutes(app: ZodApp): Promise<void> {
+    app.get(
+      '/openapi.json',
+      {
+        schema: {
+          operationId: 'getOpenApi',
+          summary: 'The pinned OpenAPI 3.1 contract of this service',
+          tags: ['operations'],
+          response: {
+            200: { description: 'The OpenAPI document', content: { 'application/json': { schema: OpenApiDocumentSchema } } },
+            ...problemResponses([500]),
+          },
+        },
+      },
+      async () => document,
+    );
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The `/v1` scope. Everything callers pay for lives here, behind, in order:
+ *   1. the shutdown gate (503 + Retry-After while the app is closing),
+ *   2. bearer-key auth (when API_KEYS is set),
+ *   3. JSON-only body parsing (application/json and application/*+json; anything else is 415),
+ * and each capability's routes, each in its own encapsulated child scope.
+ * Unknown `/v1` paths get the same gates before their 404/405, so they reveal nothing to a
+ * caller without a key.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ServiceError } from '../errors.js';
+import { createAuthHook } from './auth.js';
+import type { RouteIndex } from './not-found.js';
+import { createNotFoundHandler } from './not-found.js';
+import type { ZodApp } from './route-schema.js';
+
+export const V1_PREFIX = '/v1';
+
+/** A capability's `/v1` routes; paths are relative to `/v1` (`/runs`, `/schema/labels`). */
+export type V1RoutePlugin = (v1: ZodApp) => Promise<void> | void;
+
+/** `application/json` is fastify's built-in parser; this adds the structured-syntax `+json` types (RFC 6839). */
+const STRUCTURED_JSON_MEDIA_TYPE = /^application\/[a-z0-9!#$&^_.-]+\+json(?:$|[;\s])/;
+
+export interface V1Options {
+  readonly apiKeys: readonly string[];
+  readonly lifecycle: { readonly closing: boolean };
+  readonly routeIndex: RouteIndex;
+  readonly plugins: readonly V1RoutePlugin[];
+}
+
+export function v1Scope(options: V1Options) {
+  const authenticate = createAuthHook(options.apiKeys);
+  async function refuseWhileClosing(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (!options.lifecycle.closing) return;
+    reply.header('connection', 'close');
+    throw new ServiceError('SERVICE_SHUTTING_DOWN', 'The service is shutting down; retry on another instance.');
+  }
+
+  return async function registerV1(v1: ZodApp): Promise<void> {
+    v1.addHook('onRequest', refuseWhileClosing);
+    v1.addHook('onRequest', authenticate);
+
+    const jsonParser = v1.getDefaultJsonParser('error', 'error');
+    v1.removeAllContentTypeParsers();
+    v1.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
+    v1.addContentTypeParser(STRUCTURED_JSON_MEDIA_TYPE, { parseAs: 'string' }, jsonParser);
+
+    v1.setNotFoundHandler(createNotFoundHandler(options.routeIndex));
+
+    for (const plugin of options.plugins) {
+      await v1.register(async (scope: ZodApp) => plugin(scope));
+    }
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The documents that repeat a catalogue are checked against it in both directions: the README's
+ * configuration table against CONFIG_VARIABLES, docs/errors.md against ERRORS, the metrics named
+ * in docs/operations.md against a real scrape. And the README's quick start is exactly the two
+ * commands the spec requires.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_VARIABLES, loadConfig } from '../../src/config/env.js';
+import { ERRORS } from '../../src/errors.js';
+import { problemTypeOf } from '../../src/http/problem.js';
+import { buildTestApp } from '../helpers/app.js';
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+/** Rows of the first markdown table after `heading`, as arrays of trimmed cells. */
+function tableAfter(markdown: string, heading: string): string[][] {
+  const start = markdown.indexOf(heading);
+  if (start === -1) throw new Error(`no "${heading}" section`);
+  const lines = markdown.slice(start).split('\n');
+  const first = lines.findIndex((line) => line.startsWith('|'));
+  const rows: string[][] = [];
+  for (const line of lines.slice(first + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.slice(1, -1).split(' | ').map((cell) => cell.trim()));
+  }
+  return rows;
+}
+
+const unquote = (cell: string) => cell.replace(/^`(.*)`$/, '$1');
+
+describe('README configuration table', () => {
+  const rows = tableAfter(read('README.md'), '## Configuration');
+  const defaults = loadConfig({});
+
+  function expectedDefault(name: keyof typeof CONFIG_VARIABLES): string {
+    // WORKERS defaults to availableParallelism() of the host, so the README names the rule.
+    if (name === 'WORKERS') return 'available parallelism';
+    const value = defaults[name];
+    if (value === '' || (Array.isArray(value) && value.length === 0)) return '(empty)';
+    return `\`${String(value)}\``;
+  }
+
+  it('lists every variable of CONFIG_VARIABLES, in order, and nothing else', () => {
+    expect(rows.map(([name]) => unquote(name ?? ''))).toEqual(Object.keys(CONFIG_VARIABLES));
+  });
+
+  it('gives each variable its real default and its documented description', () => {
+    for (const [name = '', defaultCell, description] of rows) {
+      const variable = unquote(name) as keyof typeof CONFIG_VARIABLES;
+      expect(defaultCell, variable).toBe(expectedDefault(variable));
+      expect(description, variable).toBe(CONFIG_VARIABLES[variable].doc);
+    }
+  });
+});
+
+describe('docs/errors.md', () => {
+  const rows = tableAfter(read('docs/errors.md'), '## Catalogue');
+
+  it('lists every code of src/errors.ts, in catalogue order, and no other', () => {
+    expect(rows.map(([code]) => unquote(code ?? ''))).toEqual(Object.keys(ERRORS));
+  });
+
+  it('gives each code its status and problem type', () => {
+    for (const [codeCell = '', status, type, meaning] of rows) {
+      const code = unquote(codeCell) as keyof typeof ERRORS;
+      expect(Number(status), code).toBe(ERRORS[code].status);
+      expect(unquote(type ?? ''), code).toBe(problemTypeOf(code));
+      expect(meaning?.length ?? 0, code).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('docs/operations.md', () => {
+  it('names only metrics that /metrics serves', async () => {
+    const rows = tableAfter(read('docs/operations.md'), '## Metrics to watch');
+    const names = rows.flatMap(([cell]) => [...(cell ?? '').matchAll(/`([a-z_]+)(?:\{[^}]*\})?`/g)].map((m) => m[1] ?? ''));
+    expect(names.length).toBeGreaterThanOrEqual(5);
+    const app = await buildTestApp();
+    try {
+      const scrape = (await request(app.server).get('/metrics')).text;
+      for (const name of names) expect(scrape, name).toContain(`# TYPE ${name} `);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('README quick start', () => {
+  it('is exactly `npm ci && npm start` and `npm ci && npm test`', () => {
+    const section = read('README.md').split('## Quick start')[1]?.split('\n## ')[0] ?? '';
+    const commands = [...section.matchAll(/```sh\n([^`]*)```/g)].map((m) => m[1]?.trim());
+    expect(commands).toEqual(['npm ci && npm start', 'npm ci && npm test']);
+  });
+
+  it('.ci/run runs the README test command', () => {
+    expect(read('.ci/run')).toContain('\nnpm ci && npm test\n');
+  });
+});
+
+describe('npm run bench', () => {
+  it('is an honest placeholder that exits 0', () => {
+    const output = execFileSync(process.execPath, ['bench/run.mjs'], { cwd: new URL('../../', import.meta.url), encoding: 'utf8' });
+    expect(output).toMatch(/No benchmarks yet/);
+  });
+});

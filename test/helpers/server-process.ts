@@ -1,0 +1,77 @@
+/**
+ * Starts the real server (`node dist/cli/main.js serve`, built by `npm test` before vitest runs)
+ * as a child process on port 0 and waits for its "server listening" log line. Later suites reuse
+ * it for end-to-end tests over loopback.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { SCRATCH_DATA_DIR } from './app.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CLI_ENTRY = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+export interface ServerProcess {
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly child: ChildProcessWithoutNullStreams;
+  /** Every stdout line so far, parsed where it is JSON (pino lines). */
+  readonly logLines: () => readonly Record<string, unknown>[];
+  /** Resolves with the first log line (past or future) the predicate accepts. */
+  readonly waitForLog: (predicate: (line: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>>;
+  readonly stderr: () => string;
+  /** Resolves with the exit code once the process has exited (after SIGTERM unless it already had). */
+  readonly stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  /** Resolves with the exit code when the process exits on its own. */
+  readonly exited: Promise<number | null>;
+}
+
+/** The child's environment: only what we pass (plus PATH), so the developer's shell does not leak in. */
+export function serverEnv(env: Readonly<Record<string, string>>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: SCRATCH_DATA_DIR, LOG_LEVEL: 'info', ...env };
+}
+
+export function spawnCli(args: readonly string[], env: Readonly<Record<string, string>>): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [CLI_ENTRY, ...args], { env: serverEnv(env), cwd: REPO_ROOT });
+}
+
+export async function startServerProcess(env: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
+  const child = spawnCli(['serve'], env);
+  const lines: Record<string, unknown>[] = [];
+  const waiters: { predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
+  let stderr = '';
+  let pending = '';
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const listening = new Promise<number>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      pending += chunk;
+      const complete = pending.split('\n');
+      pending = complete.pop() ?? '';
+      for (const line of complete) {
+        if (line.trim() === '') continue;
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        lines.push(parsed);
+        for (const waiter of waiters.splice(0)) {
+          if (waiter.predicate(parsed)) waiter.resolve(parsed);
+          else waiters.push(waiter);
+        }
+        if (parsed['msg'] === 'server listening' && typeof parsed['port'] === 'number') resolve(parsed['port']);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${stderr}`)));
+  });
+  const port = await listening;
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  const waitForLog = (predicate: (line: Record<string, unknown>) => boolean) => {
+    const seen = lines.find(predicate);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise<Record<string, unknown>>((resolve) => waiters.push({ predicate, resolve }));
+  };
+  return { baseUrl: `http://127.0.0.1:${port}`, port, child, logLines: () => lines, waitForLog, stderr: () => stderr, stop, exited };
+}
