@@ -17,14 +17,19 @@ export const CONSISTENCY_RULES = [
   'age_outside_group',
   'district_outside_region',
   'name_sex_mismatch',
+  'missing_required_field',
 ] as const;
 export type ConsistencyRule = (typeof CONSISTENCY_RULES)[number];
 
 const REGION_OF_DISTRICT = new Map<string, string>(DISTRICT_CATEGORIES.map((d) => [d.code, d.region]));
 const GROUP_BOUNDS = new Map<string, { min: number; max: number }>(AGE_GROUP_CATEGORIES.map((g) => [g.code, g]));
 
+/** Fields that must be non-empty text in every record. */
+const REQUIRED_TEXT = ['given_name', 'family_name', 'sex', 'age_group', 'region', 'district'] as const;
+
 type Checked = Pick<
   Persona,
+  | 'family_name'
   | 'age'
   | 'age_group'
   | 'sex'
@@ -52,6 +57,7 @@ export function consistencyViolations(p: Checked): ConsistencyRule[] {
   const bounds = GROUP_BOUNDS.get(p.age_group);
   if (!bounds || p.age < bounds.min || p.age > bounds.max) broken.push('age_outside_group');
   if (REGION_OF_DISTRICT.get(p.district) !== p.region) broken.push('district_outside_region');
-  if (!GIVEN_NAMES_BY_SEX[p.sex as Sex].has(p.given_name)) broken.push('name_sex_mismatch');
+  if (!GIVEN_NAMES_BY_SEX[p.sex as Sex]?.has(p.given_name)) broken.push('name_sex_mismatch');
+  if (REQUIRED_TEXT.some((key) => typeof p[key] !== 'string' || p[key].length === 0)) broken.push('missing_required_field');
   return broken;
 }

@@ -6,25 +6,11 @@
  */
 import type { ProvenanceClass, PxwebFetchAttempt, ResolvedTable, TrustLevel } from '../census/census-table.js';
 import type { Profile, Scope } from '../generation/categories.js';
+import { CONSISTENCY_RULES, type ConsistencyRule } from '../generation/consistency.js';
+import { COMPARED_FIELDS, type ComparedField, type FieldTarget } from '../generation/targets.js';
 
-/** The persona fields whose marginals are compared with a target, in report order. */
-export const COMPARED_FIELDS = [
-  'sex',
-  'age_group',
-  'region',
-  'district',
-  'residence',
-  'ethnicity',
-  'mother_tongue',
-  'language_usually_spoken',
-  'religion',
-  'marital_status',
-  'education_level',
-  'employment_status',
-  'inactivity_reason',
-  'economic_sector',
-] as const;
-export type ComparedField = (typeof COMPARED_FIELDS)[number];
+// The engine owns these lists and the target shape; the evaluator reads them from there.
+export { COMPARED_FIELDS, CONSISTENCY_RULES, type ComparedField, type ConsistencyRule, type FieldTarget };
 
 export const NARRATIVE_PROVIDERS = ['none', 'template', 'llm'] as const;
 export type NarrativeProvider = (typeof NARRATIVE_PROVIDERS)[number];
@@ -40,23 +26,9 @@ export interface EffectiveRequest {
   readonly strict: boolean;
   readonly scope: Scope;
   readonly use_ipf: boolean;
+  /** Optional Big Five traits in every record (they change the bytes, so they are hashed). */
+  readonly traits: boolean;
   readonly narratives: { readonly provider: NarrativeProvider };
-}
-
-/** One compared persona field: its target in the output's universe and where it came from. */
-export interface FieldTarget {
-  readonly field: ComparedField;
-  /** Human-readable universe, e.g. 'adults 18+' or 'all ages 15+'. */
-  readonly universe: string;
-  readonly categories: readonly string[];
-  /** Shares aligned with `categories`, summing to 1 (±1e-6). */
-  readonly target_shares: readonly number[];
-  /** `modelled` when the target needed a model assumption (e.g. an adult target from all-ages tables). */
-  readonly provenance_class: ProvenanceClass;
-  readonly table_ids: readonly string[];
-  readonly trust: TrustLevel | null;
-  /** How it was derived when it is not the published table as is. */
-  readonly derivation: string | null;
 }
 
 /**
@@ -95,21 +67,6 @@ export interface CalibrationDiagnostics {
   /** Share of Σw held by the 5% of prior mass with the largest weights (0.05 when weights are equal). */
   readonly top5_weight_share: number | null;
 }
-
-/** SPEC §4 hard consistency rules, counted over the output. */
-export const CONSISTENCY_RULES = [
-  'under15_marital_status',
-  'under15_employment',
-  'tertiary_under_19',
-  'inactivity_reason_not_inactive',
-  'sector_not_employed',
-  'age_outside_group',
-  'district_outside_region',
-  'name_sex_mismatch',
-  'education_under_10',
-  'missing_required_field',
-] as const;
-export type ConsistencyRule = (typeof CONSISTENCY_RULES)[number];
 
 /** Run-level narrative statistics (SPEC §7); counts are personas, ratios are over `total`. */
 export interface NarrativeRunStats {

@@ -44,6 +44,7 @@ export const RunManifestSchema = z.strictObject({
       strict: z.boolean(),
       scope: z.enum(SCOPES),
       use_ipf: z.boolean(),
+      traits: z.boolean(),
       narratives: z.strictObject({ provider: z.enum(NARRATIVE_PROVIDERS) }),
     }),
   }),

@@ -3,6 +3,7 @@ import { consistencyViolations, type ConsistencyRule } from '../../../src/genera
 
 const adult = {
   age: 40,
+  family_name: 'Rusu',
   age_group: '40-44',
   sex: 'female',
   given_name: 'Maria',
@@ -30,6 +31,7 @@ describe('consistencyViolations', () => {
     ['age_outside_group', { age_group: '45-49' }],
     ['district_outside_region', { district: 'cahul' }],
     ['name_sex_mismatch', { given_name: 'Ion' }],
+    ['missing_required_field', { family_name: '' }],
   ])('fires %s', (rule, change) => {
     expect(consistencyViolations({ ...adult, ...change } as Parameters<typeof consistencyViolations>[0])).toContain(rule);
   });

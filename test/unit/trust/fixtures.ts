@@ -109,7 +109,7 @@ export function cleanInput(profile: Profile, n: number = N): EvaluationInput {
   const provider = PROFILE_DETAILS[profile].narratives_default;
   const scale = (counts: readonly number[]) => counts.map((count) => (count * n) / N);
   const base: EvaluationInput = {
-    request: { n, profile, seed: 42, strict: false, scope: 'all', use_ipf: true, narratives: { provider } },
+    request: { n, profile, seed: 42, strict: false, scope: 'all', use_ipf: true, traits: false, narratives: { provider } },
     snapshot_hash: `sha256:${'a'.repeat(64)}`,
     generator_version: '0.1.0',
     requested_generator_version: null,

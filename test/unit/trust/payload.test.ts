@@ -179,6 +179,7 @@ describe('config_hash', () => {
     ['strict', { strict: true }],
     ['scope', { scope: 'adults' as const }],
     ['use_ipf', { use_ipf: false }],
+    ['traits', { traits: true }],
     ['narratives', { narratives: { provider: 'template' as const } }],
   ])('changes with the effective request field %s', (_name, change) => {
     expect(configHashOf(effectiveConfigOf(withRequest(input, change)))).not.toBe(base);
