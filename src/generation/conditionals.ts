@@ -68,14 +68,19 @@ export const EDUCATION_MIN_AGE: Readonly<Record<(typeof EDUCATION_LEVELS)[number
 
 const AGES = KEY_DIMENSIONS.age;
 
-/** Rakes `mass(row) · prior(k | row)` to `targetShares`; returns P(k | row). */
+/**
+ * Rakes `mass(row) · prior(k | row)` to `targetShares`; returns P(k | row). With `columnGroup`,
+ * columns are raked as groups (`targetShares` then has one share per group): used where two
+ * official tables disagree on how a category is cut.
+ */
 export function rakeConditional(
   rowMass: Float64Array,
   prior: Float64Array,
   targetShares: Float64Array,
   useIpf: boolean,
+  columnGroup?: Uint16Array,
 ): Float64Array {
-  const k = targetShares.length;
+  const k = columnGroup ? columnGroup.length : targetShares.length;
   const normalised = new Float64Array(prior.length);
   for (let row = 0; row < rowMass.length; row += 1) {
     let sum = 0;
@@ -97,7 +102,11 @@ export function rakeConditional(
     joint,
     [
       { name: 'rows', cellCategory: Uint16Array.from(joint, (_, c) => Math.floor(c / k)), targets: rowTargets },
-      { name: 'categories', cellCategory: Uint16Array.from(joint, (_, c) => c % k), targets: targetShares.map((s) => s * covered) },
+      {
+        name: 'categories',
+        cellCategory: Uint16Array.from(joint, (_, c) => (columnGroup ? columnGroup[c % k]! : c % k)),
+        targets: targetShares.map((s) => s * covered),
+      },
     ],
     { tolerance: 1e-12, maxIterations: 2000 },
   );
@@ -123,6 +132,7 @@ function motherTongue(tables: Tables, masses: PopulationMasses, useIpf: boolean)
   const merged = tableOf(tables, 'mother_tongue_by_ethnicity');
   const national = sharesOf(tableOf(tables, 'mother_tongue'), LANGUAGES);
   const mergedCodes = VARIABLE_DOMAINS.mother_tongue_merged;
+  const otherSplit = national[LANGUAGES.indexOf('other')]! / (national[LANGUAGES.indexOf('other')]! + national[LANGUAGES.indexOf('not_declared')]!);
   const prior = new Float64Array(ETHNICITIES.length * LANGUAGES.length);
   ETHNICITIES.forEach((ethnicity, e) => {
     const row = rowSharesOf(merged, ethnicity, mergedCodes);
@@ -133,15 +143,27 @@ function motherTongue(tables: Tables, masses: PopulationMasses, useIpf: boolean)
     // Model assumption: ethnic Romanians name Romanian rather than Moldovan 19 times as often as others.
     const romanianShare = ethnicity === 'romanian' ? 0.95 : 0.5;
     mergedCodes.forEach((code, m) => {
+      const at = (language: (typeof LANGUAGES)[number]) => e * LANGUAGES.length + LANGUAGES.indexOf(language);
       if (code === 'moldovan_or_romanian') {
-        prior[e * LANGUAGES.length + LANGUAGES.indexOf('moldovan')] = row[m]! * (1 - romanianShare);
-        prior[e * LANGUAGES.length + LANGUAGES.indexOf('romanian')] = row[m]! * romanianShare;
+        prior[at('moldovan')] = row[m]! * (1 - romanianShare);
+        prior[at('romanian')] = row[m]! * romanianShare;
+      } else if (code === 'other') {
+        prior[at('other')] = row[m]! * otherSplit;
+        prior[at('not_declared')] = row[m]! * (1 - otherSplit);
       } else {
-        prior[e * LANGUAGES.length + LANGUAGES.indexOf(code as (typeof LANGUAGES)[number])] = row[m]!;
+        prior[at(code)] = row[m]!;
       }
     });
   });
-  return { rows: ETHNICITIES.length, categories: LANGUAGES, probabilities: rakeConditional(masses.ethnicity, prior, national, useIpf) };
+  // The by-ethnicity sheet's "other languages" column implies 0.34% of residents against 0.25% in
+  // the national count (docs/data.md): other and not declared are raked as one group, so the
+  // disagreement is absorbed where both tables are least precise instead of distorting a row.
+  const pooled = LANGUAGES.indexOf('other');
+  const group = Uint16Array.from(LANGUAGES, (code, l) => (code === 'not_declared' ? pooled : l));
+  const groupTargets = new Float64Array(LANGUAGES.length);
+  national.forEach((share, l) => (groupTargets[group[l]!]! += share));
+  const raked = rakeConditional(masses.ethnicity, prior, groupTargets, useIpf, group);
+  return { rows: ETHNICITIES.length, categories: LANGUAGES, probabilities: raked };
 }
 
 function usualLanguage(tables: Tables, motherTongueMass: Float64Array, useIpf: boolean): ConditionalTable {

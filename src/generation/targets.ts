@@ -307,8 +307,71 @@ export function observedCounts(counts: ShardCounts): Record<ComparedField, numbe
   };
 }
 
-/** Published cross-tabs the output is checked against (all ages; shares within rows). */
-export function jointTargets(snapshot: InputSnapshot): JointTarget[] {
+/**
+ * Cross-tabs the output is checked against, shares within rows. Scope `all`: the published
+ * tables (all ages). Scope `adults`: nothing is published for 18+, so the rows the calibrated
+ * model implies for ages 18+ (`modelled`), in the same rows, columns and partial cells.
+ */
+export function jointTargets(snapshot: InputSnapshot, model: GenerationModel, scope: Scope): JointTarget[] {
+  const published = publishedJointTargets(snapshot);
+  const minAge = minAgeOf(scope);
+  if (minAge === 0) return published;
+  const implied = impliedJointRows(model, minAge);
+  return published.map((target) => ({
+    ...target,
+    target_row_shares: target.target_row_shares.map((row, r) =>
+      row === null ? null : row.map((cell, c) => (cell === null ? null : implied[target.id]![r]![c]!)),
+    ),
+    provenance_class: 'modelled' as const,
+  }));
+}
+
+/** Row shares of each joint check implied by the calibrated model for ages ≥ minAge. */
+function impliedJointRows(model: GenerationModel, minAge: number): Record<string, number[][]> {
+  const idx = keyCellIndexes();
+  const E = ETHNICITIES.length;
+  const residenceEthnicity = RESIDENCES.map(() => new Array<number>(E).fill(0));
+  const regionResidence = REGIONS.map(() => [0, 0]);
+  const regionEthnicity = REGIONS.map(() => new Array<number>(E).fill(0));
+  const ethnicityMass = new Array<number>(E).fill(0);
+  for (let cell = 0; cell < KEY_CELL_COUNT; cell += 1) {
+    const mass = model.calibratedJoint[cell]!;
+    if (mass === 0 || idx.age[cell]! < minAge) continue;
+    const e = idx.ethnicity[cell]!;
+    const r = idx.residence[cell]!;
+    const g = REGIONS.indexOf(DISTRICT_REGION[idx.district[cell]!]!);
+    residenceEthnicity[r]![e]! += mass;
+    regionResidence[g]![r]! += mass;
+    regionEthnicity[g]![e]! += mass;
+    ethnicityMass[e]! += mass;
+  }
+  const declared = VARIABLE_DOMAINS.ethnicity_declared;
+  const c = model.calibratedConditionals;
+  const L = LANGUAGES.length;
+  const merged = VARIABLE_DOMAINS.mother_tongue_merged;
+  const named = VARIABLE_DOMAINS.religion_named;
+  return {
+    ethnicity_by_residence: residenceEthnicity.map(normalise),
+    residence_by_region: regionResidence.map(normalise),
+    ethnicity_by_region: regionEthnicity.map((row) => normalise(declared.map((e) => row[ETHNICITIES.indexOf(e)]!))),
+    mother_tongue_by_ethnicity: declared.map((e) => {
+      const ei = ETHNICITIES.indexOf(e);
+      const row = new Array<number>(merged.length).fill(0);
+      LANGUAGES.forEach((language, l) => {
+        const at = language === 'moldovan' || language === 'romanian' ? 0 : merged.indexOf(language as never);
+        if (at >= 0) row[at]! += c.motherTongueByEthnicity.probabilities[ei * L + l]!;
+      });
+      return normalise(row);
+    }),
+    religion_by_ethnicity: declared.map((e) => {
+      const ei = ETHNICITIES.indexOf(e);
+      return normalise(named.map((r) => c.religionByEthnicity.probabilities[ei * RELIGIONS.length + RELIGIONS.indexOf(r)]!));
+    }),
+  };
+}
+
+/** The published cross-tabs (all ages). */
+function publishedJointTargets(snapshot: InputSnapshot): JointTarget[] {
   const tables = snapshot.tables;
   const byResidence = tableOf(tables, 'ethnicity_by_residence');
   const districtResidence = matrixOf(tableOf(tables, 'district_by_residence'), DISTRICTS, RESIDENCES);

@@ -403,8 +403,8 @@ export const GATES = {
     stage: 'evaluation',
     origin: 'added',
     reason_added: 'SPEC §6 adds joint checks against published cross-tabs; the predecessor had no code for them.',
-    fires_when: 'A row of a published cross-tab (e.g. ethnicity within residence) differs from the output by more than the limit in total variation distance (widened for sampling error of the row).',
-    combine: 'any',
+    fires_when: 'A row of a published cross-tab (e.g. ethnicity within residence) differs from the output by more than the limit in total variation distance (widened for sampling error of the row) and a chi-square test of that row rejects chance (small rows of a few dozen people often exceed a TVD limit by chance alone).',
+    combine: 'all',
     measures: [
       {
         measure: 'joint_row_tvd',
@@ -415,6 +415,16 @@ export const GATES = {
         scope: 'joint_check',
         sampling_adjusted: true,
         description: 'Largest row total variation distance of a joint check (worst row over its own widened limit).',
+      },
+      {
+        measure: 'joint_row_p_value',
+        threshold_name: 'max_joint_chi_square_p_value',
+        comparator: '<',
+        threshold: each(0.001),
+        unit: 'p_value',
+        scope: 'joint_check',
+        sampling_adjusted: false,
+        description: 'p-value of Pearson\'s chi-square goodness-of-fit test of the same row (categories with expected count < 5 pooled); the threshold is divided by the number of rows tested in the check (Bonferroni).',
       },
     ],
     severity: each('warning'),

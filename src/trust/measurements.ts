@@ -51,6 +51,8 @@ export interface JointRowMeasurement {
   readonly tvd: number | null;
   readonly expected_sampling_tvd: number | null;
   readonly limit: number | null;
+  /** Chi-square goodness-of-fit p-value of the row against its target (null when not measured). */
+  readonly p_value: number | null;
 }
 
 export interface JointMeasurement {
@@ -148,7 +150,7 @@ function measureJointRow(check: JointCheck, rowIndex: number, limit: number): Jo
   if (targetRow === null || targetRow === undefined) return null;
   const coarse = coarsenRow(targetRow, check.observed_counts[rowIndex] ?? []);
   if (coarse.n === 0) {
-    return { row, n: 0, published_cells: coarse.publishedCells, pooled_rest: coarse.pooled, tvd: null, expected_sampling_tvd: null, limit: null };
+    return { row, n: 0, published_cells: coarse.publishedCells, pooled_rest: coarse.pooled, tvd: null, expected_sampling_tvd: null, limit: null, p_value: null };
   }
   const actual = coarse.counts.map((count) => count / coarse.n);
   const expected = expectedSamplingTvd(coarse.targets, Math.max(1, Math.round(coarse.n)));
@@ -160,6 +162,7 @@ function measureJointRow(check: JointCheck, rowIndex: number, limit: number): Jo
     tvd: l1Distance(actual, coarse.targets) / 2,
     expected_sampling_tvd: expected,
     limit: samplingWidenedLimit(limit, expected),
+    p_value: chiSquareGoodnessOfFit(coarse.counts, coarse.targets).p_value,
   };
 }
 

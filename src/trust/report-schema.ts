@@ -95,6 +95,7 @@ const JointCheckReportSchema = z.strictObject({
       tvd: measure,
       expected_sampling_tvd: measure,
       limit: measure,
+      p_value: measure.describe('Chi-square goodness-of-fit p-value of the row against its target.'),
     }),
   ),
 });

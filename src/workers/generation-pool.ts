@@ -18,6 +18,7 @@ import type { InputSnapshot } from '../census/census-table.js';
 import { ServiceError, isErrorCode } from '../errors.js';
 import type { CalibrationDiagnostics } from '../generation/calibration.js';
 import type { GenerationRequest } from '../generation/generate.js';
+import type { FieldTarget, JointTarget } from '../generation/targets.js';
 import { shardRanges } from '../generation/plan.js';
 import { addCountsInPlace, emptyCounts, type SamplingTables, type ShardCounts } from '../generation/sampler.js';
 import type { WorkerTask } from './generation-worker.js';
@@ -47,8 +48,17 @@ export interface PoolRunResult {
   readonly shard_count: number;
 }
 
+/** What the plan task computes once per run: the cells, the calibration and the targets. */
+export interface RunPlan {
+  readonly cells: Int32Array;
+  readonly calibration: CalibrationDiagnostics;
+  readonly sampling: SamplingTables;
+  readonly field_targets: readonly FieldTarget[];
+  readonly joint_targets: readonly JointTarget[];
+}
+
 type WorkerReply =
-  | { ok: true; cells: Int32Array; calibration: CalibrationDiagnostics; sampling: SamplingTables }
+  | ({ ok: true } & RunPlan)
   | { ok: true; bytes: Uint8Array; count: number; counts: ShardCounts }
   | { ok: false; code: string; message: string };
 
@@ -92,22 +102,30 @@ export class GenerationPool {
     return this.#pool.queueSize;
   }
 
-  /** Generates the dataset of `request` into `sink`. */
+  /** Plans a run in one worker: calibrated model (memoised per snapshot), allocation, targets. */
+  async plan(request: GenerationRequest, snapshot: InputSnapshot, signal?: AbortSignal): Promise<RunPlan> {
+    return this.#pool
+      .run(
+        { kind: 'plan', snapshot, use_ipf: request.use_ipf, n: request.n, seed: request.seed, scope: request.scope },
+        { signal: signal ?? null },
+      )
+      .then((reply) => unwrap<RunPlan>(reply))
+      .catch((error: unknown) => failure(error, signal));
+  }
+
+  /** Plans and samples: the whole dataset of `request` into `sink`. */
   async generate(
     request: GenerationRequest,
     snapshot: InputSnapshot,
     sink: DatasetSink,
     options: PoolRunOptions = {},
   ): Promise<PoolRunResult> {
-    const { signal } = options;
-    const plan = await this.#pool
-      .run(
-        { kind: 'plan', snapshot, use_ipf: request.use_ipf, n: request.n, seed: request.seed, scope: request.scope },
-        { signal: signal ?? null },
-      )
-      .then((reply) => unwrap<{ cells: Int32Array; calibration: CalibrationDiagnostics; sampling: SamplingTables }>(reply))
-      .catch((error: unknown) => failure(error, signal));
+    return this.sample(request, await this.plan(request, snapshot, options.signal), sink, options);
+  }
 
+  /** Samples a planned run shard by shard into `sink`, in order. */
+  async sample(request: GenerationRequest, plan: RunPlan, sink: DatasetSink, options: PoolRunOptions = {}): Promise<PoolRunResult> {
+    const { signal } = options;
     const ranges = shardRanges(request.n);
     const window = Math.max(2, this.threads * 2);
     const hash = createHash('sha256');

@@ -12,6 +12,7 @@ import { SCOPES } from '../generation/categories.js';
 import { generationModelFor } from '../generation/model.js';
 import { planCells } from '../generation/plan.js';
 import { sampleShard, type SamplingTables } from '../generation/sampler.js';
+import { fieldTargets, jointTargets } from '../generation/targets.js';
 
 const PlanTaskSchema = z.object({
   kind: z.literal('plan'),
@@ -44,7 +45,15 @@ function run(task: z.infer<typeof TaskSchema>): unknown {
   if (task.kind === 'plan') {
     const model = generationModelFor(task.snapshot, task.use_ipf);
     const cells = planCells(model, task);
-    return moving({ ok: true, cells, calibration: model.calibration, sampling: model.sampling }, [cells.buffer]);
+    const plan = {
+      ok: true,
+      cells,
+      calibration: model.calibration,
+      sampling: model.sampling,
+      field_targets: fieldTargets(model, task.snapshot, task.scope),
+      joint_targets: jointTargets(task.snapshot, model, task.scope),
+    };
+    return moving(plan, [cells.buffer]);
   }
   const result = sampleShard(task);
   return moving({ ok: true, bytes: result.bytes, count: result.count, counts: result.counts }, [result.bytes.buffer]);

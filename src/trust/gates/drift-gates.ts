@@ -18,8 +18,23 @@ function criticalDrift(profile: Profile, field: FieldMeasurement): GateDetail[] 
   });
 }
 
+/**
+ * JOINT_DISTRIBUTION_DRIFT needs both too: a row beyond its widened TVD limit and a chi-square
+ * p-value below the limit, Bonferroni-divided by the rows tested (a check has up to nine rows, so
+ * one small row would otherwise cross p < 0.001 by chance in about 1% of runs per check).
+ */
 function jointDrift(profile: Profile, joint: JointMeasurement): GateDetail[] {
-  const worst = joint.rows.find((row) => row.row === joint.worst_row);
+  const alpha = thresholdOf('JOINT_DISTRIBUTION_DRIFT', 'joint_row_p_value', profile);
+  const tested = joint.rows.filter((row) => row.p_value !== null).length;
+  if (alpha === null || tested === 0) return [];
+  const pLimit = alpha / tested;
+  const drifting = joint.rows.filter(
+    (row) => row.tvd !== null && row.limit !== null && row.p_value !== null && compares(row.tvd, '>', row.limit) && compares(row.p_value, '<', pLimit),
+  );
+  const worst = drifting.reduce<(typeof drifting)[number] | undefined>(
+    (best, row) => (best === undefined || row.tvd! - row.limit! > best.tvd! - best.limit! ? row : best),
+    undefined,
+  );
   if (worst === undefined) return [];
   return check(profile, 'JOINT_DISTRIBUTION_DRIFT', 'joint_row_tvd', worst.tvd, {
     subject: joint.id,

@@ -93,7 +93,7 @@ describe.each(['all', 'adults'] as const)('at n = 200,000, scope %s', (scope) =>
   });
 
   it('keeps ethnicity × residence rows within TVD 0.02 of the published shares', () => {
-    const check = jointTargets(snapshot).find((j) => j.id === 'ethnicity_by_residence')!;
+    const check = jointTargets(snapshot, result.model, 'all').find((j) => j.id === 'ethnicity_by_residence')!;
     const observed = observedJointCounts(result.counts)['ethnicity_by_residence']!;
     RESIDENCES.forEach((_, r) => {
       expect(tvd(shares(observed[r]!), check.target_row_shares[r] as number[])).toBeLessThan(0.02);

@@ -1,0 +1,102 @@
+/**
+ * Adapts what the engine produced (targets, counts, calibration) and the run's snapshot to the
+ * trust evaluator's input shapes. Pure: no clock, no I/O.
+ */
+import { ETHNICITIES } from '../generation/categories.js';
+import type { CalibrationDiagnostics as EngineCalibration } from '../generation/calibration.js';
+import { CONSISTENCY_RULES } from '../generation/consistency.js';
+import type { InputSnapshot } from '../census/census-table.js';
+import { observedCounts, observedJointCounts, type FieldTarget, type JointTarget } from '../generation/targets.js';
+import {
+  tableProvenanceOf,
+  type CalibrationDiagnostics,
+  type EffectiveRequest,
+  type EvaluationInput,
+  type JointCheck,
+  type NarrativeRunStats,
+  type PreflightInput,
+} from '../trust/evaluation-input.js';
+import type { PoolRunResult } from '../workers/generation-pool.js';
+
+export function preflightInputOf(options: {
+  readonly request: EffectiveRequest;
+  readonly snapshot: InputSnapshot;
+  readonly fieldTargets: readonly FieldTarget[];
+  readonly generatorVersion: string;
+  readonly llmConfigured: boolean;
+}): PreflightInput {
+  return {
+    request: options.request,
+    snapshot_hash: options.snapshot.snapshot_hash,
+    generator_version: options.generatorVersion,
+    requested_generator_version: null,
+    pxweb_mode: options.snapshot.pxweb_mode,
+    llm_configured: options.llmConfigured,
+    field_targets: options.fieldTargets,
+    tables: Object.values(options.snapshot.tables).map(tableProvenanceOf),
+    fetch_log: options.snapshot.fetch_log,
+  };
+}
+
+function calibrationOf(engine: EngineCalibration): CalibrationDiagnostics {
+  return {
+    applied: engine.applied,
+    iterations: engine.iterations,
+    converged: engine.converged,
+    max_residual: engine.max_residual,
+    tolerance: engine.tolerance,
+    max_iterations: engine.max_iterations,
+    ess: engine.ess,
+    ess_ratio: engine.ess_ratio,
+    information_loss: engine.information_loss,
+    max_weight: engine.max_weight,
+    mean_weight: engine.mean_weight,
+    max_mean_weight_ratio: engine.max_mean_weight_ratio,
+    top5_weight_share: engine.top5_weight_share,
+  };
+}
+
+/** Published cross-tabs with the output's counts. */
+function jointChecksOf(targets: readonly JointTarget[], generated: PoolRunResult): JointCheck[] {
+  const observed = observedJointCounts(generated.counts);
+  return targets.map((target) => ({
+    id: target.id,
+    row_field: target.row_field as JointCheck['row_field'],
+    col_field: target.col_field as JointCheck['col_field'],
+    rows: target.rows,
+    cols: target.cols,
+    target_row_shares: target.target_row_shares,
+    observed_counts: observed[target.id] ?? [],
+    provenance_class: target.provenance_class,
+    table_ids: target.table_ids,
+  }));
+}
+
+export function evaluationInputOf(
+  preflight: PreflightInput,
+  jointTargets: readonly JointTarget[],
+  output: { readonly generated: PoolRunResult; readonly calibration: EngineCalibration; readonly narratives: NarrativeRunStats | null },
+): EvaluationInput {
+  const { generated } = output;
+  const notDeclared = generated.counts.ethnicity[ETHNICITIES.indexOf('not_declared')] ?? 0;
+  return {
+    ...preflight,
+    n_generated: generated.n,
+    field_observed: observedCounts(generated.counts),
+    joint_checks: jointChecksOf(jointTargets, generated),
+    calibration: calibrationOf(output.calibration),
+    consistency: Object.fromEntries(CONSISTENCY_RULES.map((rule, i) => [rule, generated.counts.consistency[i] ?? 0])) as EvaluationInput['consistency'],
+    // Ids embed a bijection of the index (src/generation/persona-id.ts), so they cannot repeat.
+    duplicate_ids: 0,
+    // Persons whose ethnicity has no row in the language and religion tables drew from national totals.
+    ethnocultural_fallbacks:
+      notDeclared > 0
+        ? [
+            { table_id: 'mother_tongue_by_ethnicity', persons: notDeclared },
+            { table_id: 'religion_by_ethnicity', persons: notDeclared },
+          ]
+        : [],
+    narratives: output.narratives,
+    system: { timed_out: false, memory_exceeded: false, checkpoint_corrupt: false },
+  };
+}
