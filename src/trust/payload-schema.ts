@@ -88,5 +88,5 @@ export const GradientTrustPayloadSchema = z.strictObject({
   dataset_sha256: Sha256Schema.nullable().describe('Hash of the NDJSON dataset bytes; null when no dataset was generated.'),
   generation_time_seconds: z.number().min(0),
   timestamp: z.iso.datetime().describe('UTC, ISO 8601, ending in Z.'),
-});
+}).meta({ id: 'GradientTrustPayload', description: 'The Gradient trust payload, version 1.0 (SPEC §9).' });
 export type GradientTrustPayload = z.infer<typeof GradientTrustPayloadSchema>;

@@ -1,0 +1,46 @@
+/**
+ * The body of `POST /v1/runs` (SPEC §11): a strict zod schema (unknown fields are a 400), and the
+ * defaults that turn it into the effective request — exactly what the generator runs and what
+ * `config_hash` covers. A seed left out is drawn by the caller of `effectiveRequestOf` and recorded.
+ */
+import { z } from 'zod';
+import { PROFILES, SCOPES, type Profile } from '../generation/categories.js';
+import { PROFILE_DETAILS } from '../trust/profiles.js';
+import { NARRATIVE_PROVIDERS, type EffectiveRequest } from '../trust/evaluation-input.js';
+
+export const MAX_SEED = 0xffffffff;
+
+export function runRequestSchema(maxN: number) {
+  return z
+    .strictObject({
+      n: z.number().int().min(1).max(maxN).describe(`How many personas (1..MAX_N; MAX_N defaults to 1,000,000).`),
+      profile: z.enum(PROFILES).describe('Trust profile the dataset is judged by.'),
+      seed: z.number().int().min(0).max(MAX_SEED).optional().describe('0..2^32-1; drawn and recorded when absent.'),
+      strict: z.boolean().optional().describe('Never release a rejected dataset; default true only for high_stakes.'),
+      scope: z.enum(SCOPES).optional().describe('adults (18+, default) or all ages.'),
+      use_ipf: z.boolean().optional().describe('Calibrate to the census (default true); false samples the prior.'),
+      traits: z.boolean().optional().describe('Add Big Five trait T-scores (modelled) to every record (default false).'),
+      narratives: z
+        .strictObject({ provider: z.enum(NARRATIVE_PROVIDERS) })
+        .optional()
+        .describe('Romanian narratives: none for analysis_only by default, template for the other profiles.'),
+    })
+    .meta({ id: 'RunRequest', description: 'A generation request.' });
+}
+export type RunRequest = z.infer<ReturnType<typeof runRequestSchema>>;
+
+/** The request after defaults. `seed` must already be resolved (given, or drawn by the caller). */
+export function effectiveRequestOf(request: RunRequest, seed: number): EffectiveRequest {
+  const profile: Profile = request.profile;
+  const details = PROFILE_DETAILS[profile];
+  return {
+    n: request.n,
+    profile,
+    seed,
+    strict: request.strict ?? details.strict_default,
+    scope: request.scope ?? 'adults',
+    use_ipf: request.use_ipf ?? true,
+    traits: request.traits ?? false,
+    narratives: { provider: request.narratives?.provider ?? details.narratives_default },
+  };
+}
