@@ -93,6 +93,10 @@ function tokenise(text: string, lower: string, sectionStarts: readonly number[],
       sectionCounts = counts[section] ?? sectionCounts;
       nextSectionStart = sectionStarts[section + 1] ?? Infinity;
     }
+    if (i === sentenceStart && code !== 0x0a && isBreakAfterEnd(code)) {
+      sentenceStart += 1;
+      continue;
+    }
     if (isLetterCode(code)) {
       if (wordStart < 0) wordStart = i;
       sectionCounts.letters += 1;

@@ -4,7 +4,7 @@
  * other issue fails it; only a clean narrative keeps its sections. Pure.
  */
 import { NARRATIVE_SECTIONS, type Narrative, type NarrativeSections, type Persona } from '../generation/persona.js';
-import { parseNarrativeJson, validateNarrative } from './contract.js';
+import { lengthIssues, mentionsGivenName, parseNarrativeJson, validateNarrative } from './contract.js';
 import { findPii, withholdingPii, type PiiFinding } from './pii.js';
 import { reasonCodesOf, type NarrativeIssue } from './reasons.js';
 
@@ -77,6 +77,22 @@ export function assessNarrative(candidate: unknown, persona: Persona): Narrative
   return { sections: contract.sections, issues: [...contract.issues, ...scanned.issues], pii: scanned.pii };
 }
 
+/**
+ * The checks that depend on more than the template's phrase tables: section lengths and the
+ * given name (names come from the generator's tables) and PII over the whole text. Language,
+ * agreement and contradictions of template text depend only on the phrase tables and the
+ * persona's categories, which the template's property tests check across the SPEC §4 space.
+ */
+export function assessTemplateGuards(sections: NarrativeSections, persona: Persona): NarrativeAssessment {
+  const issues: NarrativeIssue[] = lengthIssues(sections);
+  if (!mentionsGivenName(sections.descriere_generala, persona.given_name) && !mentionsGivenName(sections.persona_summary, persona.given_name)) {
+    issues.push({ code: 'NARRATIVE_NAME_MISSING', detail: 'the given name does not appear in the description or the summary' });
+  }
+  const labelled: [string, string][] = NARRATIVE_SECTIONS.map(({ key }) => [key, sections[key]]);
+  const scanned = scanPii(labelled);
+  return { sections, issues: [...issues, ...scanned.issues], pii: scanned.pii };
+}
+
 /** Assesses a model's raw answer: parse, then assess; an unparsable answer is still scanned for PII. */
 export function assessNarrativeText(content: string, persona: Persona): NarrativeAssessment {
   const parsed = parseNarrativeJson(content);
@@ -102,7 +118,7 @@ export function narrativeFromAssessment(assessment: NarrativeAssessment, label: 
   return { status: label.served_status, ...base, sections: assessment.sections };
 }
 
-/** A failed narrative for a failure outside the text (the provider could not answer). */
-export function failedNarrative(issue: NarrativeIssue, label: NarrativeLabel): Narrative {
-  return { status: 'failed', source: label.source, prompt_version: label.prompt_version, reasons: reasonCodesOf([issue]) };
+/** A failed narrative for issues found outside an assessment (e.g. the provider could not answer). */
+export function failedNarrative(issues: readonly NarrativeIssue[], label: NarrativeLabel): Narrative {
+  return { status: 'failed', source: label.source, prompt_version: label.prompt_version, reasons: reasonCodesOf(issues) };
 }

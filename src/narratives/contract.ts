@@ -60,7 +60,8 @@ function stringSections(candidate: unknown): Partial<Record<NarrativeSectionKey,
   return present;
 }
 
-function lengthIssues(sections: Partial<Record<NarrativeSectionKey, string>>): NarrativeIssue[] {
+/** Too-short and too-long sections among those present. */
+export function lengthIssues(sections: Partial<Record<NarrativeSectionKey, string>>): NarrativeIssue[] {
   const issues: NarrativeIssue[] = [];
   for (const { key, min, max } of NARRATIVE_SECTIONS) {
     const value = sections[key];
@@ -83,7 +84,8 @@ function lengthIssues(sections: Partial<Record<NarrativeSectionKey, string>>): N
 function duplicationIssues(analysed: AnalysedNarrative): NarrativeIssue[] {
   const issues: NarrativeIssue[] = [];
   const folded = (key: NarrativeSectionKey) => (analysed.sectionFolded.get(key) ?? '').trim();
-  const summary = folded('persona_summary');
+  // Trailing punctuation aside: "…raionul Orhei." copies "…raionul Orhei, în centrul țării."
+  const summary = folded('persona_summary').replace(/[\s.!?…;,]+$/u, '');
   if (summary.length > 0 && folded('descriere_generala').startsWith(summary)) {
     issues.push({ code: 'NARRATIVE_SECTION_DUPLICATED', section: 'persona_summary', detail: 'copies the opening of descriere_generala' });
   }

@@ -249,12 +249,14 @@ const STREET_WITH_NUMBER = new RegExp(
 );
 // A named street without a number is vague ("pe strada Florilor"): reported, below the threshold.
 const NAMED_STREET = new RegExp(`(?<![\\p{L}])${STREET_WORDS}\\s+\\p{Lu}[\\p{L}-]+`, 'gu');
-const STREET_KEYWORD = new RegExp(STREET_WORDS, 'u');
+/** Literal hints, tested with `includes` on the lower-cased text before any street regex runs. */
+const STREET_HINTS = ['str.', 'strada', 'bd.', 'bul.', 'bulevardul', 'șos', 'şos', 'calea', 'aleea', 'piața', 'piaţa'];
 const APARTMENT = /(?<![\p{L}])(?:[Aa]p\.|[Aa]partamentul|[Bb]l\.|[Bb]locul)\s*\d{1,4}(?![\p{N}])/gu;
 
 const findStreetAddresses: Recogniser = (text) => {
   const found: PiiFinding[] = [];
-  if (STREET_KEYWORD.test(text)) {
+  const lower = text.toLowerCase();
+  if (STREET_HINTS.some((hint) => lower.includes(hint))) {
     for (const match of text.matchAll(STREET_WITH_NUMBER)) {
       found.push(finding('street_address', match.index, match.index + match[0].length, 0.85));
     }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { NARRATIVE_SECTIONS } from '../../../../src/generation/persona.js';
 import { validateNarrative } from '../../../../src/narratives/contract.js';
 import { findPii, withholdingPii } from '../../../../src/narratives/pii.js';
+import { generateNarratives } from '../../../../src/narratives/provider.js';
 import {
   TEMPLATE_VERSION,
   composeTemplateSections,
@@ -142,11 +143,31 @@ describe('template provider', () => {
     expect(capital.descriere_generala).toMatch(/în (municipiul )?Chișinău/u);
   });
 
+  it("gives the same narrative with checks: 'guards' as with the full contract for valid personas", () => {
+    fc.assert(
+      fc.property(personaArbitrary(), (persona) => {
+        expect(templateNarrative(persona, 8, { checks: 'guards' })).toEqual(templateNarrative(persona, 8));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("still withholds PII and fails overlong sections with checks: 'guards'", () => {
+    const withEmail = makePersona({ family_name: 'Rusu (maria.rusu@example.md)' });
+    const guarded = templateNarrative(withEmail, 1, { checks: 'guards' });
+    expect(guarded.narrative).toMatchObject({ status: 'withheld', reasons: ['NARRATIVE_PII_DETECTED'] });
+    const longName = makePersona({ given_name: 'Maria'.repeat(90) });
+    expect(templateNarrative(longName, 1, { checks: 'guards' }).narrative).toMatchObject({ status: 'failed', reasons: ['NARRATIVE_TOO_LONG'] });
+  });
+
   it('serves the narrative through the provider interface and honours an aborted signal', async () => {
     const provider = createTemplateProvider();
     expect(provider.name).toBe('template');
     const persona = makePersona();
     await expect(provider.generateNarrative(persona, { seed: 42 })).resolves.toEqual(templateNarrative(persona, 42));
+    const personas = [0, 1, 2].map((index) => makePersona({ index }));
+    const results = await generateNarratives(personas, provider, { seed: 42 });
+    expect(results).toEqual(personas.map((p) => templateNarrative(p, 42)));
     const controller = new AbortController();
     controller.abort();
     await expect(provider.generateNarrative(persona, { seed: 42, signal: controller.signal })).rejects.toMatchObject({ code: 'RUN_CANCELLED' });
