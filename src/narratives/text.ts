@@ -1,8 +1,7 @@
 /**
- * Small text tools the narrative checks share: diacritic folding, word tokens, sentences, quoted
- * speech removal and the "is this sentence about somebody else?" filter. Pure.
+ * Small text tools the narrative checks share: diacritic folding, letters and word tokens, and
+ * the word lists that mark a sentence as being about somebody else. Pure.
  */
-import { NARRATIVE_SECTIONS, type NarrativeSectionKey } from '../generation/persona.js';
 
 const ROMANIAN_LETTERS = /[ăâîșşțţĂÂÎȘŞȚŢ]/gu;
 const ROMANIAN_FOLDS: Readonly<Record<string, string>> = {
@@ -73,13 +72,3 @@ export const OTHER_PEOPLE: ReadonlySet<string> = new Set([
 export const GENERIC_GENDERED_NOUNS: ReadonlySet<string> = new Set([
   'om', 'omul', 'oameni', 'oamenii', 'persoană', 'persoana', 'persoanele', 'personalitate', 'fire',
 ]);
-
-/** The contract's sections that are present, in contract order, one per paragraph. */
-export function joinSections(sections: Readonly<Partial<Record<NarrativeSectionKey, string>>>): string {
-  const parts: string[] = [];
-  for (const { key } of NARRATIVE_SECTIONS) {
-    const value = sections[key];
-    if (value !== undefined) parts.push(value);
-  }
-  return parts.join('\n');
-}

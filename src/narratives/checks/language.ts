@@ -11,7 +11,11 @@
  */
 import { GENERIC_GENDERED_NOUNS, OTHER_PEOPLE, isLetterCode, wordsOf } from '../text.js';
 
-/** Thresholds; typical Romanian prose has diacritics ≈ 6–9 % of letters and function words ≈ 35–45 % of tokens. */
+/**
+ * Thresholds, far below what Romanian text shows: over 3,000 template narratives (min / median)
+ * diacritics are 7.5 % / 11 % of letters, function words 33 % / 42 % of tokens and distinctive
+ * words 10 % / 17 % — and far above what English, Italian or Spanish reach on the last two.
+ */
 export const LANGUAGE_THRESHOLDS = {
   minDiacriticShare: 0.015,
   minFunctionWordShare: 0.2,
