@@ -71,7 +71,7 @@ export function homePhrases(district: District, residence: Residence): readonly 
       : [`într-o localitate rurală din ${phrase}`, `într-o comună din ${phrase}`];
   }
   return residence === 'urban'
-    ? [`într-un oraș din ${phrase}`, `într-un oraș din ${phrase}`]
+    ? [`într-un oraș din ${phrase}`, `într-o localitate urbană din ${phrase}`]
     : [`într-un sat din ${phrase}`, `într-o comună din ${phrase}`];
 }
 

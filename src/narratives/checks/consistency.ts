@@ -67,8 +67,9 @@ const OCCUPATION_WORDS = [
   'functionar', 'antreprenor', 'croitor', 'electrician', 'zidar', 'tractorist',
 ];
 const OCCUPATIONS = `(?:${OCCUPATION_WORDS.join('|')})\\w*`;
+// "este economist de profesie" (a trade, not a job) and "este profesoară pensionară" are no claim of work.
 const PRESENT_OCCUPATION = new RegExp(
-  `\\b(?:este|e|lucreaza ca|lucreaza in calitate de|activeaza ca)\\s+(?:un |o )?${OCCUPATIONS}\\b`,
+  `\\b(?:este|e|lucreaza ca|lucreaza in calitate de|activeaza ca)\\s+(?:un |o )?${OCCUPATIONS}\\b(?!\\s+(?:de profesie|de meserie|de formatie|pensionar|la pensie|in pensie))`,
   'u',
 );
 const WORKS_NOW =

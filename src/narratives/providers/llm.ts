@@ -131,8 +131,18 @@ class ChatClient {
   }
 
   async complete(messages: readonly ChatMessage[], { signal, seed }: CallOptions): Promise<string> {
-    const deadline = AbortSignal.timeout(this.deadlineMs);
-    const combined = signal === undefined ? deadline : AbortSignal.any([signal, deadline]);
+    if (signal?.aborted === true) throw new ServiceError('RUN_CANCELLED', 'narrative generation was cancelled');
+    // One controller per call, tied to the run's signal by a listener removed afterwards, and a
+    // deadline timer cleared afterwards: AbortSignal.any() would keep every call's signal alive
+    // as long as the run's signal lives (nodejs/node#55351).
+    const call = new AbortController();
+    let deadlineReached = false;
+    const onRunAbort = () => call.abort(signal?.reason);
+    signal?.addEventListener('abort', onRunAbort, { once: true });
+    const deadline = setTimeout(() => {
+      deadlineReached = true;
+      call.abort(new ServiceError('LLM_TIMEOUT', `LLM call exceeded its ${this.deadlineMs} ms deadline`));
+    }, this.deadlineMs);
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (this.options.apiKey.length > 0) headers.authorization = `Bearer ${this.options.apiKey}`;
     const body = JSON.stringify({
@@ -150,13 +160,13 @@ class ChatClient {
           headers,
           body,
           dispatcher: this.dispatcher,
-          signal: combined,
+          signal: call.signal,
           headersTimeout: this.options.timeoutMs,
           bodyTimeout: this.options.timeoutMs,
         }),
-        combined,
+        call.signal,
       );
-      const text = await raceAbort(readLimited(response.body), combined);
+      const text = await raceAbort(readLimited(response.body), call.signal);
       if (response.statusCode >= 300) {
         throw new ServiceError('LLM_HTTP_ERROR', `LLM endpoint answered ${response.statusCode}`, {
           details: { status: response.statusCode, body: this.scrub(text.slice(0, 500)) },
@@ -164,7 +174,10 @@ class ChatClient {
       }
       return this.contentOf(text);
     } catch (error) {
-      throw this.classify(error, signal, deadline);
+      throw this.classify(error, signal, deadlineReached);
+    } finally {
+      clearTimeout(deadline);
+      signal?.removeEventListener('abort', onRunAbort);
     }
   }
 
@@ -184,12 +197,12 @@ class ChatClient {
   }
 
   /** Maps whatever was thrown to a coded error; the run's cancellation stays RUN_CANCELLED. */
-  private classify(error: unknown, signal: AbortSignal | undefined, deadline: AbortSignal): ServiceError {
+  private classify(error: unknown, signal: AbortSignal | undefined, deadlineReached: boolean): ServiceError {
     if (signal?.aborted === true) return new ServiceError('RUN_CANCELLED', 'narrative generation was cancelled');
     if (error instanceof ServiceError) return error;
     const code = typeof error === 'object' && error !== null ? String((error as { code?: unknown }).code ?? '') : '';
     const message = this.scrub(error instanceof Error ? error.message : String(error));
-    if (deadline.aborted || TIMEOUT_ERRORS.has(code)) {
+    if (deadlineReached || TIMEOUT_ERRORS.has(code)) {
       return new ServiceError('LLM_TIMEOUT', `LLM call timed out (${code || 'deadline'})`, { details: { error_code: code } });
     }
     if (code === 'UND_ERR_REQ_RETRY') {

@@ -198,7 +198,7 @@ function traitSentence(c: Composer, traits: Traits | undefined): string | null {
     openness: [`este ${c.g('curios', 'curioasă')} și ${c.g('deschis', 'deschisă')} la idei noi`, 'preferă lucrurile cunoscute și obiceiurile statornice'],
     conscientiousness: [`este ${c.g('organizat', 'organizată')} și ține la cuvântul dat`, 'nu se împacă ușor cu rutina și cu planurile stricte'],
     extraversion: [`este ${c.g('sociabil', 'sociabilă')} și prinde ușor prieteni`, `este mai ${c.g('retras', 'retrasă')} și preferă un cerc restrâns de apropiați`],
-    agreeableness: [`este ${c.g('săritor', 'săritoare')} și ${c.g('răbdător', 'răbdătoare')}`, `spune lucrurilor pe nume, chiar dacă uneori pare ${c.g('direct', 'directă')}`],
+    agreeableness: [`este ${c.g('săritor', 'săritoare')} și ${c.g('răbdător', 'răbdătoare')}`, `vorbește deschis, chiar dacă uneori pare ${c.g('direct', 'directă')}`],
     neuroticism: ['se îngrijorează ușor când lucrurile nu merg după plan', `rămâne ${c.g('calm', 'calmă')} chiar și în situații dificile`],
   };
   const text = descriptions[strongest[0]][high ? 0 : 1];

@@ -199,6 +199,14 @@ describe('validateNarrative', () => {
       const base = { ...GOOD, descriere_generala: GOOD.descriere_generala.replace('34', '68'), profil_profesional: 'A lucrat o viață întreagă ca contabilă, iar acum este pensionară.' };
       expect(codes(base, pensioner)).toEqual([]);
       expect(codes({ ...base, profil_profesional: 'Lucrează ca contabilă la o firmă din oraș.' }, pensioner)).toEqual(['NARRATIVE_CONTRADICTION']);
+      expect(codes({ ...base, profil_profesional: 'Este profesoară pensionară și își amintește cu drag de elevi.' }, pensioner)).toEqual([]);
+    });
+
+    it('lets an unemployed persona have a trade without working in it', () => {
+      const unemployed = makePersona({ employment_status: 'unemployed', economic_sector: null });
+      const base = { ...GOOD, profil_profesional: 'Maria este economistă de profesie, dar acum își caută un loc de muncă.' };
+      expect(codes(base, unemployed)).toEqual([]);
+      expect(codes({ ...base, profil_profesional: 'Maria este economistă la o bancă din oraș.' }, unemployed)).toEqual(['NARRATIVE_CONTRADICTION']);
     });
 
     it('reports a never-married persona said to be married', () => {
