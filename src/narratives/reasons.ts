@@ -27,7 +27,8 @@ export type NarrativeReasonCode = (typeof NARRATIVE_REASON_CODES)[number];
 /**
  * One finding about a narrative, data first: the text is rendered from it (English in
  * `detail`, Romanian in the repair prompt). `detail` never quotes a PII match; it may quote
- * the narrative's own words (e.g. the mismatched form "născut").
+ * the narrative's own words (e.g. the mismatched form "născut") and name persona attributes
+ * (a stated age against the persona's), so treat issues as persona data: do not log them.
  */
 export interface NarrativeIssue {
   readonly code: NarrativeReasonCode;
