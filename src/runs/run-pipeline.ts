@@ -26,9 +26,15 @@ import {
   type TrustReport,
 } from '../trust/index.js';
 import { evaluationInputOf, preflightInputOf } from './trust-input.js';
+import { createHash } from 'node:crypto';
+import type { Persona } from '../generation/persona.js';
+import { generateNarratives, type NarrativeProvider } from '../narratives/provider.js';
+import { narrativeRunStats, type NarrativeRunStats } from '../narratives/narrative-stats.js';
 
 export interface PipelineDeps {
   readonly pool: GenerationPool;
+  /** The llm narrative provider, when LLM_BASE_URL is configured. */
+  readonly llm?: NarrativeProvider;
   readonly generatorVersion: string;
   readonly schemaHash: string;
   readonly llmConfigured: boolean;
@@ -88,16 +94,14 @@ export async function executeRun(deps: PipelineDeps, run: PipelineRun): Promise<
   let input: Parameters<typeof buildTrustReport>[0] = preflightInput;
   if (!preflight.withhold_dataset) {
     run.onStarted?.(startedAt);
+    let narratives: NarrativeRunStats | null;
     try {
-      generated = await deps.pool.sample(generation, plan, run.sink, {
-        ...(run.signal ? { signal: run.signal } : {}),
-        ...(run.onProgress ? { onProgress: run.onProgress } : {}),
-      });
+      ({ generated, narratives } = await sampleWithNarratives(deps, run, generation, plan));
     } catch (error) {
       await run.sink.abort();
       throw error;
     }
-    const evaluationInput = evaluationInputOf(preflightInput, plan.joint_targets, { generated, calibration: plan.calibration, narratives: null });
+    const evaluationInput = evaluationInputOf(preflightInput, plan.joint_targets, { generated, calibration: plan.calibration, narratives });
     evaluation = evaluateGates(evaluationInput);
     input = evaluationInput;
   }
@@ -131,4 +135,50 @@ export async function executeRun(deps: PipelineDeps, run: PipelineRun): Promise<
         : [],
   });
   return { evaluation, payload, report, manifest, generated, withheld, startedAt, finishedAt };
+}
+
+type Generation = Parameters<GenerationPool['sample']>[0];
+
+/**
+ * Samples the shards with the requested narratives. `template` narratives are written in the
+ * workers; `llm` narratives need the network, so the records are held, narrated with bounded
+ * concurrency, and written afterwards (LLM runs are small; their bytes are not reproducible,
+ * because model answers are not).
+ */
+async function sampleWithNarratives(
+  deps: PipelineDeps,
+  run: PipelineRun,
+  generation: Generation,
+  plan: RunPlan,
+): Promise<{ generated: PoolRunResult; narratives: NarrativeRunStats | null }> {
+  const provider = run.request.narratives.provider;
+  const options = {
+    ...(run.signal ? { signal: run.signal } : {}),
+    ...(run.onProgress ? { onProgress: run.onProgress } : {}),
+  };
+  if (provider !== 'llm') {
+    const generated = await deps.pool.sample(generation, plan, run.sink, { ...options, narratives: provider });
+    return { generated, narratives: generated.narratives };
+  }
+  const chunks: Uint8Array[] = [];
+  const sampled = await deps.pool.sample(generation, plan, { write: (chunk) => void chunks.push(chunk) }, options);
+  const personas = Buffer.concat(chunks)
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as Persona);
+  const results = deps.llm
+    ? await generateNarratives(personas, deps.llm, { seed: run.request.seed, ...(run.signal ? { signal: run.signal } : {}) })
+    : [];
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for (const [i, persona] of personas.entries()) {
+    const narrative = results[i]?.narrative;
+    const line = Buffer.from(`${JSON.stringify(narrative ? { ...persona, narrative } : persona)}\n`, 'utf8');
+    hash.update(line);
+    bytes += line.byteLength;
+    await run.sink.write(line);
+  }
+  const narratives = narrativeRunStats('llm', personas.map((_, i) => results[i]?.narrative));
+  return { generated: { ...sampled, dataset_sha256: hash.digest('hex'), bytes, narratives }, narratives };
 }

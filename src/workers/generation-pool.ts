@@ -12,6 +12,7 @@
  * running tasks; a crashed worker fails its run (RUN_WORKER_FAILED), not the service.
  */
 import { createHash } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { InputSnapshot } from '../census/census-table.js';
@@ -19,6 +20,7 @@ import { ServiceError, isErrorCode } from '../errors.js';
 import type { CalibrationDiagnostics } from '../generation/calibration.js';
 import type { GenerationRequest } from '../generation/generate.js';
 import type { FieldTarget, JointTarget } from '../generation/targets.js';
+import { mergeNarrativeRunStats, type NarrativeRunStats } from '../narratives/narrative-stats.js';
 import { shardRanges } from '../generation/plan.js';
 import { addCountsInPlace, emptyCounts, type SamplingTables, type ShardCounts } from '../generation/sampler.js';
 import type { WorkerTask } from './generation-worker.js';
@@ -36,6 +38,8 @@ export interface DatasetSink {
 
 export interface PoolRunOptions {
   readonly signal?: AbortSignal;
+  /** Write template narratives in the workers. */
+  readonly narratives?: 'none' | 'template';
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -46,6 +50,8 @@ export interface PoolRunResult {
   readonly counts: ShardCounts;
   readonly calibration: CalibrationDiagnostics;
   readonly shard_count: number;
+  /** Template narratives' stats (null when no narratives were written in the workers). */
+  readonly narratives: NarrativeRunStats | null;
 }
 
 /** What the plan task computes once per run: the cells, the calibration and the targets. */
@@ -57,10 +63,27 @@ export interface RunPlan {
   readonly joint_targets: readonly JointTarget[];
 }
 
+interface ShardReply {
+  readonly bytes: Uint8Array;
+  readonly count: number;
+  readonly counts: ShardCounts;
+  readonly narratives: NarrativeRunStats | null;
+}
+
 type WorkerReply =
   | ({ ok: true } & RunPlan)
-  | { ok: true; bytes: Uint8Array; count: number; counts: ShardCounts }
+  | { ok: true; bytes: Uint8Array; count: number; counts: ShardCounts; narratives: NarrativeRunStats | null }
   | { ok: false; code: string; message: string };
+
+const HASH_SLICE_BYTES = 1 << 20;
+
+/** Hashes a shard in 1 MiB slices, yielding to the event loop between them (probes stay prompt). */
+async function hashInSlices(hash: ReturnType<typeof createHash>, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.byteLength; at += HASH_SLICE_BYTES) {
+    hash.update(bytes.subarray(at, at + HASH_SLICE_BYTES));
+    if (at + HASH_SLICE_BYTES < bytes.byteLength) await yieldToEventLoop();
+  }
+}
 
 function defaultWorkerFile(): string {
   return fileURLToPath(new URL('./generation-worker.js', import.meta.url));
@@ -130,10 +153,11 @@ export class GenerationPool {
     const window = Math.max(2, this.threads * 2);
     const hash = createHash('sha256');
     const counts = emptyCounts();
-    const pending = new Map<number, Promise<{ bytes: Uint8Array; count: number; counts: ShardCounts }>>();
+    const pending = new Map<number, Promise<ShardReply>>();
     let next = 0;
     let done = 0;
     let bytes = 0;
+    let narratives: NarrativeRunStats | null = null;
     const submit = () => {
       while (next < ranges.length && pending.size < window) {
         const range = ranges[next]!;
@@ -146,10 +170,11 @@ export class GenerationPool {
           cells,
           tables: plan.sampling,
           traits: request.traits,
+          narratives: options.narratives ?? 'none',
         };
         const result = this.#pool
           .run(task, { signal: signal ?? null, transferList: [cells.buffer] })
-          .then((reply) => unwrap<{ bytes: Uint8Array; count: number; counts: ShardCounts }>(reply));
+          .then((reply) => unwrap<ShardReply>(reply));
         // A later shard may fail while an earlier one is awaited; it is awaited (and thrown) in turn.
         result.catch(() => undefined);
         pending.set(next, result);
@@ -162,8 +187,9 @@ export class GenerationPool {
         const result = await pending.get(shard)!;
         pending.delete(shard);
         submit();
-        hash.update(result.bytes);
+        await hashInSlices(hash, result.bytes);
         bytes += result.bytes.byteLength;
+        if (result.narratives) narratives = narratives ? mergeNarrativeRunStats(narratives, result.narratives) : result.narratives;
         await sink.write(result.bytes);
         addCountsInPlace(counts, result.counts);
         done += result.count;
@@ -181,6 +207,7 @@ export class GenerationPool {
       counts,
       calibration: plan.calibration,
       shard_count: ranges.length,
+      narratives,
     };
   }
 

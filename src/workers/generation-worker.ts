@@ -13,6 +13,9 @@ import { generationModelFor } from '../generation/model.js';
 import { planCells } from '../generation/plan.js';
 import { sampleShard, type SamplingTables } from '../generation/sampler.js';
 import { fieldTargets, jointTargets } from '../generation/targets.js';
+import type { Narrative } from '../generation/persona.js';
+import { narrativeRunStats } from '../narratives/narrative-stats.js';
+import { templateNarrative } from '../narratives/providers/template.js';
 
 const PlanTaskSchema = z.object({
   kind: z.literal('plan'),
@@ -31,6 +34,8 @@ const ShardTaskSchema = z.object({
   cells: z.instanceof(Int32Array),
   tables: z.custom<SamplingTables>((value) => typeof value === 'object' && value !== null),
   traits: z.boolean(),
+  /** `template` narratives are written in the worker; llm narratives are added by the pipeline. */
+  narratives: z.enum(['none', 'template']),
 });
 
 const TaskSchema = z.discriminatedUnion('kind', [PlanTaskSchema, ShardTaskSchema]);
@@ -55,8 +60,18 @@ function run(task: z.infer<typeof TaskSchema>): unknown {
     };
     return moving(plan, [cells.buffer]);
   }
-  const result = sampleShard(task);
-  return moving({ ok: true, bytes: result.bytes, count: result.count, counts: result.counts }, [result.bytes.buffer]);
+  if (task.narratives === 'none') {
+    const result = sampleShard(task);
+    return moving({ ok: true, bytes: result.bytes, count: result.count, counts: result.counts, narratives: null }, [result.bytes.buffer]);
+  }
+  const narratives: Narrative[] = [];
+  const result = sampleShard(task, (persona) => {
+    const { narrative } = templateNarrative(persona, task.seed);
+    narratives.push(narrative);
+    return narrative;
+  });
+  const stats = narrativeRunStats('template', narratives);
+  return moving({ ok: true, bytes: result.bytes, count: result.count, counts: result.counts, narratives: stats }, [result.bytes.buffer]);
 }
 
 export default function handle(input: unknown): unknown {
