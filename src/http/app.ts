@@ -46,6 +46,8 @@ export interface AppDeps {
   readonly metrics?: Metrics;
   /** Text of the pinned OpenAPI document served at `/openapi.json`; defaults to `openapi/openapi.json`. */
   readonly contractJson?: string;
+  /** Releases what the capabilities hold (runs, worker pool, upstream clients), after requests drain. */
+  readonly onClose?: () => Promise<void>;
 }
 
 declare module 'fastify' {
@@ -109,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<ZodApp> {
   });
   app.addHook('onClose', async () => {
     for (const check of readinessChecks) check.close?.();
+    await deps.onClose?.();
   });
 
   try {

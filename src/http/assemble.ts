@@ -1,34 +1,149 @@
 /**
- * The composition root of the HTTP service: which `/v1` route plugins, readiness checks and
- * metrics the product has. `cli serve`, the contract generator and the end-to-end tests all
- * build the app through here, so "the product's routes" are listed exactly once.
+ * The composition root of the HTTP service: which `/v1` route plugins, readiness checks,
+ * metrics and services the product has. `cli serve`, the contract generator and the end-to-end
+ * tests all build the app through here, so "the product's routes" are listed exactly once.
  *
  * A capability joins by adding its plugin to `V1_ROUTES` (or, when it needs services built from
  * the config, by constructing them in `assembleApp` and passing a closure over them).
  */
 import type { Config } from '../config/env.js';
+import { createCensusServiceFromConfig } from '../census/census-service.js';
+import { loadEmbeddedSnapshot } from '../census/snapshot-loader.js';
+import { createLlmProvider } from '../narratives/providers/llm.js';
+import { FileRunStore } from '../runs/file-run-store.js';
+import { registerRunMetrics } from '../runs/run-metrics.js';
+import { RunsService } from '../runs/runs-service.js';
+import { payloadSchemaOf } from '../runs/schema-hash.js';
+import { schemaHashOf } from '../trust/hashes.js';
+import { GENERATOR_VERSION } from '../version.js';
+import { GenerationPool } from '../workers/generation-pool.js';
 import { buildApp, type AppDeps } from './app.js';
 import type { Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { readPinnedContract } from './openapi.js';
+import type { ReadinessCheck } from './readiness.js';
 import type { ZodApp } from './route-schema.js';
+import { catalogueRoutes } from './routes/catalogues.js';
+import { censusRoutes } from './routes/census.js';
+import { runsRoutes } from './routes/runs.js';
 import { schemaLabelsRoutes } from './routes/schema-labels.js';
 import type { V1RoutePlugin } from './v1.js';
 
 /** The product's `/v1` routes that need nothing but themselves. */
-export const V1_ROUTES: readonly V1RoutePlugin[] = [schemaLabelsRoutes];
+export const V1_ROUTES: readonly V1RoutePlugin[] = [schemaLabelsRoutes, async (v1) => {
+  await v1.register(catalogueRoutes);
+}];
+
+/**
+ * `schema_hash` for payloads, from the contract this app serves. The contract generator serves a
+ * placeholder without the payload schema; no run executes there, so a zero hash stands in.
+ */
+function schemaHashOfContract(contractText: string): string {
+  try {
+    return schemaHashOf(payloadSchemaOf(JSON.parse(contractText)));
+  } catch {
+    return `sha256:${'0'.repeat(64)}`;
+  }
+}
 
 export interface AssembleOptions {
   readonly config: Config;
   readonly logger?: Logger;
   /** Overrides the pinned contract text (the contract generator runs before the file exists). */
   readonly contractJson?: string;
+  /** Clock of the runs and census services (tests pin it). */
+  readonly now?: () => Date;
 }
 
 export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
+  const { config } = options;
+  const now = options.now ?? (() => new Date());
+  const census = createCensusServiceFromConfig(config, { embedded: await loadEmbeddedSnapshot() });
+  const pool = new GenerationPool({ threads: config.WORKERS });
+  const store = new FileRunStore(config.DATA_DIR);
+  await store.init();
+  const llm =
+    config.LLM_BASE_URL === ''
+      ? undefined
+      : createLlmProvider({
+          baseUrl: config.LLM_BASE_URL,
+          apiKey: config.LLM_API_KEY,
+          model: config.LLM_MODEL,
+          concurrency: config.LLM_CONCURRENCY,
+          timeoutMs: config.LLM_TIMEOUT_MS,
+        });
+  const metrics = createMetrics();
+  const runsRef: { current?: RunsService } = {};
+  const runMetrics = registerRunMetrics(metrics.registry, {
+    queueDepth: () => runsRef.current?.queueDepth ?? 0,
+    inFlight: () => runsRef.current?.inFlight ?? 0,
+    poolUtilization: () => pool.utilization,
+  });
+  const service = new RunsService({
+    store,
+    census,
+    pipeline: {
+      pool,
+      ...(llm ? { llm } : {}),
+      generatorVersion: GENERATOR_VERSION,
+      schemaHash: schemaHashOfContract(options.contractJson ?? readPinnedContract()),
+      llmConfigured: llm !== undefined,
+      nodeVersion: process.version,
+      clock: now,
+    },
+    maxN: config.MAX_N,
+    syncMaxN: config.SYNC_MAX_N,
+    maxQueue: config.MAX_QUEUE,
+    runTtlHours: config.RUN_TTL_HOURS,
+    ...(options.logger ? { log: options.logger } : {}),
+    onFinished: (record, result) => runMetrics.observeFinished(record, result),
+  });
+  runsRef.current = service;
+  const readinessChecks: ReadinessCheck[] = [
+    {
+      name: 'census:snapshot',
+      check: async () => ({ status: 'pass', observedValue: census.embedded.snapshot_hash }),
+    },
+    {
+      name: 'workers:threads',
+      check: async () => ({ status: pool.threads > 0 ? 'pass' : 'fail', observedValue: pool.threads }),
+    },
+    {
+      name: 'runs:store-writable',
+      check: async () => ((await store.checkWritable()) ? { status: 'pass', observedValue: true } : { status: 'fail', observedValue: false }),
+    },
+    {
+      name: 'runs:queue',
+      check: async () => {
+        const used = service.inFlight / config.MAX_QUEUE;
+        return { status: used >= 1 ? 'fail' : used >= 0.8 ? 'warn' : 'pass', observedValue: service.inFlight, observedUnit: 'runs' };
+      },
+    },
+  ];
   const deps: AppDeps = {
-    config: options.config,
-    registerV1: V1_ROUTES,
+    config,
+    metrics,
+    readinessChecks,
+    registerV1: [
+      ...V1_ROUTES,
+      async (v1) => {
+        await v1.register(censusRoutes, { service: census, now });
+      },
+      runsRoutes(service, config.MAX_N),
+    ],
+    onClose: async () => {
+      await service.close();
+      await pool.close();
+      await census.close();
+      await llm?.close();
+    },
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.contractJson === undefined ? {} : { contractJson: options.contractJson }),
   };
-  return buildApp(deps);
+  const app = await buildApp(deps).catch(async (error: unknown) => {
+    await Promise.allSettled([pool.close(), census.close(), llm?.close()]);
+    throw error;
+  });
+  await service.start(now);
+  return app;
 }

@@ -204,6 +204,12 @@ export class FileRunStore implements RunStore {
     }
   }
 
+  async lookupIdempotencyKey(key: string): Promise<string | null> {
+    const path = join(this.root, IDEMPOTENCY_DIR, createHash('sha256').update(key).digest('hex'));
+    const runId = await readFile(path, 'utf8').then((text) => text.trim(), () => '');
+    return runId !== '' && (await this.get(runId)) !== null ? runId : null;
+  }
+
   async sweepFinishedBefore(cutoffIso: string): Promise<number> {
     let removed = 0;
     for (const id of await this.#runIds()) {

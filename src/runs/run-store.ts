@@ -76,6 +76,8 @@ export interface RunStore {
   delete(runId: string): Promise<void>;
   /** Maps an Idempotency-Key to a run (first writer wins); returns the run id now mapped. */
   claimIdempotencyKey(key: string, runId: string): Promise<string>;
+  /** The run an Idempotency-Key maps to, if that run still exists. */
+  lookupIdempotencyKey(key: string): Promise<string | null>;
   /** Deletes finished runs older than the cutoff (ISO time); returns how many. */
   sweepFinishedBefore(cutoffIso: string): Promise<number>;
   /** Can the store write right now? (readiness) */

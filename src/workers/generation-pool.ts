@@ -85,8 +85,13 @@ async function hashInSlices(hash: ReturnType<typeof createHash>, bytes: Uint8Arr
   }
 }
 
+/**
+ * The compiled worker next to this module; when this module runs from TypeScript source (tests),
+ * the build's copy, since worker threads load JavaScript (`npm test` builds before vitest).
+ */
 function defaultWorkerFile(): string {
-  return fileURLToPath(new URL('./generation-worker.js', import.meta.url));
+  const fromSource = import.meta.url.endsWith('.ts');
+  return fileURLToPath(new URL(fromSource ? '../../dist/workers/generation-worker.js' : './generation-worker.js', import.meta.url));
 }
 
 function unwrap<T>(reply: WorkerReply): T {

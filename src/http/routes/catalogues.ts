@@ -3,6 +3,7 @@
  * plugin (prefix `/v1`, so auth applies). They serve the declared tables of `src/trust`; the
  * app sets the zod validator and serializer compilers.
  */
+import { problemResponses } from '../route-schema.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { GateCatalogueSchema, ProfileCatalogueSchema, gateCatalogue, profileCatalogue } from '../../trust/catalogue.js';
 
@@ -18,7 +19,8 @@ export const catalogueRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Trust profiles',
         description: 'The profiles, what each is for, and their request defaults.',
         tags: ['catalogues'],
-        response: { 200: ProfileCatalogueSchema },
+        security: [{ bearerAuth: [] }],
+        response: { 200: ProfileCatalogueSchema, ...problemResponses([401, 500, 503]) },
       },
     },
     async () => profiles,
@@ -31,7 +33,8 @@ export const catalogueRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Gate codes',
         description: 'The declared gate table: measures, thresholds and severities per profile, escalation priorities, recommendations.',
         tags: ['catalogues'],
-        response: { 200: GateCatalogueSchema },
+        security: [{ bearerAuth: [] }],
+        response: { 200: GateCatalogueSchema, ...problemResponses([401, 500, 503]) },
       },
     },
     async () => gates,

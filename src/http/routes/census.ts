@@ -3,6 +3,7 @@
  * A fastify plugin taking the census service as an option; mount it under the `/v1` prefix.
  * Handlers only call the service; the zod schemas check responses and feed the OpenAPI document.
  */
+import { problemResponses } from '../route-schema.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { CensusCatalogueSchema, CensusRefreshResultSchema } from '../../census/catalogue.js';
@@ -28,7 +29,8 @@ export const censusRoutes: FastifyPluginAsync<CensusRoutesOptions> = async (app,
         summary: 'The census data catalogue',
         description: 'Every table a run would use now: provenance class, trust, citation, content hash, ages, cache state and last fetch outcome. Never fetches.',
         tags: ['census'],
-        response: { 200: CensusCatalogueSchema },
+        security: [{ bearerAuth: [] }],
+        response: { 200: CensusCatalogueSchema, ...problemResponses([401, 500, 503]) },
       },
     },
     () => options.service.catalogue(now()),
@@ -41,7 +43,8 @@ export const censusRoutes: FastifyPluginAsync<CensusRoutesOptions> = async (app,
         summary: 'Fetch the PxWeb tables now',
         description: 'One attempt-sequence per PxWeb table; reports each outcome. Upstream failures are outcomes, not errors. With PXWEB_MODE=off every table is skipped.',
         tags: ['census'],
-        response: { 200: CensusRefreshResultSchema },
+        security: [{ bearerAuth: [] }],
+        response: { 200: CensusRefreshResultSchema, ...problemResponses([401, 415, 500, 503]) },
       },
     },
     () => options.service.refresh(now()),

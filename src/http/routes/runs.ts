@@ -1,0 +1,326 @@
+/**
+ * The runs resource (SPEC §11): start a generation, read it back, fetch its trust payload,
+ * dataset, report and manifest, cancel and delete it. Handlers stay thin: they parse headers,
+ * call the runs service and shape the answer.
+ */
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { ServiceError } from '../../errors.js';
+import { PersonaSchema } from '../../generation/persona.js';
+import type { RunRecord } from '../../runs/run-store.js';
+import { RUN_STATUSES } from '../../runs/run-store.js';
+import type { RunsService } from '../../runs/runs-service.js';
+import { runRequestSchema } from '../../runs/run-request.js';
+import { GradientTrustPayloadSchema, RunManifestSchema, TrustReportSchema } from '../../trust/index.js';
+import { DATASET_MEDIA_TYPES, negotiateDatasetType, datasetBody } from '../dataset-response.js';
+import { problemResponses, type ZodApp } from '../route-schema.js';
+
+const RunIdParams = z.strictObject({ run_id: z.string().describe('UUIDv7 of the run') });
+
+export const RunLinksSchema = z
+  .strictObject({
+    self: z.string(),
+    trust_payload: z.string(),
+    dataset: z.string(),
+    report: z.string(),
+    manifest: z.string(),
+  })
+  .meta({ id: 'RunLinks', description: 'Where to find the parts of a run.' });
+
+export const RunSchema = z
+  .strictObject({
+    run_id: z.string(),
+    status: z.enum(RUN_STATUSES),
+    progress: z.strictObject({ done: z.number().int().min(0), total: z.number().int().min(0) }),
+    request: z.unknown().describe('The request body as received.'),
+    effective_request: z.record(z.string(), z.unknown()).describe('The request after defaults (what ran; feeds config_hash).'),
+    decision: z.enum(['PASS', 'PASS_WITH_WARNINGS', 'REJECT']).nullable(),
+    gate_codes: z.array(z.string()).nullable(),
+    created_at: z.string(),
+    started_at: z.string().nullable(),
+    finished_at: z.string().nullable(),
+    dataset: z
+      .strictObject({ sha256: z.string(), bytes: z.number().int().min(0), n: z.number().int().min(0), withheld: z.boolean() })
+      .nullable(),
+    error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+    links: RunLinksSchema,
+  })
+  .meta({ id: 'Run', description: 'A generation run.' });
+
+const RunCreatedSchema = z
+  .strictObject({
+    run_id: z.string(),
+    status: z.enum(RUN_STATUSES),
+    trust_payload: GradientTrustPayloadSchema,
+    links: RunLinksSchema,
+    dataset: z.array(PersonaSchema).optional().describe('The personas; absent when the dataset is withheld.'),
+  })
+  .meta({ id: 'RunCreated', description: 'A synchronous run, finished.' });
+
+const RunAcceptedSchema = z
+  .strictObject({ run_id: z.string(), status: z.enum(RUN_STATUSES), links: RunLinksSchema })
+  .meta({ id: 'RunAccepted', description: 'An asynchronous run, queued.' });
+
+const RunPageSchema = z
+  .strictObject({ runs: z.array(RunSchema), next_cursor: z.string().nullable() })
+  .meta({ id: 'RunPage', description: 'Runs, newest first.' });
+
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** RFC 7240 preference: token, optionally `=value`, with optional parameters. */
+const PREFERENCE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(=("[^"]*"|[!#$%&'*+.^_`|~0-9A-Za-z-]+))?(\s*;\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+(=("[^"]*"|[!#$%&'*+.^_`|~0-9A-Za-z-]+))?)*$/;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function linksOf(runId: string): z.infer<typeof RunLinksSchema> {
+  const self = `/v1/runs/${runId}`;
+  return { self, trust_payload: `${self}/trust-payload`, dataset: `${self}/dataset`, report: `${self}/report`, manifest: `${self}/manifest` };
+}
+
+export function runResourceOf(record: RunRecord): z.infer<typeof RunSchema> {
+  return {
+    run_id: record.run_id,
+    status: record.status,
+    progress: record.progress,
+    request: record.request,
+    effective_request: record.effective_request,
+    decision: record.decision,
+    gate_codes: record.gate_codes,
+    created_at: record.created_at,
+    started_at: record.started_at,
+    finished_at: record.finished_at,
+    dataset: record.dataset,
+    error: record.error,
+    links: linksOf(record.run_id),
+  };
+}
+
+function badHeader(header: string, message: string): ServiceError {
+  return new ServiceError('REQUEST_VALIDATION', `Invalid ${header} header: ${message}`, {
+    details: { errors: [{ path: `/headers/${header}`, message }] },
+  });
+}
+
+/** `Prefer: respond-async` (RFC 7240); unknown preferences are ignored, malformed ones are a 400. */
+export function prefersAsync(value: string | string[] | undefined): boolean {
+  if (value === undefined) return false;
+  const preferences = (Array.isArray(value) ? value.join(',') : value)
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+  for (const preference of preferences) {
+    if (!PREFERENCE.test(preference)) throw badHeader('prefer', `'${preference.slice(0, 60)}' is not an RFC 7240 preference`);
+  }
+  return preferences.some((preference) => preference.split(/[=;]/)[0]!.trim().toLowerCase() === 'respond-async');
+}
+
+function idempotencyKeyOf(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value) || !IDEMPOTENCY_KEY.test(value)) throw badHeader('idempotency-key', 'expected 1 to 255 visible ASCII characters');
+  return value;
+}
+
+function requireRunId(runId: string): string {
+  if (!RUN_ID.test(runId)) throw new ServiceError('RUN_NOT_FOUND', `no run ${runId.slice(0, 80)}`);
+  return runId;
+}
+
+const RUN_TAGS = ['runs'];
+const security = [{ bearerAuth: [] }];
+
+export function runsRoutes(service: RunsService, maxN: number) {
+  const RunRequestSchema = runRequestSchema(maxN);
+
+  return async function register(v1: ZodApp): Promise<void> {
+    v1.post(
+      '/runs',
+      {
+        schema: {
+          operationId: 'createRun',
+          summary: 'Start a generation run',
+          description:
+            'Synchronous (201, with the payload and the dataset) when n ≤ SYNC_MAX_N and no `Prefer: respond-async`; otherwise queued (202). `Idempotency-Key`: the same key and body give the same run; the same key with another body is a 422. A strict run that is rejected answers 422 with its run_id, decision and gate codes.',
+          tags: RUN_TAGS,
+          security,
+          headers: z.looseObject({
+            prefer: z.string().optional().describe('`respond-async` queues the run (RFC 7240).'),
+            'idempotency-key': z.string().optional().describe('1 to 255 visible ASCII characters.'),
+          }),
+          body: RunRequestSchema,
+          response: {
+            201: {
+              description: 'The run finished (sync).',
+              headers: { Location: { schema: { type: 'string' } } },
+              content: { 'application/json': { schema: RunCreatedSchema } },
+            },
+            202: {
+              description: 'The run is queued (async); poll Location.',
+              headers: { Location: { schema: { type: 'string' } } },
+              content: { 'application/json': { schema: RunAcceptedSchema } },
+            },
+            ...problemResponses([400, 401, 413, 415, 422, 500, 503]),
+          },
+        },
+      },
+      async (request, reply) => {
+        const preferAsync = prefersAsync(request.headers.prefer);
+        const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
+        const submitted = await service.submit(request.body, { preferAsync, idempotencyKey });
+        const location = `/v1/runs/${submitted.record.run_id}`;
+        reply.header('location', location);
+        if (!submitted.sync) {
+          const record = submitted.replayed ? ((await service.get(submitted.record.run_id)) ?? submitted.record) : submitted.record;
+          return reply.code(202).send({ run_id: record.run_id, status: record.status, links: linksOf(record.run_id) });
+        }
+        const finished = await submitted.done;
+        return answerSync(service, finished, reply);
+      },
+    );
+
+    v1.get(
+      '/runs',
+      {
+        schema: {
+          operationId: 'listRuns',
+          summary: 'Recent runs, newest first',
+          tags: RUN_TAGS,
+          security,
+          querystring: z.strictObject({
+            limit: z.coerce.number().int().min(1).max(100).default(20),
+            cursor: z.string().regex(RUN_ID).optional().describe('`next_cursor` of the previous page.'),
+          }),
+          response: {
+            200: { description: 'A page of runs', content: { 'application/json': { schema: RunPageSchema } } },
+            ...problemResponses([400, 401, 500, 503]),
+          },
+        },
+      },
+      async (request) => {
+        const page = await service.list(request.query.limit, request.query.cursor);
+        return { runs: page.runs.map(runResourceOf), next_cursor: page.next_cursor };
+      },
+    );
+
+    v1.get(
+      '/runs/:run_id',
+      {
+        schema: {
+          operationId: 'getRun',
+          summary: 'A run: status, progress, decision, links',
+          tags: RUN_TAGS,
+          security,
+          params: RunIdParams,
+          response: {
+            200: { description: 'The run', content: { 'application/json': { schema: RunSchema } } },
+            ...problemResponses([401, 404, 500, 503]),
+          },
+        },
+      },
+      async (request) => {
+        const record = await service.get(requireRunId(request.params.run_id));
+        if (!record) throw new ServiceError('RUN_NOT_FOUND', `no run ${request.params.run_id}`);
+        return runResourceOf(record);
+      },
+    );
+
+    const artifactRoute = (path: string, name: 'payload' | 'report' | 'manifest', schema: z.ZodType, summary: string, operationId: string) =>
+      v1.get(
+        `/runs/:run_id/${path}`,
+        {
+          schema: {
+            operationId,
+            summary,
+            tags: RUN_TAGS,
+            security,
+            params: RunIdParams,
+            response: {
+              200: { description: summary, content: { 'application/json': { schema } } },
+              ...problemResponses([401, 404, 409, 500, 503]),
+            },
+          },
+        },
+        async (request) => service.artifact(requireRunId(request.params.run_id), name),
+      );
+    artifactRoute('trust-payload', 'payload', GradientTrustPayloadSchema, 'The Gradient trust payload (409 while unfinished)', 'getTrustPayload');
+    artifactRoute('report', 'report', TrustReportSchema, 'The full trust report (409 while unfinished)', 'getTrustReport');
+    artifactRoute('manifest', 'manifest', RunManifestSchema, 'The run manifest (409 while unfinished)', 'getRunManifest');
+
+    v1.get(
+      '/runs/:run_id/dataset',
+      {
+        schema: {
+          operationId: 'getDataset',
+          summary: 'The dataset, streamed',
+          description:
+            'NDJSON by default; `text/csv` or `application/json` by `Accept`. `ETag` is the dataset_sha256 (of the NDJSON bytes). 409 while the run is unfinished, 410 when the dataset was withheld (strict rejection) or never made.',
+          tags: RUN_TAGS,
+          security,
+          params: RunIdParams,
+          response: {
+            200: {
+              description: 'The personas',
+              headers: { ETag: { schema: { type: 'string' } } },
+              content: {
+                [DATASET_MEDIA_TYPES.ndjson]: { schema: z.string().describe('One persona (Persona schema) per line.') },
+                [DATASET_MEDIA_TYPES.csv]: { schema: z.string().describe('RFC 4180 CSV with a header row.') },
+                [DATASET_MEDIA_TYPES.json]: { schema: z.array(PersonaSchema) },
+              },
+            },
+            ...problemResponses([400, 401, 404, 406, 409, 410, 500, 503]),
+          },
+        },
+      },
+      async (request, reply) => {
+        const type = negotiateDatasetType(request.headers.accept);
+        const { record, stream } = await service.dataset(requireRunId(request.params.run_id));
+        const etag = `"${record.dataset!.sha256}"`;
+        reply.header('etag', etag);
+        reply.header('content-type', `${DATASET_MEDIA_TYPES[type]}; charset=utf-8`);
+        // A stream body: fastify pipes it; the typed reply only knows the documented JSON shapes.
+        return reply.send(datasetBody(stream, type) as unknown as string);
+      },
+    );
+
+    v1.delete(
+      '/runs/:run_id',
+      {
+        schema: {
+          operationId: 'deleteRun',
+          summary: 'Cancel a run if unfinished, then delete everything stored for it',
+          tags: RUN_TAGS,
+          security,
+          params: RunIdParams,
+          response: { 204: z.null().describe('Deleted'), ...problemResponses([401, 404, 500, 503]) },
+        },
+      },
+      async (request, reply) => {
+        await service.cancelAndDelete(requireRunId(request.params.run_id));
+        return reply.code(204).send(null);
+      },
+    );
+  };
+}
+
+/** The 201 body of a sync run, with the dataset spliced in as already-serialised JSON lines. */
+async function answerSync(service: RunsService, record: RunRecord, reply: FastifyReply): Promise<FastifyReply> {
+  if (record.status === 'failed' || record.status === 'cancelled') {
+    throw new ServiceError(record.error?.code === 'RUN_CANCELLED' || record.status === 'cancelled' ? 'RUN_CANCELLED' : 'RUN_WORKER_FAILED', record.error?.message ?? `run ${record.status}`, {
+      details: { run_id: record.run_id },
+    });
+  }
+  const payload = await service.artifact(record.run_id, 'payload');
+  if (record.dataset?.withheld || (record.status === 'rejected' && record.dataset === null && isStrict(record))) {
+    throw new ServiceError('RUN_REJECTED_STRICT', `run ${record.run_id} was rejected in strict mode; its dataset is withheld`, {
+      details: { run_id: record.run_id, decision: record.decision, gate_codes: record.gate_codes, links: linksOf(record.run_id) },
+    });
+  }
+  const bytes = service.takeRetainedBytes(record.run_id);
+  const head = JSON.stringify({ run_id: record.run_id, status: record.status, trust_payload: payload, links: linksOf(record.run_id) });
+  const lines = bytes ? Buffer.concat(bytes).toString('utf8').trimEnd().split('\n').filter((line) => line.length > 0) : [];
+  reply.code(201).header('content-type', 'application/json; charset=utf-8');
+  // Splice `"dataset":[...]` in without parsing 10,000 records only to serialise them again.
+  return reply.send(`${head.slice(0, -1)},"dataset":[${lines.join(',')}]}`);
+}
+
+function isStrict(record: RunRecord): boolean {
+  return record.effective_request['strict'] === true;
+}
+
