@@ -1,3 +1,253 @@
-// `npm run bench`: a placeholder. There is nothing worth measuring until generation exists; the
-// performance issue replaces this with real benchmarks and their recorded results.
-process.stdout.write('No benchmarks yet: they arrive with the performance issue. Nothing was measured or written.\n');
+// The benchmark suite (issue 8): `npm run bench` builds, then runs every scenario on this machine
+// and writes bench/results/<date>.json plus a table on stdout. Benchmarks, not tests: nothing here
+// passes or fails on time; the targets are printed beside the measurements.
+//
+//   1. in-process generation, personas/s per worker (one thread), n = 1e4, 1e5, 1e6, IPF on/off,
+//      and with template narratives (1e4, 1e5)
+//   2. end to end through the HTTP API: 1,000,000 personas async to NDJSON on disk, 1 and 2 workers
+//      (wall time, server peak RSS)
+//   3. POST /v1/runs n = 1,000 sync under load (autocannon, 8 connections, 20 s)
+//   4. /health/live latency while scenario 2 runs
+//   5. calibration time
+//
+// Options: --quick (smaller sizes and a 5 s load test, for a smoke run).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { request } from 'undici';
+import { loadEmbeddedSnapshot } from '../dist/census/snapshot-loader.js';
+import { resolveInputSnapshot } from '../dist/census/resolve-snapshot.js';
+import { buildGenerationModel } from '../dist/generation/model.js';
+import { planCells, shardRanges } from '../dist/generation/plan.js';
+import { sampleShard } from '../dist/generation/sampler.js';
+import { templateNarrative } from '../dist/narratives/providers/template.js';
+
+const QUICK = process.argv.includes('--quick');
+const ROOT = new URL('../', import.meta.url);
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const log = (line) => process.stderr.write(`${line}\n`);
+
+async function snapshot() {
+  const embedded = await loadEmbeddedSnapshot();
+  return resolveInputSnapshot({ embedded, mode: 'off', now: new Date(), maxAgeDays: 30 });
+}
+
+function calibration(snap) {
+  const times = [];
+  for (let i = 0; i < 3; i += 1) {
+    const start = performance.now();
+    buildGenerationModel(snap, { useIpf: true, tolerance: 1e-10, maxIterations: 500 });
+    times.push(performance.now() - start);
+  }
+  return { median_ms: median(times), runs_ms: times };
+}
+
+/** Plan + every shard in this thread; bytes are produced and dropped (not held). */
+function generateInProcess(model, n, narratives) {
+  const start = performance.now();
+  const cells = planCells(model, { n, seed: 7, scope: 'adults' });
+  let bytes = 0;
+  for (const range of shardRanges(n)) {
+    const task = {
+      seed: 7,
+      shardIndex: range.shardIndex,
+      startIndex: range.startIndex,
+      cells: cells.subarray(range.startIndex, range.startIndex + range.count),
+      tables: model.sampling,
+      traits: false,
+    };
+    const result = sampleShard(task, narratives ? (persona) => templateNarrative(persona, 7).narrative : undefined);
+    bytes += result.bytes.byteLength;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return { n, seconds, personas_per_second: n / seconds, bytes };
+}
+
+function inProcess(snap) {
+  const rows = [];
+  const sizes = QUICK ? [1e4, 1e5] : [1e4, 1e5, 1e6];
+  for (const useIpf of [true, false]) {
+    const model = buildGenerationModel(snap, { useIpf, tolerance: 1e-10, maxIterations: 500 });
+    for (const n of sizes) {
+      const repeats = n >= 1e6 ? 1 : 3;
+      const runs = Array.from({ length: repeats }, () => generateInProcess(model, n, false));
+      const best = runs.reduce((a, b) => (a.personas_per_second > b.personas_per_second ? a : b));
+      rows.push({ use_ipf: useIpf, narratives: 'none', n, repeats, personas_per_second: median(runs.map((r) => r.personas_per_second)), best_personas_per_second: best.personas_per_second, bytes: best.bytes });
+      log(`  in-process n=${n} ipf=${useIpf}: ${Math.round(rows.at(-1).personas_per_second)} personas/s`);
+    }
+  }
+  const model = buildGenerationModel(snap, { useIpf: true, tolerance: 1e-10, maxIterations: 500 });
+  for (const n of QUICK ? [1e4] : [1e4, 1e5]) {
+    const run = generateInProcess(model, n, true);
+    rows.push({ use_ipf: true, narratives: 'template', n, repeats: 1, personas_per_second: run.personas_per_second, best_personas_per_second: run.personas_per_second, bytes: run.bytes });
+    log(`  in-process n=${n} template narratives: ${Math.round(run.personas_per_second)} personas/s`);
+  }
+  return rows;
+}
+
+/** A free loopback port (listen on 0, read it, close). */
+async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `serve` and resolves with its base URL once /health/live answers. */
+async function startServer(env) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [new URL('dist/cli/main.js', ROOT).pathname, 'serve'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const response = await request(`${base}/health/live`);
+      await response.body.text();
+      if (response.statusCode === 200) return { child, base };
+    } catch {
+      // not listening yet
+    }
+    await sleep(50);
+  }
+  child.kill('SIGKILL');
+  throw new Error('server did not start within 10 s');
+}
+
+function peakRssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+  return hwm ? Number(hwm[1]) / 1024 : null;
+}
+
+async function stopServer(child) {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+async function endToEnd(workers, n) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mp-bench-'));
+  const { child, base } = await startServer({ WORKERS: String(workers), DATA_DIR: dataDir });
+  try {
+    // Warm-up: the first run per worker builds the calibrated model.
+    for (let i = 0; i < workers; i += 1) {
+      await request(`${base}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n: 10, profile: 'analysis_only', seed: i }) }).then((r) => r.body.text());
+    }
+    const start = performance.now();
+    const created = await request(`${base}/v1/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'respond-async' },
+      body: JSON.stringify({ n, profile: 'analysis_only', seed: 1 }),
+    });
+    const { run_id: runId } = await created.body.json();
+    const probes = [];
+    let status = 'queued';
+    while (status === 'queued' || status === 'running') {
+      const probeStart = performance.now();
+      const live = await request(`${base}/health/live`);
+      await live.body.text();
+      probes.push(performance.now() - probeStart);
+      const run = await request(`${base}/v1/runs/${runId}`);
+      status = (await run.body.json()).status;
+      await sleep(20);
+    }
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      workers,
+      n,
+      status,
+      wall_seconds: seconds,
+      personas_per_second: n / seconds,
+      server_peak_rss_mb: peakRssMb(child.pid),
+      health_live_ms: { probes: probes.length, p50: percentile(probes, 50), p99: percentile(probes, 99), max: Math.max(...probes) },
+    };
+  } finally {
+    await stopServer(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function syncLoad(durationSeconds) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mp-bench-'));
+  const { child, base } = await startServer({ WORKERS: '2', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  try {
+    const body = JSON.stringify({ n: 1000, profile: 'analysis_only', seed: 3 });
+    for (let i = 0; i < 4; i += 1) {
+      await request(`${base}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.body.text());
+    }
+    const result = await autocannon({
+      url: `${base}/v1/runs`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      connections: 8,
+      duration: durationSeconds,
+    });
+    return {
+      connections: 8,
+      duration_seconds: durationSeconds,
+      requests: result.requests.total,
+      non_2xx: result.non2xx,
+      throughput_rps: result.requests.average,
+      latency_ms: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    };
+  } finally {
+    await stopServer(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (value, digits = 0) => (value === null || value === undefined ? '—' : Number(value).toLocaleString('en-US', { maximumFractionDigits: digits }));
+
+async function main() {
+  const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: totalmem() / 2 ** 30, node: process.version, platform: process.platform };
+  log(`machine: ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}`);
+  const snap = await snapshot();
+  log('5. calibration');
+  const calibrationTime = calibration(snap);
+  log('1. in-process generation');
+  const generation = inProcess(snap);
+  const n = QUICK ? 100_000 : 1_000_000;
+  log(`2+4. end to end, ${n} personas async`);
+  const endToEndRuns = [];
+  for (const workers of [1, 2]) endToEndRuns.push(await endToEnd(workers, n));
+  log('3. sync n=1,000 under load');
+  const load = await syncLoad(QUICK ? 5 : 20);
+
+  const results = { date: new Date().toISOString(), quick: QUICK, machine, calibration: calibrationTime, generation, end_to_end: endToEndRuns, sync_load: load };
+  mkdirSync(new URL('bench/results/', ROOT), { recursive: true });
+  const file = new URL(`bench/results/${results.date.slice(0, 19).replace(/:/g, '-')}.json`, ROOT);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+
+  const lines = [
+    `| scenario | measure | result | target |`,
+    `|---|---|---|---|`,
+    `| calibration (IPF, 108,360 cells) | median time | ${fmt(calibrationTime.median_ms)} ms | — |`,
+    ...generation.map(
+      (row) =>
+        `| in-process, n=${fmt(row.n)}, IPF ${row.use_ipf ? 'on' : 'off'}, narratives ${row.narratives} | personas/s per worker | ${fmt(row.personas_per_second)} | ${row.narratives === 'none' ? '≥ 250,000' : '—'} |`,
+    ),
+    ...endToEndRuns.flatMap((run) => [
+      `| API ${fmt(run.n)} async → NDJSON on disk, ${run.workers} worker(s) | wall time | ${fmt(run.wall_seconds, 2)} s | ${run.workers === 2 ? '≤ 6 s' : '—'} |`,
+      `| same | server peak RSS | ${fmt(run.server_peak_rss_mb)} MB | ≤ 400 MB |`,
+      `| /health/live during it (${run.health_live_ms.probes} probes) | p50 / p99 | ${fmt(run.health_live_ms.p50, 1)} / ${fmt(run.health_live_ms.p99, 1)} ms | p99 ≤ 20 ms |`,
+    ]),
+    `| POST /v1/runs n=1,000 sync, 8 connections, ${load.duration_seconds} s | throughput | ${fmt(load.throughput_rps, 1)} req/s | — |`,
+    `| same | p50 / p99 latency | ${fmt(load.latency_ms.p50)} / ${fmt(load.latency_ms.p99)} ms | p99 ≤ 150 ms |`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n\nresults: ${file.pathname}\n`);
+}
+
+await main();

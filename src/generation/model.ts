@@ -79,10 +79,22 @@ export function generationModelFor(snapshot: InputSnapshot, useIpf: boolean): Ge
   return model;
 }
 
-/** The joint restricted to a scope (cells under the minimum age set to zero). */
+const scopedCache = new WeakMap<Float64Array, Map<Scope, Float64Array>>();
+
+/** The joint restricted to a scope (cells under the minimum age set to zero); memoised per joint. */
 export function scopedJoint(joint: Float64Array, scope: Scope): Float64Array {
   const minAge = minAgeOf(scope);
   if (minAge === 0) return joint;
-  const ages = keyCellIndexes().age;
-  return joint.map((mass, c) => (ages[c]! >= minAge ? mass : 0));
+  let byScope = scopedCache.get(joint);
+  if (!byScope) {
+    byScope = new Map();
+    scopedCache.set(joint, byScope);
+  }
+  let scoped = byScope.get(scope);
+  if (!scoped) {
+    const ages = keyCellIndexes().age;
+    scoped = joint.map((mass, c) => (ages[c]! >= minAge ? mass : 0));
+    byScope.set(scope, scoped);
+  }
+  return scoped;
 }

@@ -8,11 +8,11 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { z } from 'zod';
 import type { InputSnapshot } from '../census/census-table.js';
 import { hasErrorCode } from '../errors.js';
-import { SCOPES } from '../generation/categories.js';
-import { generationModelFor } from '../generation/model.js';
+import { SCOPES, type Scope } from '../generation/categories.js';
+import { generationModelFor, type GenerationModel } from '../generation/model.js';
 import { planCells } from '../generation/plan.js';
 import { sampleShard, type SamplingTables } from '../generation/sampler.js';
-import { fieldTargets, jointTargets } from '../generation/targets.js';
+import { fieldTargets, jointTargets, type FieldTarget, type JointTarget } from '../generation/targets.js';
 import type { Narrative } from '../generation/persona.js';
 import { narrativeRunStats } from '../narratives/narrative-stats.js';
 import { templateNarrative } from '../narratives/providers/template.js';
@@ -50,14 +50,7 @@ function run(task: z.infer<typeof TaskSchema>): unknown {
   if (task.kind === 'plan') {
     const model = generationModelFor(task.snapshot, task.use_ipf);
     const cells = planCells(model, task);
-    const plan = {
-      ok: true,
-      cells,
-      calibration: model.calibration,
-      sampling: model.sampling,
-      field_targets: fieldTargets(model, task.snapshot, task.scope),
-      joint_targets: jointTargets(task.snapshot, model, task.scope),
-    };
+    const plan = { ok: true, cells, calibration: model.calibration, sampling: model.sampling, ...targetsOf(model, task.snapshot, task.scope) };
     return moving(plan, [cells.buffer]);
   }
   if (task.narratives === 'none') {
@@ -72,6 +65,19 @@ function run(task: z.infer<typeof TaskSchema>): unknown {
   });
   const stats = narrativeRunStats('template', narratives);
   return moving({ ok: true, bytes: result.bytes, count: result.count, counts: result.counts, narratives: stats }, [result.bytes.buffer]);
+}
+
+/** Targets depend only on (snapshot, use_ipf, scope): computed once per worker, not per run. */
+const targetCache = new Map<string, { field_targets: FieldTarget[]; joint_targets: JointTarget[] }>();
+function targetsOf(model: GenerationModel, snapshot: InputSnapshot, scope: Scope) {
+  const key = `${model.snapshotHash}|${model.useIpf}|${scope}`;
+  let targets = targetCache.get(key);
+  if (!targets) {
+    if (targetCache.size >= 8) targetCache.clear();
+    targets = { field_targets: fieldTargets(model, snapshot, scope), joint_targets: jointTargets(snapshot, model, scope) };
+    targetCache.set(key, targets);
+  }
+  return targets;
 }
 
 export default function handle(input: unknown): unknown {
