@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream, rmSync } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { RunSink } from '../runs/run-pipeline.js';
 import { createDatasetEncoder, type DatasetFormat } from '../runs/dataset-formats.js';
@@ -59,6 +59,8 @@ export async function openFileTarget(path: string): Promise<OutputTarget> {
   const label = path;
   let temp: { path: string; handle: FileHandle };
   try {
+    // The rename at commit would fail on a folder; say so now rather than after the run.
+    if ((await stat(path).catch(() => null))?.isDirectory() === true) throw new Error('it is a directory');
     temp = await openTempFile(dirname(path), basename(path));
   } catch (error) {
     throw new OutputError(label, error);

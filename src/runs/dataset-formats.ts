@@ -197,6 +197,7 @@ export function csvRowOf(record: unknown, lineNumber = 1): string {
 }
 
 const CRLF = '\r\n';
+const CSV_ROWS_PER_BATCH = 256;
 
 /** NDJSON → CSV with a header row. */
 class CsvEncoder implements DatasetEncoder {
@@ -212,7 +213,9 @@ class CsvEncoder implements DatasetEncoder {
   }
 
   #encode(feed: (onLine: (line: Buffer, lineNumber: number) => void) => void): Uint8Array {
+    const parts: Buffer[] = [];
     let text = '';
+    let rows = 0;
     if (!this.#headerWritten) {
       text = CSV_COLUMNS.join(',') + CRLF;
       this.#headerWritten = true;
@@ -225,8 +228,17 @@ class CsvEncoder implements DatasetEncoder {
         throw new ServiceError('INTERNAL', `dataset line ${lineNumber} is not valid JSON`, { cause: error });
       }
       text += csvRowOf(record, lineNumber) + CRLF;
+      rows += 1;
+      // Encode every few hundred rows: a row is a rope over its record's strings, and holding a
+      // whole shard of them keeps every record alive long enough to reach the old generation.
+      if (rows === CSV_ROWS_PER_BATCH) {
+        parts.push(Buffer.from(text, 'utf8'));
+        text = '';
+        rows = 0;
+      }
     });
-    return text === '' ? EMPTY : Buffer.from(text, 'utf8');
+    if (text !== '') parts.push(Buffer.from(text, 'utf8'));
+    return parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 }
 

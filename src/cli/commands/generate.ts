@@ -47,9 +47,9 @@ function text(values: ParsedValues, name: string): string | undefined {
 
 const isStdout = (path: string | undefined) => path === undefined || path === '-';
 
-function fail(io: CommandIo, problems: readonly string[], usage = true): typeof EXIT_CODES.error {
+function fail(io: CommandIo, problems: readonly string[], options: { readonly withUsage: boolean }): typeof EXIT_CODES.error {
   for (const problem of problems) io.stderr.write(`moldova-personas generate: ${problem}\n`);
-  if (usage) io.stderr.write(`Usage: ${USAGE}\n`);
+  if (options.withUsage) io.stderr.write(`Usage: ${USAGE}\n`);
   return EXIT_CODES.error;
 }
 
@@ -84,7 +84,7 @@ export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Co
         ...(format.ok ? [] : format.problems),
         ...outputProblems(output, payloadPath),
       ];
-      if (!flags.ok || !format.ok || problems.length > 0) return fail(io, problems);
+      if (!flags.ok || !format.ok || problems.length > 0) return fail(io, problems, { withUsage: true });
 
       const request = effectiveRequestOf(flags.value.request, flags.value.request.seed ?? runtime.drawSeed());
       const opened: OutputTarget[] = [];
@@ -93,7 +93,7 @@ export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Co
         () => opened.forEach((target) => target.abortSync()),
         (signal) => generateInto({ io, runtime, config, request, body: flags.value.body, format: format.value, output, payloadPath, opened, signal }),
       );
-      if (outcome.kind === 'failed') return fail(io, [outcome.message], false);
+      if (outcome.kind === 'failed') return fail(io, [outcome.message], { withUsage: false });
       return outcome.code;
     },
   };
@@ -118,11 +118,12 @@ type Outcome = { readonly kind: 'done'; readonly code: ExitCode } | { readonly k
 async function openTargets(options: GenerateOptions): Promise<{ dataset: OutputTarget; payloadFile: OutputTarget | null }> {
   const { io, runtime, request, output, payloadPath, opened } = options;
   // Opened before the run, so a bad path fails in milliseconds rather than after it.
-  const dataset = isStdout(output)
-    ? request.strict
-      ? await openSpooledTarget(io.stdout, runtime.tempDirectory)
-      : streamTarget(io.stdout)
-    : await openFileTarget(output!);
+  const dataset =
+    output !== undefined && !isStdout(output)
+      ? await openFileTarget(output)
+      : request.strict
+        ? await openSpooledTarget(io.stdout, runtime.tempDirectory)
+        : streamTarget(io.stdout);
   opened.push(dataset);
   let payloadFile: OutputTarget | null = null;
   if (payloadPath !== undefined && payloadPath !== '-') {

@@ -49,6 +49,10 @@ describe('openFileTarget', () => {
     await target.abort();
   });
 
+  it('fails at open when the path is a folder', async () => {
+    await expect(openFileTarget(temp.dir)).rejects.toThrow(`cannot write ${temp.dir}: it is a directory`);
+  });
+
   it('fails at open, naming the path, when the folder does not exist', async () => {
     const path = join(temp.dir, 'missing', 'out.csv');
     await expect(openFileTarget(path)).rejects.toThrow(OutputError);
