@@ -35,6 +35,8 @@ export interface Command {
   readonly summary: string;
   /** The synopsis printed by `--help` and after a flag error. */
   readonly usage: string;
+  /** What `--help` prints after the summary: the flags and notes, one per line. */
+  readonly help?: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
   readonly allowPositionals?: boolean;
   run(input: CommandInput, io: CommandIo): Promise<ExitCode>;

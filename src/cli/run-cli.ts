@@ -57,7 +57,7 @@ export async function runCli(argv: readonly string[], io: CommandIo, commands: r
     return EXIT_CODES.error;
   }
   if (input.values['help'] === true) {
-    io.stdout.write(`Usage: ${command.usage}\n\n${command.summary}\n`);
+    io.stdout.write(`Usage: ${command.usage}\n\n${command.summary}\n${command.help === undefined ? '' : `\n${command.help}\n`}`);
     return EXIT_CODES.ok;
   }
   try {

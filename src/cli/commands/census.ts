@@ -4,7 +4,10 @@
  * skips every table and still exits 0), 1 a table failed to refresh or the arguments are wrong.
  */
 import type { CensusCatalogue, CensusRefreshResult } from '../../census/catalogue.js';
-import type { CensusService } from '../../census/census-service.js';
+import { createCensusServiceFromConfig, type CensusService } from '../../census/census-service.js';
+import { loadEmbeddedSnapshot } from '../../census/snapshot-loader.js';
+import { loadConfig } from '../../config/env.js';
+import { EXIT_CODES, type Command } from '../command.js';
 
 export interface CensusCommandDeps {
   readonly service: Pick<CensusService, 'catalogue' | 'refresh'>;
@@ -72,3 +75,33 @@ export function formatRefresh(result: CensusRefreshResult): string {
   ]);
   return `PXWEB_MODE=${result.pxweb_mode}\n\n${table(['pxweb table', 'tables', 'outcome', 'status', 'attempts', 'message'], rows)}\n`;
 }
+
+/** `census` as a CLI command: the service built from the configuration, closed when done. */
+export function createCensusCommand(now: () => Date = () => new Date()): Command {
+  return {
+    name: 'census',
+    summary: 'Show the census tables a run would use (status) or fetch the PxWeb tables now (refresh)',
+    usage: 'moldova-personas census status|refresh [--json]',
+    help: `Options:
+  --json   print the catalogue or refresh report as JSON
+
+status lists every table (provenance, trust, reference date, age, cache) without fetching.
+refresh fetches every PxWeb table now (PXWEB_MODE=off: each is reported as skipped).
+Exit codes: 0 done, 1 a table failed to refresh or the arguments are wrong.`,
+    options: { json: { type: 'boolean' } },
+    allowPositionals: true,
+    async run({ values, positionals }, io) {
+      const config = loadConfig(io.env);
+      const service = createCensusServiceFromConfig(config, { embedded: await loadEmbeddedSnapshot() });
+      try {
+        const argv = [...positionals, ...(values['json'] === true ? ['--json'] : [])];
+        const code = await runCensusCommand(argv, { service, now, stdout: io.stdout, stderr: io.stderr });
+        return code === 0 ? EXIT_CODES.ok : EXIT_CODES.error;
+      } finally {
+        await service.close();
+      }
+    },
+  };
+}
+
+export const censusCommand: Command = createCensusCommand();

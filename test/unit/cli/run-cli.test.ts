@@ -66,6 +66,13 @@ describe('runCli', () => {
     expect(out.stderr).toContain('Usage: moldova-personas echo [--loud] WORD...');
   });
 
+  it('prints a command’s help text after its usage for `<command> --help`', async () => {
+    const { io, out } = captureIo();
+    const helped: Command = { ...echo, help: 'Options:\n  --loud   shout' };
+    expect(await runCli(['echo', '--help'], io, [helped])).toBe(0);
+    expect(out.stdout).toBe('Usage: moldova-personas echo [--loud] WORD...\n\nPrint its arguments\n\nOptions:\n  --loud   shout\n');
+  });
+
   it('prints a command’s usage for `<command> --help`', async () => {
     const { io, out } = captureIo();
     expect(await runCli(['echo', '--help'], io, [echo])).toBe(0);

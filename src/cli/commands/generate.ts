@@ -1,0 +1,185 @@
+/**
+ * `moldova-personas generate -n N -p PROFILE …`: one run, the dataset streamed to a file or stdout
+ * in the chosen format, a payload summary on stderr, the full payload to `--payload FILE`.
+ * Exit codes: 0 PASS / PASS_WITH_WARNINGS, 2 REJECT, 1 error (bad flag, I/O, cancelled).
+ */
+import { loadConfig, type Config } from '../../config/env.js';
+import type { DatasetFormat } from '../../runs/dataset-formats.js';
+import { effectiveRequestOf } from '../../runs/run-request.js';
+import type { EffectiveRequest } from '../../trust/index.js';
+import { executeCliRun, PROCESS_RUNTIME, withCancellation, type CliRuntime } from '../cli-run.js';
+import { EXIT_CODES, type Command, type CommandIo, type ExitCode, type ParsedValues } from '../command.js';
+import { formatSink, openFileTarget, openSpooledTarget, OutputError, streamTarget, type OutputTarget } from '../output-sink.js';
+import { exitCodeOf, formatPayloadSummary } from '../payload-summary.js';
+import { progressBarFor } from '../progress-bar.js';
+import { parseFormatFlag, parseRequestFlags, REQUEST_OPTIONS } from '../run-flags.js';
+
+const USAGE =
+  'moldova-personas generate -n N -p PROFILE [-s SEED] [--scope adults|all] [--format ndjson|csv|json] ' +
+  '[-o FILE] [--payload FILE] [--traits] [--no-ipf] [--strict|--no-strict] [--narratives none|template|llm]';
+
+const HELP = `Options:
+  -n, --n N              how many personas (1..MAX_N)
+  -p, --profile NAME     trust profile: analysis_only, narrative_required or high_stakes
+  -s, --seed SEED        0..4294967295; drawn and shown in the summary when left out
+      --scope SCOPE      adults (18+, default) or all
+      --format FORMAT    ndjson (default), csv or json (one array)
+  -o, --output FILE      write the dataset to FILE (default, or "-": stdout)
+      --payload FILE     write the full trust payload (JSON) to FILE ("-": stdout)
+      --traits           add Big Five trait T-scores to every persona
+      --no-ipf           sample the prior without calibrating to the census
+      --strict           never release a rejected dataset (default only for high_stakes)
+      --no-strict        release the dataset even when the decision is REJECT
+      --narratives KIND  none, template or llm (default by profile)
+
+The flags are checked by the same schema as POST /v1/runs. dataset_sha256 in the payload is
+always the SHA-256 of the NDJSON bytes, whatever --format says: convert the file back to NDJSON
+to compare, or generate again with --format ndjson.
+A FILE appears only once the run is done and its dataset released: a failed, cancelled or
+strict-rejected run leaves no file. A strict run to stdout is held back until its decision.
+Progress: a bar on stderr when stderr is a terminal and n >= 50,000.
+Exit codes: 0 PASS or PASS_WITH_WARNINGS, 2 REJECT, 1 error (bad flag, I/O error, SIGINT).`;
+
+function text(values: ParsedValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+const isStdout = (path: string | undefined) => path === undefined || path === '-';
+
+function fail(io: CommandIo, problems: readonly string[], options: { readonly withUsage: boolean }): typeof EXIT_CODES.error {
+  for (const problem of problems) io.stderr.write(`moldova-personas generate: ${problem}\n`);
+  if (options.withUsage) io.stderr.write(`Usage: ${USAGE}\n`);
+  return EXIT_CODES.error;
+}
+
+/** Flags that do not make up the request: where things go. */
+function outputProblems(output: string | undefined, payload: string | undefined): string[] {
+  if (payload === undefined) return [];
+  if (isStdout(output) && payload === '-') return ['--payload - and the dataset cannot both go to stdout; give -o FILE'];
+  if (!isStdout(output) && output === payload) return ['-o and --payload name the same file'];
+  return [];
+}
+
+export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Command {
+  return {
+    name: 'generate',
+    summary: 'Generate a dataset of personas and its trust payload',
+    usage: USAGE,
+    help: HELP,
+    options: {
+      ...REQUEST_OPTIONS,
+      format: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      payload: { type: 'string' },
+    },
+    async run({ values }, io) {
+      const config = loadConfig(io.env);
+      const format = parseFormatFlag(values);
+      const flags = parseRequestFlags(values, config.MAX_N);
+      const output = text(values, 'output');
+      const payloadPath = text(values, 'payload');
+      const problems = [
+        ...(flags.ok ? [] : flags.problems),
+        ...(format.ok ? [] : format.problems),
+        ...outputProblems(output, payloadPath),
+      ];
+      if (!flags.ok || !format.ok || problems.length > 0) return fail(io, problems, { withUsage: true });
+
+      const request = effectiveRequestOf(flags.value.request, flags.value.request.seed ?? runtime.drawSeed());
+      const opened: OutputTarget[] = [];
+      const outcome = await withCancellation(
+        runtime,
+        () => opened.forEach((target) => target.abortSync()),
+        (signal) => generateInto({ io, runtime, config, request, body: flags.value.body, format: format.value, output, payloadPath, opened, signal }),
+      );
+      if (outcome.kind === 'failed') return fail(io, [outcome.message], { withUsage: false });
+      return outcome.code;
+    },
+  };
+}
+
+interface GenerateOptions {
+  readonly io: CommandIo;
+  readonly runtime: CliRuntime;
+  readonly config: Config;
+  readonly request: EffectiveRequest;
+  readonly body: Record<string, unknown>;
+  readonly format: DatasetFormat;
+  readonly output: string | undefined;
+  readonly payloadPath: string | undefined;
+  /** Filled with the targets as they open, for a forced exit to clean up. */
+  readonly opened: OutputTarget[];
+  readonly signal: AbortSignal;
+}
+
+type Outcome = { readonly kind: 'done'; readonly code: ExitCode } | { readonly kind: 'failed'; readonly message: string };
+
+async function openTargets(options: GenerateOptions): Promise<{ dataset: OutputTarget; payloadFile: OutputTarget | null }> {
+  const { io, runtime, request, output, payloadPath, opened } = options;
+  // Opened before the run, so a bad path fails in milliseconds rather than after it.
+  const dataset =
+    output !== undefined && !isStdout(output)
+      ? await openFileTarget(output)
+      : request.strict
+        ? await openSpooledTarget(io.stdout, runtime.tempDirectory)
+        : streamTarget(io.stdout);
+  opened.push(dataset);
+  let payloadFile: OutputTarget | null = null;
+  if (payloadPath !== undefined && payloadPath !== '-') {
+    payloadFile = await openFileTarget(payloadPath);
+    opened.push(payloadFile);
+  }
+  return { dataset, payloadFile };
+}
+
+async function generateInto(options: GenerateOptions): Promise<Outcome> {
+  const { io, runtime, request, opened } = options;
+  let targets;
+  try {
+    targets = await openTargets(options);
+  } catch (error) {
+    for (const target of opened) await target.abort();
+    if (error instanceof OutputError) return { kind: 'failed', message: error.message };
+    throw error;
+  }
+  const { dataset, payloadFile } = targets;
+  const sink = formatSink(options.format, dataset);
+  const bar = progressBarFor(request.n, io.stderr, runtime.nowMs);
+  let result;
+  try {
+    result = await executeCliRun({
+      config: options.config,
+      runtime,
+      request,
+      requestReceived: options.body,
+      sink,
+      signal: options.signal,
+      ...(bar === null ? {} : { onProgress: (done: number, total: number) => bar.update(done, total) }),
+    });
+  } catch (error) {
+    bar?.finish();
+    await payloadFile?.abort();
+    if (sink.failure !== null && !options.signal.aborted) return { kind: 'failed', message: sink.failure.message };
+    throw error;
+  }
+  bar?.finish();
+
+  const payloadJson = `${JSON.stringify(result.payload, null, 2)}\n`;
+  if (options.payloadPath === '-') io.stdout.write(payloadJson);
+  if (payloadFile !== null) {
+    try {
+      await payloadFile.write(Buffer.from(payloadJson, 'utf8'));
+      await payloadFile.commit();
+    } catch (error) {
+      await payloadFile.abort();
+      if (error instanceof OutputError) return { kind: 'failed', message: error.message };
+      throw error;
+    }
+  }
+  const destination = sink.committed ? dataset.label : null;
+  io.stderr.write(formatPayloadSummary(result, { request, destination, format: options.format }));
+  return { kind: 'done', code: exitCodeOf(result) };
+}
+
+export const generateCommand: Command = createGenerateCommand();

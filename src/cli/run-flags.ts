@@ -1,0 +1,98 @@
+/**
+ * From `generate` flags to a run request, checked by the very schema `POST /v1/runs` uses
+ * (`runRequestSchema(MAX_N)`), so the CLI and the API accept exactly the same requests. Problems
+ * are reported by flag name (`-n/--n`, `--narratives`), not by request field.
+ */
+import { z } from 'zod';
+import { DATASET_FORMATS, type DatasetFormat } from '../runs/dataset-formats.js';
+import { runRequestSchema, type RunRequest } from '../runs/run-request.js';
+import type { ParsedValues } from './command.js';
+
+/** The flags of `generate` (parseArgs options) that make up the request. */
+export const REQUEST_OPTIONS = {
+  n: { type: 'string', short: 'n' },
+  profile: { type: 'string', short: 'p' },
+  seed: { type: 'string', short: 's' },
+  scope: { type: 'string' },
+  traits: { type: 'boolean' },
+  'no-ipf': { type: 'boolean' },
+  strict: { type: 'boolean' },
+  'no-strict': { type: 'boolean' },
+  narratives: { type: 'string' },
+} as const;
+
+/** Request field → the flag that sets it, for messages. */
+const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+  n: '-n/--n',
+  profile: '-p/--profile',
+  seed: '-s/--seed',
+  scope: '--scope',
+  traits: '--traits',
+  use_ipf: '--no-ipf',
+  strict: '--strict/--no-strict',
+  narratives: '--narratives',
+};
+
+export type FlagsResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly string[] };
+
+function text(values: ParsedValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Numeric text as a number; anything else stays text so the schema reports it ("expected number"). */
+function numberOrText(raw: string | undefined): number | string | undefined {
+  if (raw === undefined) return undefined;
+  const trimmed = raw.trim();
+  const value = Number(trimmed);
+  return trimmed !== '' && Number.isFinite(value) ? value : raw;
+}
+
+/** The request body the flags spell, before validation (what the manifest records as received). */
+export function requestBodyOf(values: ParsedValues): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  const set = (field: string, value: unknown) => {
+    if (value !== undefined) body[field] = value;
+  };
+  set('n', numberOrText(text(values, 'n')));
+  set('profile', text(values, 'profile'));
+  set('seed', numberOrText(text(values, 'seed')));
+  set('strict', values['strict'] === true ? true : values['no-strict'] === true ? false : undefined);
+  set('scope', text(values, 'scope'));
+  set('use_ipf', values['no-ipf'] === true ? false : undefined);
+  set('traits', values['traits'] === true ? true : undefined);
+  const narratives = text(values, 'narratives');
+  set('narratives', narratives === undefined ? undefined : { provider: narratives });
+  return body;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, body: Record<string, unknown>): string {
+  const field = String(issue.path[0] ?? '');
+  const flag = FLAG_OF_FIELD[field] ?? field;
+  if (issue.path.length === 1 && body[field] === undefined) return `${flag} is required`;
+  const given = issue.path.reduce<unknown>(
+    (value, key) => (typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined),
+    body,
+  );
+  return `${flag} ${JSON.stringify(given)}: ${issue.message}`;
+}
+
+/** Parses the request flags with the API's schema; problems name the flags. */
+export function parseRequestFlags(values: ParsedValues, maxN: number): FlagsResult<{ request: RunRequest; body: Record<string, unknown> }> {
+  const body = requestBodyOf(values);
+  const problems: string[] = [];
+  if (values['strict'] === true && values['no-strict'] === true) problems.push('--strict and --no-strict contradict each other');
+  const parsed = runRequestSchema(maxN).safeParse(body);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, body)));
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  return { ok: true, value: { request: parsed.data, body } };
+}
+
+/** `--format`: ndjson (default), csv or json. */
+export function parseFormatFlag(values: ParsedValues): FlagsResult<DatasetFormat> {
+  const raw = text(values, 'format') ?? 'ndjson';
+  const parsed = z.enum(DATASET_FORMATS).safeParse(raw);
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, problems: [`--format ${JSON.stringify(raw)}: expected one of ${DATASET_FORMATS.join(', ')}`] };
+}

@@ -1,0 +1,282 @@
+/**
+ * The dataset in the formats a caller may ask for, converted on the fly from the NDJSON bytes the
+ * generator writes (and `dataset_sha256` covers, whatever the format):
+ *
+ *   ndjson  the bytes as generated (one persona per line)
+ *   json    one array: `[`, the NDJSON lines unchanged joined by `,\n`, `]` (`[]` when empty)
+ *   csv     RFC 4180: a header row of `CSV_COLUMNS`, one row per persona, CRLF line ends; a cell
+ *           holding `"`, `,`, CR or LF is quoted with inner quotes doubled; null and absent
+ *           values are empty cells (an empty string is `""`); `traits` becomes five
+ *           `traits_<name>` columns and `narrative` one cell holding its JSON text.
+ *
+ * Each converter is incremental: it takes bytes split anywhere (mid-line, mid-UTF-8 character)
+ * and holds only the unfinished line, so memory stays constant whatever n is. Lines are split on
+ * the byte 0x0A, which never occurs inside a multi-byte UTF-8 character, and decoded whole.
+ */
+import { Transform } from 'node:stream';
+import { ServiceError } from '../errors.js';
+import { PERSONA_FIELDS, TraitsSchema, type Traits } from '../generation/persona.js';
+
+export const DATASET_FORMATS = ['ndjson', 'csv', 'json'] as const;
+export type DatasetFormat = (typeof DATASET_FORMATS)[number];
+
+/** Media type of each format (for Content-Type and the docs). */
+export const DATASET_MEDIA_TYPES = {
+  ndjson: 'application/x-ndjson',
+  csv: 'text/csv; charset=utf-8; header=present',
+  json: 'application/json',
+} as const satisfies Record<DatasetFormat, string>;
+
+/** The Big Five trait names in schema order. */
+export const TRAIT_FIELDS = Object.keys(TraitsSchema.shape) as (keyof Traits)[];
+
+/** The CSV header: persona fields in `PERSONA_FIELDS` order, `traits` flattened to `traits_<name>`. */
+export const CSV_COLUMNS: readonly string[] = PERSONA_FIELDS.flatMap((field) =>
+  field === 'traits' ? TRAIT_FIELDS.map((trait) => `traits_${trait}`) : [field],
+);
+
+/**
+ * Longest NDJSON line a converter buffers (16 MiB). A persona with narratives is a few KiB; a
+ * longer line means the input is not a persona dataset, and holding it would defeat constant memory.
+ */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** An incremental converter: bytes in (split anywhere), converted bytes out. */
+export interface DatasetEncoder {
+  /** Converts what `chunk` completes; returns an empty array when nothing is complete yet. */
+  write(chunk: Uint8Array): Uint8Array;
+  /** Converts the rest (a last line without a newline) and closes the output. */
+  end(): Uint8Array;
+}
+
+const EMPTY = new Uint8Array(0);
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/** Splits bytes into lines (without their `\n` or `\r\n`), skipping empty lines. */
+class LineSplitter {
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #lineNumber = 0;
+
+  /** Calls `onLine` for every line `chunk` completes. */
+  push(chunk: Uint8Array, onLine: (line: Buffer, lineNumber: number) => void): void {
+    const bytes = asBuffer(chunk);
+    let start = 0;
+    for (let end = bytes.indexOf(NEWLINE, start); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
+      const tail = bytes.subarray(start, end);
+      const line = this.#pending.length === 0 ? tail : Buffer.concat([...this.#pending, tail]);
+      this.#pending = [];
+      this.#pendingBytes = 0;
+      this.#emit(line, onLine);
+      start = end + 1;
+    }
+    if (start < bytes.length) {
+      this.#pendingBytes += bytes.length - start;
+      this.#checkLength(this.#pendingBytes);
+      // A copy: keeping a view would pin the whole (shard-sized) chunk in memory.
+      this.#pending.push(Buffer.from(bytes.subarray(start)));
+    }
+  }
+
+  /** Calls `onLine` for a last line that had no newline. */
+  finish(onLine: (line: Buffer, lineNumber: number) => void): void {
+    if (this.#pendingBytes > 0) this.#emit(Buffer.concat(this.#pending), onLine);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+  }
+
+  #emit(line: Buffer, onLine: (line: Buffer, lineNumber: number) => void): void {
+    this.#lineNumber += 1;
+    this.#checkLength(line.length);
+    const content = line.length > 0 && line[line.length - 1] === CARRIAGE_RETURN ? line.subarray(0, -1) : line;
+    if (content.length > 0) onLine(content, this.#lineNumber);
+  }
+
+  #checkLength(bytes: number): void {
+    if (bytes > MAX_LINE_BYTES) {
+      throw new ServiceError('INTERNAL', `dataset line ${this.#lineNumber + 1} is longer than ${MAX_LINE_BYTES} bytes`);
+    }
+  }
+}
+
+class NdjsonEncoder implements DatasetEncoder {
+  write(chunk: Uint8Array): Uint8Array {
+    return chunk;
+  }
+
+  end(): Uint8Array {
+    return EMPTY;
+  }
+}
+
+const OPEN = Buffer.from('[\n');
+const SEPARATOR = Buffer.from(',\n');
+const CLOSE = Buffer.from('\n]\n');
+const EMPTY_ARRAY = Buffer.from('[]\n');
+
+/** NDJSON → one JSON array; lines pass through unchanged (the generator wrote valid JSON). */
+class JsonArrayEncoder implements DatasetEncoder {
+  readonly #lines = new LineSplitter();
+  #records = 0;
+
+  write(chunk: Uint8Array): Uint8Array {
+    const parts: Buffer[] = [];
+    this.#lines.push(chunk, (line) => this.#add(line, parts));
+    return parts.length === 0 ? EMPTY : Buffer.concat(parts);
+  }
+
+  end(): Uint8Array {
+    const parts: Buffer[] = [];
+    this.#lines.finish((line) => this.#add(line, parts));
+    parts.push(this.#records === 0 ? EMPTY_ARRAY : CLOSE);
+    return Buffer.concat(parts);
+  }
+
+  #add(line: Buffer, parts: Buffer[]): void {
+    parts.push(this.#records === 0 ? OPEN : SEPARATOR, line);
+    this.#records += 1;
+  }
+}
+
+const NEEDS_QUOTES = /[",\r\n]/;
+const QUOTE = /"/g;
+
+/** One RFC 4180 cell: quoted when it holds a quote, comma, CR or LF (inner quotes doubled). */
+export function csvCell(text: string): string {
+  if (text === '') return '""';
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text;
+}
+
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(PERSONA_FIELDS);
+const TRAIT_LABELS = TRAIT_FIELDS.map((trait) => `traits.${trait}`);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function scalarCell(value: unknown, lineNumber: number, field: string): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return csvCell(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new ServiceError('INTERNAL', `dataset line ${lineNumber}: ${field} is not a scalar`);
+}
+
+/** The CSV row (without its line end) of one parsed persona record. */
+export function csvRowOf(record: unknown, lineNumber = 1): string {
+  if (!isRecord(record)) throw new ServiceError('INTERNAL', `dataset line ${lineNumber} is not a JSON object`);
+  for (const key in record) {
+    if (!KNOWN_FIELDS.has(key)) {
+      throw new ServiceError('INTERNAL', `dataset line ${lineNumber} has the field "${key}", which is not a persona field`);
+    }
+  }
+  // String concatenation rather than cells.join: this runs once per persona on the main thread.
+  let row = '';
+  for (let i = 0; i < PERSONA_FIELDS.length; i += 1) {
+    const field = PERSONA_FIELDS[i]!;
+    const value = record[field];
+    if (i > 0) row += ',';
+    if (field === 'traits') {
+      const traits = value === undefined || value === null ? {} : value;
+      if (!isRecord(traits)) throw new ServiceError('INTERNAL', `dataset line ${lineNumber}: traits is not an object`);
+      for (let t = 0; t < TRAIT_FIELDS.length; t += 1) {
+        const trait = TRAIT_FIELDS[t]!;
+        row += (t > 0 ? ',' : '') + scalarCell(traits[trait], lineNumber, TRAIT_LABELS[t]!);
+      }
+    } else if (field === 'narrative') {
+      row += value === undefined || value === null ? '' : csvCell(JSON.stringify(value));
+    } else {
+      row += scalarCell(value, lineNumber, field);
+    }
+  }
+  return row;
+}
+
+const CRLF = '\r\n';
+const CSV_ROWS_PER_BATCH = 256;
+
+/** NDJSON → CSV with a header row. */
+class CsvEncoder implements DatasetEncoder {
+  readonly #lines = new LineSplitter();
+  #headerWritten = false;
+
+  write(chunk: Uint8Array): Uint8Array {
+    return this.#encode((onLine) => this.#lines.push(chunk, onLine));
+  }
+
+  end(): Uint8Array {
+    return this.#encode((onLine) => this.#lines.finish(onLine));
+  }
+
+  #encode(feed: (onLine: (line: Buffer, lineNumber: number) => void) => void): Uint8Array {
+    const parts: Buffer[] = [];
+    let text = '';
+    let rows = 0;
+    if (!this.#headerWritten) {
+      text = CSV_COLUMNS.join(',') + CRLF;
+      this.#headerWritten = true;
+    }
+    feed((line, lineNumber) => {
+      let record: unknown;
+      try {
+        record = JSON.parse(line.toString('utf8'));
+      } catch (error) {
+        throw new ServiceError('INTERNAL', `dataset line ${lineNumber} is not valid JSON`, { cause: error });
+      }
+      text += csvRowOf(record, lineNumber) + CRLF;
+      rows += 1;
+      // Encode every few hundred rows: a row is a rope over its record's strings, and holding a
+      // whole shard of them keeps every record alive long enough to reach the old generation.
+      if (rows === CSV_ROWS_PER_BATCH) {
+        parts.push(Buffer.from(text, 'utf8'));
+        text = '';
+        rows = 0;
+      }
+    });
+    if (text !== '') parts.push(Buffer.from(text, 'utf8'));
+    return parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+}
+
+/** A fresh incremental converter from NDJSON bytes to `format`. */
+export function createDatasetEncoder(format: DatasetFormat): DatasetEncoder {
+  switch (format) {
+    case 'ndjson':
+      return new NdjsonEncoder();
+    case 'json':
+      return new JsonArrayEncoder();
+    case 'csv':
+      return new CsvEncoder();
+  }
+}
+
+/**
+ * A stream from NDJSON bytes to `format` (for `GET /v1/runs/{id}/dataset` and the CLI):
+ * `createReadStream(ndjsonPath).pipe(createDatasetTransform('csv'))`. A malformed line fails the
+ * stream with a ServiceError (`INTERNAL`).
+ */
+export function createDatasetTransform(format: DatasetFormat): Transform {
+  const encoder = createDatasetEncoder(format);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      try {
+        const out = encoder.write(chunk);
+        callback(null, out.length === 0 ? undefined : out);
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+    flush(callback) {
+      try {
+        const out = encoder.end();
+        callback(null, out.length === 0 ? undefined : out);
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+}
