@@ -11,12 +11,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { createCensusServiceFromConfig } from '../census/census-service.js';
 import { loadEmbeddedSnapshot } from '../census/snapshot-loader.js';
 import type { Config } from '../config/env.js';
-import { hasErrorCode, ServiceError } from '../errors.js';
+import { ServiceError } from '../errors.js';
 import { SHARD_SIZE } from '../generation/sampler.js';
 import { executeRun, type PipelineResult, type RunSink } from '../runs/run-pipeline.js';
 import { MAX_SEED } from '../runs/run-request.js';
 import { payloadSchemaHash } from '../runs/schema-hash.js';
-import { gradientTrustPayloadJsonSchema, schemaHashOf, type EffectiveRequest } from '../trust/index.js';
+import { llmProviderFromConfig } from '../runs/llm-from-config.js';
+import type { EffectiveRequest } from '../trust/index.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { GenerationPool } from '../workers/generation-pool.js';
 import { EXIT_CODES, type ExitCode } from './command.js';
@@ -60,25 +61,6 @@ export interface CliRunOptions {
   readonly signal: AbortSignal;
 }
 
-/**
- * `schema_hash` from the pinned contract. Until the run routes pin `GradientTrustPayload` in
- * openapi/openapi.json, the pinned document has no such component; the CLI then hashes the schema
- * the contract generator would pin, rather than refusing to run. Remove the fallback once the
- * component is pinned (payloadSchemaHash then always answers).
- */
-export function cliSchemaHash(): string {
-  try {
-    return payloadSchemaHash();
-  } catch (error) {
-    if (hasErrorCode(error) && error.code === 'INTERNAL') return schemaHashOf(gradientTrustPayloadJsonSchema());
-    throw error;
-  }
-}
-
-/** The LLM provider is usable when both its endpoint and model are set. */
-export function llmConfiguredOf(config: Pick<Config, 'LLM_BASE_URL' | 'LLM_MODEL'>): boolean {
-  return config.LLM_BASE_URL !== '' && config.LLM_MODEL !== '';
-}
 
 /** Threads for a run of n: WORKERS, but no more than it has shards (a 5-persona run needs one). */
 export function threadsFor(n: number, workers: number): number {
@@ -135,12 +117,15 @@ export async function executeCliRun(options: CliRunOptions): Promise<PipelineRes
       ...(runtime.workerFile === undefined ? {} : { workerFile: runtime.workerFile }),
     });
     cleanUps.push(() => pool.close());
+    const llm = llmProviderFromConfig(config);
+    if (llm) cleanUps.push(() => llm.close());
     const result = await executeRun(
       {
         pool,
         generatorVersion: GENERATOR_VERSION,
-        schemaHash: cliSchemaHash(),
-        llmConfigured: llmConfiguredOf(config),
+        schemaHash: payloadSchemaHash(),
+        ...(llm ? { llm } : {}),
+        llmConfigured: llm !== undefined,
         nodeVersion: process.version,
         clock: runtime.clock,
       },

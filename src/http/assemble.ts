@@ -9,8 +9,8 @@
 import type { Config } from '../config/env.js';
 import { createCensusServiceFromConfig } from '../census/census-service.js';
 import { loadEmbeddedSnapshot } from '../census/snapshot-loader.js';
-import { createLlmProvider } from '../narratives/providers/llm.js';
 import { FileRunStore } from '../runs/file-run-store.js';
+import { llmProviderFromConfig } from '../runs/llm-from-config.js';
 import { registerRunMetrics } from '../runs/run-metrics.js';
 import { RunsService } from '../runs/runs-service.js';
 import { payloadSchemaOf } from '../runs/schema-hash.js';
@@ -62,16 +62,7 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
   const pool = new GenerationPool({ threads: config.WORKERS });
   const store = new FileRunStore(config.DATA_DIR);
   await store.init();
-  const llm =
-    config.LLM_BASE_URL === ''
-      ? undefined
-      : createLlmProvider({
-          baseUrl: config.LLM_BASE_URL,
-          apiKey: config.LLM_API_KEY,
-          model: config.LLM_MODEL,
-          concurrency: config.LLM_CONCURRENCY,
-          timeoutMs: config.LLM_TIMEOUT_MS,
-        });
+  const llm = llmProviderFromConfig(config);
   const metrics = createMetrics();
   const runsRef: { current?: RunsService } = {};
   const runMetrics = registerRunMetrics(metrics.registry, {

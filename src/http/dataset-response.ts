@@ -4,13 +4,12 @@
  */
 import type { Readable } from 'node:stream';
 import { ServiceError } from '../errors.js';
+import { createDatasetTransform, DATASET_FORMATS, DATASET_MEDIA_TYPES, type DatasetFormat } from '../runs/dataset-formats.js';
 
-export const DATASET_MEDIA_TYPES = {
-  ndjson: 'application/x-ndjson',
-  csv: 'text/csv',
-  json: 'application/json',
-} as const;
-export type DatasetFormat = keyof typeof DATASET_MEDIA_TYPES;
+/** The media type without parameters (what Accept ranges and the contract name). */
+export function baseMediaType(format: DatasetFormat): string {
+  return DATASET_MEDIA_TYPES[format].split(';')[0]!.trim();
+}
 
 interface Range {
   readonly type: string;
@@ -47,21 +46,22 @@ export function negotiateDatasetType(accept: string | undefined): DatasetFormat 
   if (accept === undefined || accept.trim() === '') return 'ndjson';
   const ranges = parseAccept(accept);
   let best: { format: DatasetFormat; q: number; specific: boolean } | undefined;
-  for (const format of Object.keys(DATASET_MEDIA_TYPES) as DatasetFormat[]) {
+  for (const format of DATASET_FORMATS) {
     for (const range of ranges) {
-      if (range.q === 0 || !matches(range.type, DATASET_MEDIA_TYPES[format])) continue;
+      if (range.q === 0 || !matches(range.type, baseMediaType(format))) continue;
       const specific = !range.type.includes('*');
       if (!best || range.q > best.q || (range.q === best.q && specific && !best.specific)) best = { format, q: range.q, specific };
     }
   }
   if (!best) {
-    throw new ServiceError('REQUEST_NOT_ACCEPTABLE', `The dataset is available as ${Object.values(DATASET_MEDIA_TYPES).join(', ')}.`);
+    throw new ServiceError('REQUEST_NOT_ACCEPTABLE', `The dataset is available as ${DATASET_FORMATS.map(baseMediaType).join(', ')}.`);
   }
   return best.format;
 }
 
 /** The response body for a format: the stored NDJSON as is, or converted while streaming. */
 export function datasetBody(ndjson: Readable, format: DatasetFormat): Readable {
-  if (format === 'ndjson') return ndjson;
-  throw new ServiceError('REQUEST_NOT_ACCEPTABLE', `format ${format} is not available yet`);
+  return format === 'ndjson' ? ndjson : ndjson.pipe(createDatasetTransform(format));
 }
+
+export { DATASET_MEDIA_TYPES, type DatasetFormat };

@@ -4,7 +4,6 @@
  * in docs/operations.md against a real scrape. And the README's quick start is exactly the two
  * commands the spec requires.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -101,8 +100,9 @@ describe('README quick start', () => {
 });
 
 describe('npm run bench', () => {
-  it('is an honest placeholder that exits 0', () => {
-    const output = execFileSync(process.execPath, ['bench/run.mjs'], { cwd: new URL('../../', import.meta.url), encoding: 'utf8' });
-    expect(output).toMatch(/No benchmarks yet/);
+  // Benchmarks are not run by the tests (they time things); this only keeps the script wired.
+  it('builds, then runs bench/run.mjs', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['bench']).toBe('npm run build && node bench/run.mjs');
   });
 });

@@ -12,7 +12,7 @@ import { RUN_STATUSES } from '../../runs/run-store.js';
 import type { RunsService } from '../../runs/runs-service.js';
 import { runRequestSchema } from '../../runs/run-request.js';
 import { GradientTrustPayloadSchema, RunManifestSchema, TrustReportSchema } from '../../trust/index.js';
-import { DATASET_MEDIA_TYPES, negotiateDatasetType, datasetBody } from '../dataset-response.js';
+import { baseMediaType, DATASET_MEDIA_TYPES, negotiateDatasetType, datasetBody } from '../dataset-response.js';
 import { problemResponses, type ZodApp } from '../route-schema.js';
 
 const RunIdParams = z.strictObject({ run_id: z.string().describe('UUIDv7 of the run') });
@@ -259,9 +259,9 @@ export function runsRoutes(service: RunsService, maxN: number) {
               description: 'The personas',
               headers: { ETag: { schema: { type: 'string' } } },
               content: {
-                [DATASET_MEDIA_TYPES.ndjson]: { schema: z.string().describe('One persona (Persona schema) per line.') },
-                [DATASET_MEDIA_TYPES.csv]: { schema: z.string().describe('RFC 4180 CSV with a header row.') },
-                [DATASET_MEDIA_TYPES.json]: { schema: z.array(PersonaSchema) },
+                [baseMediaType('ndjson')]: { schema: z.string().describe('One persona (Persona schema) per line.') },
+                [baseMediaType('csv')]: { schema: z.string().describe('RFC 4180 CSV with a header row (traits flattened, narrative as JSON text).') },
+                [baseMediaType('json')]: { schema: z.array(PersonaSchema) },
               },
             },
             ...problemResponses([400, 401, 404, 406, 409, 410, 500, 503]),
@@ -273,7 +273,7 @@ export function runsRoutes(service: RunsService, maxN: number) {
         const { record, stream } = await service.dataset(requireRunId(request.params.run_id));
         const etag = `"${record.dataset!.sha256}"`;
         reply.header('etag', etag);
-        reply.header('content-type', `${DATASET_MEDIA_TYPES[type]}; charset=utf-8`);
+        reply.header('content-type', type === 'ndjson' ? `${DATASET_MEDIA_TYPES.ndjson}; charset=utf-8` : DATASET_MEDIA_TYPES[type]);
         // A stream body: fastify pipes it; the typed reply only knows the documented JSON shapes.
         return reply.send(datasetBody(stream, type) as unknown as string);
       },

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { llmConfiguredOf, threadsFor, withCancellation } from '../../../src/cli/cli-run.js';
+import { threadsFor, withCancellation } from '../../../src/cli/cli-run.js';
+import { llmConfiguredOf } from '../../../src/runs/llm-from-config.js';
 import type { ExitCode } from '../../../src/cli/command.js';
 
 describe('threadsFor', () => {
