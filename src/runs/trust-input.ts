@@ -39,21 +39,8 @@ export function preflightInputOf(options: {
 }
 
 function calibrationOf(engine: EngineCalibration): CalibrationDiagnostics {
-  return {
-    applied: engine.applied,
-    iterations: engine.iterations,
-    converged: engine.converged,
-    max_residual: engine.max_residual,
-    tolerance: engine.tolerance,
-    max_iterations: engine.max_iterations,
-    ess: engine.ess,
-    ess_ratio: engine.ess_ratio,
-    information_loss: engine.information_loss,
-    max_weight: engine.max_weight,
-    mean_weight: engine.mean_weight,
-    max_mean_weight_ratio: engine.max_mean_weight_ratio,
-    top5_weight_share: engine.top5_weight_share,
-  };
+  const { margins: _margins, ...diagnostics } = engine;
+  return diagnostics;
 }
 
 /** Published cross-tabs with the output's counts. */

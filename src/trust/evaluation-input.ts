@@ -7,7 +7,8 @@
 import type { ProvenanceClass, PxwebFetchAttempt, ResolvedTable, TrustLevel } from '../census/census-table.js';
 import type { Profile, Scope } from '../generation/categories.js';
 import { CONSISTENCY_RULES, type ConsistencyRule } from '../generation/consistency.js';
-import { COMPARED_FIELDS, type ComparedField, type FieldTarget } from '../generation/targets.js';
+import type { CalibrationDiagnostics as EngineCalibrationDiagnostics } from '../generation/calibration.js';
+import { COMPARED_FIELDS, type ComparedField, type FieldTarget, type JointTarget } from '../generation/targets.js';
 
 // The engine owns these lists and the target shape; the evaluator reads them from there.
 export { COMPARED_FIELDS, CONSISTENCY_RULES, type ComparedField, type ConsistencyRule, type FieldTarget };
@@ -38,35 +39,17 @@ export interface EffectiveRequest {
  * published cells plus one pooled "rest" cell, which is a total variation distance on a
  * coarser partition of the same row.
  */
-export interface JointCheck {
-  readonly id: string;
+export interface JointCheck extends Omit<JointTarget, 'row_field' | 'col_field'> {
   readonly row_field: ComparedField;
   readonly col_field: ComparedField;
-  readonly rows: readonly string[];
-  readonly cols: readonly string[];
-  readonly target_row_shares: readonly (readonly (number | null)[] | null)[];
   readonly observed_counts: readonly (readonly number[])[];
-  readonly provenance_class: ProvenanceClass;
-  readonly table_ids: readonly string[];
 }
 
-/** SPEC §5.1 step 2: calibration (IPF) diagnostics, weights relative to the prior mass. */
-export interface CalibrationDiagnostics {
-  readonly applied: boolean;
-  readonly iterations: number;
-  readonly converged: boolean;
-  readonly max_residual: number;
-  readonly tolerance: number;
-  readonly max_iterations: number;
-  readonly ess: number | null;
-  readonly ess_ratio: number | null;
-  readonly information_loss: number | null;
-  readonly max_weight: number | null;
-  readonly mean_weight: number | null;
-  readonly max_mean_weight_ratio: number | null;
-  /** Share of Σw held by the 5% of prior mass with the largest weights (0.05 when weights are equal). */
-  readonly top5_weight_share: number | null;
-}
+/**
+ * SPEC §5.1 step 2: calibration (IPF) diagnostics, weights relative to the prior mass — the
+ * engine's record without its list of margin names.
+ */
+export type CalibrationDiagnostics = Omit<EngineCalibrationDiagnostics, 'margins'>;
 
 /** Run-level narrative statistics (SPEC §7); counts are personas, ratios are over `total`. */
 export interface NarrativeRunStats {
