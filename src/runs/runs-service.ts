@@ -456,13 +456,18 @@ export class RunsService {
   /** The run with live progress while it executes; null when unknown. */
   async get(runId: string): Promise<RunRecord | null> {
     const record = await this.#options.store.get(runId);
-    if (!record) return null;
-    const active = this.#active.get(runId);
-    return active && !FINISHED_STATUSES.includes(record.status) ? { ...record, progress: { ...active.progress } } : record;
+    return record ? this.#withLiveProgress(record) : null;
   }
 
-  list(limit: number, cursor?: string): Promise<RunPage> {
-    return this.#options.store.list({ limit, cursor });
+  /** Newest first; running runs show live progress, as `get` does. */
+  async list(limit: number, cursor?: string): Promise<RunPage> {
+    const page = await this.#options.store.list({ limit, cursor });
+    return { ...page, runs: page.runs.map((record) => this.#withLiveProgress(record)) };
+  }
+
+  #withLiveProgress(record: RunRecord): RunRecord {
+    const active = this.#active.get(record.run_id);
+    return active && !FINISHED_STATUSES.includes(record.status) ? { ...record, progress: { ...active.progress } } : record;
   }
 
   /** A finished run's artifact; RUN_NOT_FINISHED while it runs. */

@@ -4,7 +4,7 @@
  * answer is checked against the pinned contract by the client. Runs are awaited through the
  * server's `run started` / `run progress` / `run finished` log lines, never by sleeping.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -214,6 +214,8 @@ describe('an async run', () => {
     expect(running.progress.done).toBeGreaterThan(0);
     expect(running.progress.done).toBeLessThan(n);
     expect((await getRun(queuedId)).status).toBe('queued');
+    const listed = ((await api.get('/v1/runs?limit=5')).body as { runs: RunView[] }).runs.find((run) => run.run_id === runId);
+    expect(listed?.progress.done, 'the list shows live progress too').toBeGreaterThan(0);
     for (const id of [runId, queuedId]) {
       for (const part of ['trust-payload', 'dataset', 'report', 'manifest']) {
         expectProblem(await api.get(`/v1/runs/${id}/${part}`), 409, 'RUN_NOT_FINISHED');
@@ -374,6 +376,13 @@ describe('listing, metrics and readiness', () => {
     const utilization = after.get('worker_pool_utilization');
     expect(utilization).toBeGreaterThan(0);
     expect(utilization).toBeLessThanOrEqual(1);
+
+    // docs/operations.md names only run metrics that a real scrape serves.
+    const operations = await readFile(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    const table = operations.split('| Run metric |')[1]?.split('\n\n')[0] ?? '';
+    const documented = [...table.matchAll(/^\| `([a-z_]+)/gm)].map((match) => match[1]);
+    expect(documented.length).toBeGreaterThanOrEqual(5);
+    for (const name of documented) expect(text, name).toContain(`# TYPE ${name} `);
   });
 
   it('reports the runs, workers and census checks in /health/ready', async () => {
