@@ -4,7 +4,7 @@
  * answer is checked against the pinned contract by the client. Runs are awaited through the
  * server's `run started` / `run progress` / `run finished` log lines, never by sleeping.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -194,6 +194,12 @@ describe('one PASS per profile with the embedded snapshot (docs/trust.md §11)',
     const run = await getRun(runId);
     expect(run).toMatchObject({ status: 'rejected', decision: 'REJECT', dataset: null, progress: { done: 0, total: 200 } });
     expectProblem(await api.get(`/v1/runs/${runId}/dataset`), 410, 'RUN_DATASET_WITHHELD');
+    expect((await readdir(join(dataDir, 'runs', runId))).sort(), 'no dataset file, not even a temp one').toEqual([
+      'manifest.json',
+      'payload.json',
+      'report.json',
+      'run.json',
+    ]);
     const payload = await api.get(`/v1/runs/${runId}/trust-payload`);
     expect(payload.body).toMatchObject({ run_id: runId, decision: 'REJECT', dataset_sha256: null, strict_mode: true });
     expect((await api.get(`/v1/runs/${runId}/report`)).status).toBe(200);
