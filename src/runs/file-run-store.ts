@@ -23,6 +23,8 @@ import {
 
 const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const IDEMPOTENCY_DIR = '_idempotency';
+/** Marks a file being written; renamed away on success, so one found later is a crash's leftover. */
+const TEMP_MARK = '.tmp-';
 
 async function fsyncDirectory(path: string): Promise<void> {
   const handle = await open(path, 'r');
@@ -36,7 +38,7 @@ async function fsyncDirectory(path: string): Promise<void> {
 /** Writes `bytes` to `path` atomically (temp + fsync + rename + fsync of the folder). */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
   const directory = join(path, '..');
-  const temp = `${path}.tmp-${randomUUID()}`;
+  const temp = `${path}${TEMP_MARK}${randomUUID()}`;
   const handle = await open(temp, 'w');
   try {
     await handle.writeFile(bytes);
@@ -139,7 +141,7 @@ export class FileRunStore implements RunStore {
   async openDatasetWriter(runId: string): Promise<DatasetWriter> {
     const dir = this.#dir(runId);
     const path = join(dir, 'dataset.ndjson');
-    const temp = `${path}.tmp-${randomUUID()}`;
+    const temp = `${path}${TEMP_MARK}${randomUUID()}`;
     const handle = await open(temp, 'w');
     let closed = false;
     return {
@@ -174,6 +176,12 @@ export class FileRunStore implements RunStore {
       return null;
     }
     return createReadStream(path);
+  }
+
+  async discardIncomplete(runId: string): Promise<void> {
+    const dir = this.#dir(runId);
+    const names = await readdir(dir).catch(() => []);
+    await Promise.all(names.filter((name) => name.includes(TEMP_MARK)).map((name) => rm(join(dir, name), { force: true })));
   }
 
   async delete(runId: string): Promise<void> {

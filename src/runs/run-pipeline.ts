@@ -31,8 +31,11 @@ import type { Persona } from '../generation/persona.js';
 import { generateNarratives, type NarrativeProvider } from '../narratives/provider.js';
 import { narrativeRunStats, type NarrativeRunStats } from '../narratives/narrative-stats.js';
 
+/** What a run needs of the worker pool (the pool itself, or a wrapper around it in tests). */
+export type PipelinePool = Pick<GenerationPool, 'plan' | 'sample' | 'threads'>;
+
 export interface PipelineDeps {
-  readonly pool: GenerationPool;
+  readonly pool: PipelinePool;
   /** The llm narrative provider, when LLM_BASE_URL is configured. */
   readonly llm?: NarrativeProvider;
   readonly generatorVersion: string;
@@ -78,6 +81,8 @@ export interface PipelineResult {
 const seconds = (fromIso: string, to: Date) => Math.max(0, (to.getTime() - Date.parse(fromIso)) / 1000);
 
 export async function executeRun(deps: PipelineDeps, run: PipelineRun): Promise<PipelineResult> {
+  // A run cancelled before it got here starts no worker task at all.
+  run.signal?.throwIfAborted();
   const startedAt = deps.clock().toISOString();
   const generation = { n: run.request.n, seed: run.request.seed, scope: run.request.scope, use_ipf: run.request.use_ipf, traits: run.request.traits };
   const plan: RunPlan = await deps.pool.plan(generation, run.snapshot, run.signal);

@@ -72,6 +72,11 @@ export interface RunStore {
   openDatasetWriter(runId: string): Promise<DatasetWriter>;
   /** The committed dataset as a byte stream, or null when there is none. */
   openDatasetReader(runId: string): Promise<Readable | null>;
+  /**
+   * Discards what an interrupted attempt of an unfinished run left half-written (temp files of a
+   * crash); committed files stay. Called before the run is executed again.
+   */
+  discardIncomplete(runId: string): Promise<void>;
   /** Removes the run and everything stored for it (idempotent). */
   delete(runId: string): Promise<void>;
   /** Maps an Idempotency-Key to a run (first writer wins); returns the run id now mapped. */

@@ -9,6 +9,9 @@
  * on start every run left queued or running is executed again from that request (determinism
  * makes the bytes identical) or marked failed with a reason. Idempotency keys map to runs in the
  * store; the same key with a different body is a 422.
+ *
+ * Every tracked run settles its `done` promise exactly once, whatever happens (success, failure,
+ * cancel, shutdown, a store that throws), so no caller waiting for a sync answer can hang.
  */
 import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -18,7 +21,21 @@ import { ServiceError, hasErrorCode } from '../errors.js';
 import { sha256OfCanonicalJson } from '../trust/hashes.js';
 import { executeRun, type PipelineDeps, type PipelineResult, type RunSink } from './run-pipeline.js';
 import { effectiveRequestOf, MAX_SEED, runRequestSchema, type RunRequest } from './run-request.js';
-import { FINISHED_STATUSES, RunRecordSchema, type ArtifactName, type RunRecord, type RunStore } from './run-store.js';
+import {
+  FINISHED_STATUSES,
+  type ArtifactName,
+  type DatasetWriter,
+  type RunPage,
+  type RunRecord,
+  type RunStore,
+} from './run-store.js';
+
+/** What the service logs: run lifecycle only (ids, sizes, statuses), never persona data. */
+export interface RunsLog {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
 
 export interface RunsServiceOptions {
   readonly store: RunStore;
@@ -26,11 +43,12 @@ export interface RunsServiceOptions {
   readonly pipeline: PipelineDeps;
   readonly maxN: number;
   readonly syncMaxN: number;
+  /** Runs queued or running at once; more are refused with SERVICE_QUEUE_FULL (503). */
   readonly maxQueue: number;
   readonly runTtlHours: number;
   /** Runs executing at once (they share the worker pool). */
   readonly concurrency?: number;
-  readonly log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  readonly log?: RunsLog;
   readonly onFinished?: (record: RunRecord, result: PipelineResult | null) => void;
 }
 
@@ -39,43 +57,65 @@ export interface SubmitOptions {
   readonly preferAsync: boolean;
 }
 
+/** A run as it settled, for whoever waited on it. */
+export interface Settled {
+  /**
+   * The record as it ended: finished, or still `queued` when the service closed before the run
+   * could finish (it runs again at the next start).
+   */
+  readonly record: RunRecord;
+  /** The NDJSON bytes of a sync run that released its dataset (held only by the waiters). */
+  readonly bytes?: readonly Uint8Array[];
+}
+
 export interface Submitted {
   readonly record: RunRecord;
   /** Whether the caller should wait for the result (sync) or poll (async). */
   readonly sync: boolean;
-  /** Resolves when the run finishes (the record as finished). */
-  readonly done: Promise<RunRecord>;
+  /** Settles when the run ends (never rejects). */
+  readonly done: Promise<Settled>;
   /** True when an earlier request with the same Idempotency-Key already made this run. */
   readonly replayed: boolean;
 }
 
 interface Active {
+  readonly runId: string;
   readonly controller: AbortController;
   progress: { done: number; total: number };
-  readonly done: Promise<RunRecord>;
-  /** NDJSON bytes kept in memory for sync answers (n ≤ SYNC_MAX_N). */
+  readonly done: Promise<Settled>;
+  /** NDJSON bytes kept in memory for the sync answer (n ≤ SYNC_MAX_N); null for async runs. */
   readonly memory: Uint8Array[] | null;
+  settle(settled: Settled): void;
 }
+
+/** Seconds between two ISO times (0 when either is missing). */
+const secondsBetween = (from: string | null, to: string | null) =>
+  from === null || to === null ? 0 : Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
 
 export class RunsService {
   readonly #options: RunsServiceOptions;
   readonly #active = new Map<string, Active>();
   readonly #queue: string[] = [];
+  /** Submits past the MAX_QUEUE check that are not tracked yet (their store writes are pending). */
+  #reserved = 0;
   #running = 0;
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
   readonly #requestSchema: ReturnType<typeof runRequestSchema>;
-  readonly #retained = new Map<string, Uint8Array[]>();
+  /** Submits with the same Idempotency-Key run one after the other (see `#withKeyLock`). */
+  readonly #keyLocks = new Map<string, Promise<void>>();
 
   constructor(options: RunsServiceOptions) {
     this.#options = options;
     this.#requestSchema = runRequestSchema(options.maxN);
   }
 
+  /** Runs waiting for a free execution slot. */
   get queueDepth(): number {
     return this.#queue.length;
   }
 
+  /** Runs queued or running. */
   get inFlight(): number {
     return this.#active.size;
   }
@@ -88,18 +128,23 @@ export class RunsService {
       const parsed = this.#requestSchema.safeParse(record.request);
       const seed = record.effective_request['seed'];
       if (!parsed.success || typeof seed !== 'number') {
-        await this.#finish(record, {
-          status: 'failed',
-          error: { code: 'RUN_STORE_CORRUPT', message: 'the stored request can no longer be executed' },
-        }, now);
+        const finished = await this.#finish(
+          record,
+          { status: 'failed', error: { code: 'RUN_STORE_CORRUPT', message: 'the stored request can no longer be executed' } },
+          now,
+        );
+        this.#announce(finished, null);
         failed += 1;
         continue;
       }
+      // What an interrupted attempt half-wrote (a dataset temp file) is discarded; the new attempt rewrites all.
+      await this.#options.store.discardIncomplete(record.run_id);
       const requeued: RunRecord = { ...record, status: 'queued', started_at: null, progress: { done: 0, total: record.progress.total } };
       await this.#options.store.put(requeued);
       this.#track(requeued, false);
       recovered += 1;
     }
+    this.#options.log?.info({ recovered, failed }, 'runs recovered');
     this.#pump(now);
     const sweepEveryMs = 15 * 60_000;
     this.#sweeper = setInterval(() => void this.sweep(now()).catch(() => undefined), sweepEveryMs);
@@ -115,53 +160,101 @@ export class RunsService {
 
   /** Validates (already parsed by the route), stores and queues a run. */
   async submit(body: RunRequest, options: SubmitOptions, now: () => Date = () => new Date()): Promise<Submitted> {
-    if (this.#closed) throw new ServiceError('SERVICE_SHUTTING_DOWN', 'The service is shutting down.', { details: { retryAfterSeconds: 5 } });
+    this.#refuseWhenClosed();
     const requestHash = sha256OfCanonicalJson(body);
-    if (options.idempotencyKey !== undefined) {
-      const replay = await this.#replay(options.idempotencyKey, requestHash);
-      if (replay) return replay;
+    const sync = !options.preferAsync && body.n <= this.#options.syncMaxN;
+    const key = options.idempotencyKey;
+    if (key === undefined) return this.#create(body, requestHash, null, sync, now);
+    return this.#withKeyLock(key, async () => (await this.#replay(key, requestHash, sync)) ?? this.#create(body, requestHash, key, sync, now));
+  }
+
+  #refuseWhenClosed(): void {
+    if (this.#closed) throw new ServiceError('SERVICE_SHUTTING_DOWN', 'The service is shutting down.', { details: { retryAfterSeconds: 5 } });
+  }
+
+  /**
+   * Runs `task` after every earlier task holding the same key has finished. Without it, two
+   * requests with one key could both miss the lookup and both make a run; with it, the second
+   * finds the first one's run and replays it. (The store's first-writer-wins claim still guards
+   * against another process.)
+   */
+  async #withKeyLock<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.#keyLocks.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = previous.then(() => new Promise<void>((resolve) => (release = resolve)));
+    this.#keyLocks.set(key, mine);
+    await previous;
+    try {
+      return await task();
+    } finally {
+      release();
+      if (this.#keyLocks.get(key) === mine) this.#keyLocks.delete(key);
     }
-    if (this.#active.size >= this.#options.maxQueue) {
-      throw new ServiceError('SERVICE_QUEUE_FULL', `${this.#active.size} runs are queued or running (MAX_QUEUE).`, {
+  }
+
+  async #create(body: RunRequest, requestHash: string, key: string | null, sync: boolean, now: () => Date): Promise<Submitted> {
+    // Checked and reserved in one synchronous step, so concurrent submits cannot overshoot.
+    const inFlight = this.#active.size + this.#reserved;
+    if (inFlight >= this.#options.maxQueue) {
+      throw new ServiceError('SERVICE_QUEUE_FULL', `${inFlight} runs are queued or running (MAX_QUEUE).`, {
         details: { retryAfterSeconds: 10 },
       });
     }
-    const seed = body.seed ?? randomInt(0, MAX_SEED);
-    const effective = effectiveRequestOf(body, seed);
-    const record: RunRecord = {
-      run_id: uuidv7(),
-      status: 'queued',
-      created_at: now().toISOString(),
-      started_at: null,
-      finished_at: null,
-      request: body,
-      effective_request: { ...effective },
-      request_hash: requestHash,
-      idempotency_key: options.idempotencyKey ?? null,
-      progress: { done: 0, total: body.n },
-      decision: null,
-      gate_codes: null,
-      dataset: null,
-      error: null,
-      attempts: 0,
-    };
-    await this.#options.store.create(record);
-    if (options.idempotencyKey !== undefined) {
-      const owner = await this.#options.store.claimIdempotencyKey(options.idempotencyKey, record.run_id);
-      if (owner !== record.run_id) {
-        // Another request with this key won the race: this one never existed.
-        await this.#options.store.delete(record.run_id);
-        const replay = await this.#replay(options.idempotencyKey, requestHash);
-        if (replay) return replay;
+    this.#reserved += 1;
+    let active: Active;
+    let record: RunRecord;
+    try {
+      const seed = body.seed ?? randomInt(0, MAX_SEED);
+      record = {
+        run_id: uuidv7(),
+        status: 'queued',
+        created_at: now().toISOString(),
+        started_at: null,
+        finished_at: null,
+        request: body,
+        effective_request: { ...effectiveRequestOf(body, seed) },
+        request_hash: requestHash,
+        idempotency_key: key,
+        progress: { done: 0, total: body.n },
+        decision: null,
+        gate_codes: null,
+        dataset: null,
+        error: null,
+        attempts: 0,
+      };
+      await this.#options.store.create(record);
+      if (key !== null) {
+        const owner = await this.#options.store.claimIdempotencyKey(key, record.run_id);
+        if (owner !== record.run_id) {
+          // Another process claimed this key first: this run never existed.
+          await this.#options.store.delete(record.run_id);
+          const replay = await this.#replay(key, requestHash, sync);
+          if (replay) return replay;
+        }
       }
+      active = this.#track(record, sync);
+    } finally {
+      this.#reserved -= 1;
     }
-    const sync = !options.preferAsync && body.n <= this.#options.syncMaxN;
-    const active = this.#track(record, sync);
+    this.#options.log?.info(
+      { run_id: record.run_id, n: body.n, profile: body.profile, seed: record.effective_request['seed'], sync },
+      'run queued',
+    );
+    if (this.#closed) {
+      // Closed while the record was being written: it stays queued for the next start.
+      this.#queue.splice(this.#queue.indexOf(record.run_id), 1);
+      this.#active.delete(record.run_id);
+      active.settle({ record });
+    }
     this.#pump(now);
     return { record, sync, done: active.done, replayed: false };
   }
 
-  async #replay(key: string, requestHash: string): Promise<Submitted | null> {
+  /**
+   * The run an Idempotency-Key already made, answered as this request asks: a sync request
+   * waits for it (the dataset then comes from memory or the store), an async one gets it as it is.
+   */
+  async #replay(key: string, requestHash: string, sync: boolean): Promise<Submitted | null> {
     const ownerId = await this.#options.store.lookupIdempotencyKey(key);
     if (ownerId === null) return null;
     const owner = await this.#options.store.get(ownerId);
@@ -172,20 +265,26 @@ export class RunsService {
       });
     }
     const active = this.#active.get(owner.run_id);
-    const done = active ? active.done : Promise.resolve(owner);
-    return { record: owner, sync: false, done, replayed: true };
+    const done = active ? active.done : Promise.resolve<Settled>({ record: owner });
+    return { record: owner, sync, done, replayed: true };
   }
 
   #track(record: RunRecord, keepInMemory: boolean): Active {
-    let resolve!: (record: RunRecord) => void;
-    const done = new Promise<RunRecord>((r) => (resolve = r));
+    let resolve!: (settled: Settled) => void;
+    const done = new Promise<Settled>((r) => (resolve = r));
+    let settled = false;
     const active: Active = {
+      runId: record.run_id,
       controller: new AbortController(),
       progress: { ...record.progress },
       done,
       memory: keepInMemory ? [] : null,
+      settle: (value) => {
+        if (settled) return;
+        settled = true;
+        resolve(value);
+      },
     };
-    (active as Active & { resolve: typeof resolve }).resolve = resolve;
     this.#active.set(record.run_id, active);
     this.#queue.push(record.run_id);
     return active;
@@ -193,43 +292,48 @@ export class RunsService {
 
   #pump(now: () => Date): void {
     const limit = this.#options.concurrency ?? 1;
-    while (this.#running < limit && this.#queue.length > 0) {
+    while (!this.#closed && this.#running < limit && this.#queue.length > 0) {
       const runId = this.#queue.shift()!;
       const active = this.#active.get(runId);
       if (!active) continue;
       this.#running += 1;
-      void this.#execute(runId, active, now).finally(() => {
+      void this.#execute(active, now).finally(() => {
         this.#running -= 1;
-        this.#active.delete(runId);
+        if (this.#active.get(runId) === active) this.#active.delete(runId);
         this.#pump(now);
       });
     }
   }
 
-  async #execute(runId: string, active: Active, now: () => Date): Promise<void> {
-    const resolve = (active as Active & { resolve: (r: RunRecord) => void }).resolve;
-    let record = await this.#options.store.get(runId);
-    if (!record) {
-      resolve(await this.#cancelledPlaceholder(runId));
-      return;
-    }
-    if (active.controller.signal.aborted) {
-      resolve(await this.#finish(record, { status: 'cancelled' }, now));
-      return;
-    }
-    record = { ...record, status: 'running', attempts: record.attempts + 1 };
-    await this.#options.store.put(record);
-    const started = record;
+  /** Executes one run; never throws, always settles `active`. */
+  async #execute(active: Active, now: () => Date): Promise<void> {
+    const { runId, controller } = active;
+    const { store, log } = this.#options;
+    let current: RunRecord | null = null;
+    let writer: DatasetWriter | null = null;
+    let startedWrite: Promise<void> = Promise.resolve();
     try {
+      current = await store.get(runId);
+      if (!current) {
+        // Deleted between queueing and now.
+        active.settle({ record: this.#gone(runId, now) });
+        return;
+      }
+      controller.signal.throwIfAborted();
+      const started: RunRecord = { ...current, status: 'running', attempts: current.attempts + 1 };
+      await store.put(started);
+      current = started;
+      log?.info({ run_id: runId, attempt: started.attempts, n: started.progress.total }, 'run started');
       const snapshot = await this.#options.census.resolveForRun(now());
-      const writer = await this.#options.store.openDatasetWriter(runId);
+      writer = await store.openDatasetWriter(runId);
+      const datasetWriter = writer;
       const sink: RunSink = {
         write: async (chunk) => {
           active.memory?.push(chunk);
-          await writer.write(chunk);
+          await datasetWriter.write(chunk);
         },
-        commit: () => writer.commit(),
-        abort: () => writer.abort(),
+        commit: () => datasetWriter.commit(),
+        abort: () => datasetWriter.abort(),
       };
       const result = await executeRun(this.#options.pipeline, {
         runId,
@@ -238,14 +342,20 @@ export class RunsService {
         createdAt: started.created_at,
         snapshot,
         sink,
-        signal: active.controller.signal,
-        onProgress: (done, total) => (active.progress = { done, total }),
-        onStarted: (startedAt) => void this.#options.store.put({ ...started, started_at: startedAt }).catch(() => undefined),
+        signal: controller.signal,
+        onProgress: (done, total) => {
+          active.progress = { done, total };
+          log?.debug({ run_id: runId, done, total }, 'run progress');
+        },
+        onStarted: (startedAt) => {
+          startedWrite = store.put({ ...started, started_at: startedAt }).catch(() => undefined);
+        },
       });
-      await this.#options.store.putArtifact(runId, 'payload', result.payload);
-      await this.#options.store.putArtifact(runId, 'report', result.report);
-      await this.#options.store.putArtifact(runId, 'manifest', result.manifest);
-      if (active.memory && result.generated && !result.withheld) this.#retained.set(runId, active.memory);
+      // The started_at write must land before the final record, never after it.
+      await startedWrite;
+      await store.putArtifact(runId, 'payload', result.payload);
+      await store.putArtifact(runId, 'report', result.report);
+      await store.putArtifact(runId, 'manifest', result.manifest);
       const finished = await this.#finish(
         { ...started, started_at: result.startedAt },
         {
@@ -265,39 +375,50 @@ export class RunsService {
         now,
         result.finishedAt,
       );
-      this.#options.onFinished?.(finished, result);
-      resolve(finished);
+      this.#announce(finished, result);
+      const released = active.memory !== null && result.generated !== null && !result.withheld;
+      active.settle(released ? { record: finished, bytes: active.memory! } : { record: finished });
     } catch (error) {
-      const cancelled = active.controller.signal.aborted;
-      if (cancelled && this.#closed) {
-        // Interrupted by shutdown, not by a caller: leave it queued so the next start runs it again.
-        const requeued: RunRecord = { ...started, status: 'queued', started_at: null };
-        await this.#options.store.put(requeued).catch(() => undefined);
-        resolve(requeued);
-        return;
-      }
-      const code = hasErrorCode(error) ? error.code : 'INTERNAL';
-      this.#options.log?.error({ run_id: runId, err: error }, 'run failed');
-      const current = (await this.#options.store.get(runId).catch(() => null)) ?? started;
-      const finished = await this.#finish(
-        current,
-        cancelled
-          ? { status: 'cancelled' }
-          : { status: 'failed', error: { code, message: error instanceof Error ? error.message : String(error) } },
-        now,
-      ).catch(() => ({ ...current, status: cancelled ? ('cancelled' as const) : ('failed' as const) }));
-      this.#options.onFinished?.(finished, null);
-      resolve(finished);
+      // Whatever failed, the half-written dataset goes and the started_at write has landed.
+      await writer?.abort().catch(() => undefined);
+      await startedWrite;
+      active.settle(await this.#settleFailure(active, current, error, now));
     }
   }
 
-  async #cancelledPlaceholder(runId: string): Promise<RunRecord> {
-    return RunRecordSchema.parse({
+  async #settleFailure(active: Active, current: RunRecord | null, error: unknown, now: () => Date): Promise<Settled> {
+    const { runId, controller } = active;
+    const { store, log } = this.#options;
+    const record = current ?? this.#gone(runId, now);
+    const aborted = controller.signal.aborted;
+    if (aborted && this.#closed) {
+      // Interrupted by shutdown, not by a caller: leave it queued so the next start runs it again.
+      const requeued: RunRecord = { ...record, status: 'queued', started_at: null, progress: { done: 0, total: record.progress.total } };
+      await store.put(requeued).catch(() => undefined);
+      log?.info({ run_id: runId }, 'run interrupted by shutdown; left queued for the next start');
+      return { record: requeued };
+    }
+    if (!aborted) log?.error({ run_id: runId, err: error }, 'run failed');
+    const change: Partial<RunRecord> = aborted
+      ? { status: 'cancelled' }
+      : {
+          status: 'failed',
+          error: { code: hasErrorCode(error) ? error.code : 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+        };
+    const finished = await this.#finish(record, change, now).catch((): RunRecord => ({ ...record, ...change, finished_at: now().toISOString() }));
+    this.#announce(finished, null);
+    return { record: finished };
+  }
+
+  /** A stand-in record for a run that vanished from the store (deleted while it waited). */
+  #gone(runId: string, now: () => Date): RunRecord {
+    const at = now().toISOString();
+    return {
       run_id: runId,
       status: 'cancelled',
-      created_at: new Date(0).toISOString(),
+      created_at: at,
       started_at: null,
-      finished_at: null,
+      finished_at: at,
       request: null,
       effective_request: {},
       request_hash: '',
@@ -308,30 +429,45 @@ export class RunsService {
       dataset: null,
       error: null,
       attempts: 0,
-    });
+    };
   }
 
-  async #finish(
-    record: RunRecord,
-    change: Partial<RunRecord>,
-    now: () => Date,
-    finishedAt: string = now().toISOString(),
-  ): Promise<RunRecord> {
+  /** Writes the finished record unless the run was deleted meanwhile. */
+  async #finish(record: RunRecord, change: Partial<RunRecord>, now: () => Date, finishedAt: string = now().toISOString()): Promise<RunRecord> {
     const finished: RunRecord = { ...record, ...change, finished_at: finishedAt };
     if (await this.#options.store.get(record.run_id)) await this.#options.store.put(finished);
     return finished;
   }
 
+  #announce(record: RunRecord, result: PipelineResult | null): void {
+    this.#options.log?.info(
+      {
+        run_id: record.run_id,
+        status: record.status,
+        decision: record.decision,
+        n: record.dataset?.n ?? 0,
+        seconds: secondsBetween(record.started_at, record.finished_at),
+      },
+      'run finished',
+    );
+    this.#options.onFinished?.(record, result);
+  }
+
   /** The run with live progress while it executes; null when unknown. */
   async get(runId: string): Promise<RunRecord | null> {
     const record = await this.#options.store.get(runId);
-    if (!record) return null;
-    const active = this.#active.get(runId);
-    return active && !FINISHED_STATUSES.includes(record.status) ? { ...record, progress: { ...active.progress } } : record;
+    return record ? this.#withLiveProgress(record) : null;
   }
 
-  list(limit: number, cursor?: string) {
-    return this.#options.store.list({ limit, cursor });
+  /** Newest first; running runs show live progress, as `get` does. */
+  async list(limit: number, cursor?: string): Promise<RunPage> {
+    const page = await this.#options.store.list({ limit, cursor });
+    return { ...page, runs: page.runs.map((record) => this.#withLiveProgress(record)) };
+  }
+
+  #withLiveProgress(record: RunRecord): RunRecord {
+    const active = this.#active.get(record.run_id);
+    return active && !FINISHED_STATUSES.includes(record.status) ? { ...record, progress: { ...active.progress } } : record;
   }
 
   /** A finished run's artifact; RUN_NOT_FINISHED while it runs. */
@@ -365,29 +501,25 @@ export class RunsService {
     return { record, stream };
   }
 
-  /** NDJSON bytes of a sync run just finished (held briefly so the answer needs no disk read). */
-  takeRetainedBytes(runId: string): Uint8Array[] | undefined {
-    const bytes = this.#retained.get(runId);
-    this.#retained.delete(runId);
-    return bytes;
-  }
-
   /** Cancels a run that has not finished, then deletes everything stored for it. */
-  async cancelAndDelete(runId: string): Promise<void> {
+  async cancelAndDelete(runId: string, now: () => Date = () => new Date()): Promise<void> {
     await this.#requireRecord(runId);
     const active = this.#active.get(runId);
     if (active) {
       active.controller.abort();
       const queued = this.#queue.indexOf(runId);
       if (queued >= 0) {
+        // Never started: nothing to interrupt, only its waiters to answer.
         this.#queue.splice(queued, 1);
         this.#active.delete(runId);
-        (active as Active & { resolve: (r: RunRecord) => void }).resolve(await this.#cancelledPlaceholder(runId));
+        const record = (await this.#options.store.get(runId).catch(() => null)) ?? this.#gone(runId, now);
+        const cancelled: RunRecord = { ...record, status: 'cancelled', finished_at: now().toISOString() };
+        this.#announce(cancelled, null);
+        active.settle({ record: cancelled });
       } else {
         await active.done;
       }
     }
-    this.#retained.delete(runId);
     await this.#options.store.delete(runId);
   }
 
@@ -399,15 +531,21 @@ export class RunsService {
 
   /**
    * Stops taking runs and interrupts running ones: they stay `queued` in the store and the next
-   * start executes them again (same bytes). Queued runs simply stay queued.
+   * start executes them again (same bytes). Queued runs simply stay queued; whoever waited on
+   * any of them gets the queued record (the HTTP layer answers 503).
    */
-  async close(): Promise<void> {
+  async close(now: () => Date = () => new Date()): Promise<void> {
     this.#closed = true;
     if (this.#sweeper) clearInterval(this.#sweeper);
-    const queued = new Set(this.#queue.splice(0));
-    const running = [...this.#active.entries()].filter(([runId]) => !queued.has(runId)).map(([, active]) => active);
-    for (const runId of queued) this.#active.delete(runId);
+    for (const runId of this.#queue.splice(0)) {
+      const active = this.#active.get(runId);
+      this.#active.delete(runId);
+      if (!active) continue;
+      const record = (await this.#options.store.get(runId).catch(() => null)) ?? this.#gone(runId, now);
+      active.settle({ record });
+    }
+    const running = [...this.#active.values()];
     for (const active of running) active.controller.abort();
-    await Promise.allSettled(running.map((active) => active.done));
+    await Promise.all(running.map((active) => active.done));
   }
 }

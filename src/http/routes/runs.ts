@@ -3,13 +3,15 @@
  * dataset, report and manifest, cancel and delete it. Handlers stay thin: they parse headers,
  * call the runs service and shape the answer.
  */
+import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ServiceError } from '../../errors.js';
 import { PersonaSchema } from '../../generation/persona.js';
 import type { RunRecord } from '../../runs/run-store.js';
 import { RUN_STATUSES } from '../../runs/run-store.js';
-import type { RunsService } from '../../runs/runs-service.js';
+import type { RunsService, Settled } from '../../runs/runs-service.js';
 import { runRequestSchema } from '../../runs/run-request.js';
 import { GradientTrustPayloadSchema, RunManifestSchema, TrustReportSchema } from '../../trust/index.js';
 import { baseMediaType, DATASET_MEDIA_TYPES, negotiateDatasetType, datasetBody } from '../dataset-response.js';
@@ -137,7 +139,7 @@ export function runsRoutes(service: RunsService, maxN: number) {
           operationId: 'createRun',
           summary: 'Start a generation run',
           description:
-            'Synchronous (201, with the payload and the dataset) when n ≤ SYNC_MAX_N and no `Prefer: respond-async`; otherwise queued (202). `Idempotency-Key`: the same key and body give the same run; the same key with another body is a 422. A strict run that is rejected answers 422 with its run_id, decision and gate codes.',
+            'Synchronous (201, with the payload and the dataset) when n ≤ SYNC_MAX_N and no `Prefer: respond-async`; otherwise queued (202). `Idempotency-Key`: the same key and body give the same run (a sync retry waits for it and gets the same 201); the same key with another body is a 422. A strict run that is rejected answers 422 with its run_id, decision and gate codes. A sync run cancelled (DELETE) before it finished answers 409; one that failed, 500; one interrupted by a shutdown, 503 (it runs again at the next start).',
           tags: RUN_TAGS,
           security,
           headers: z.looseObject({
@@ -156,7 +158,7 @@ export function runsRoutes(service: RunsService, maxN: number) {
               headers: { Location: { schema: { type: 'string' } } },
               content: { 'application/json': { schema: RunAcceptedSchema } },
             },
-            ...problemResponses([400, 401, 413, 415, 422, 500, 503]),
+            ...problemResponses([400, 401, 409, 413, 415, 422, 500, 503]),
           },
         },
       },
@@ -170,8 +172,7 @@ export function runsRoutes(service: RunsService, maxN: number) {
           const record = submitted.replayed ? ((await service.get(submitted.record.run_id)) ?? submitted.record) : submitted.record;
           return reply.code(202).send({ run_id: record.run_id, status: record.status, links: linksOf(record.run_id) });
         }
-        const finished = await submitted.done;
-        return answerSync(service, finished, reply);
+        return answerSync(service, await submitted.done, reply);
       },
     );
 
@@ -271,11 +272,19 @@ export function runsRoutes(service: RunsService, maxN: number) {
       async (request, reply) => {
         const type = negotiateDatasetType(request.headers.accept);
         const { record, stream } = await service.dataset(requireRunId(request.params.run_id));
+        let body: Readable;
+        try {
+          body = datasetBody(stream, type);
+        } catch (error) {
+          // The file is open already: close it, or every refused request leaks a descriptor.
+          stream.destroy();
+          throw error;
+        }
         const etag = `"${record.dataset!.sha256}"`;
         reply.header('etag', etag);
         reply.header('content-type', type === 'ndjson' ? `${DATASET_MEDIA_TYPES.ndjson}; charset=utf-8` : DATASET_MEDIA_TYPES[type]);
         // A stream body: fastify pipes it; the typed reply only knows the documented JSON shapes.
-        return reply.send(datasetBody(stream, type) as unknown as string);
+        return reply.send(body as unknown as string);
       },
     );
 
@@ -299,28 +308,35 @@ export function runsRoutes(service: RunsService, maxN: number) {
   };
 }
 
-/** The 201 body of a sync run, with the dataset spliced in as already-serialised JSON lines. */
-async function answerSync(service: RunsService, record: RunRecord, reply: FastifyReply): Promise<FastifyReply> {
-  if (record.status === 'failed' || record.status === 'cancelled') {
-    throw new ServiceError(record.error?.code === 'RUN_CANCELLED' || record.status === 'cancelled' ? 'RUN_CANCELLED' : 'RUN_WORKER_FAILED', record.error?.message ?? `run ${record.status}`, {
-      details: { run_id: record.run_id },
+/**
+ * The answer to a sync request once its run settled: 201 with the payload and the dataset spliced
+ * in as already-serialised JSON lines, or the problem that says why there is none.
+ */
+async function answerSync(service: RunsService, settled: Settled, reply: FastifyReply): Promise<FastifyReply> {
+  const { record } = settled;
+  const runId = record.run_id;
+  if (record.status === 'queued' || record.status === 'running') {
+    throw new ServiceError('SERVICE_SHUTTING_DOWN', `The service is shutting down; run ${runId} stays queued and runs again at the next start.`, {
+      details: { run_id: runId, retryAfterSeconds: 5 },
     });
   }
-  const payload = await service.artifact(record.run_id, 'payload');
-  if (record.dataset?.withheld || (record.status === 'rejected' && record.dataset === null && isStrict(record))) {
-    throw new ServiceError('RUN_REJECTED_STRICT', `run ${record.run_id} was rejected in strict mode; its dataset is withheld`, {
-      details: { run_id: record.run_id, decision: record.decision, gate_codes: record.gate_codes, links: linksOf(record.run_id) },
+  if (record.status === 'cancelled') {
+    throw new ServiceError('RUN_CANCELLED', `run ${runId} was cancelled before it finished`, { details: { run_id: runId } });
+  }
+  if (record.status === 'failed') {
+    throw new ServiceError('RUN_WORKER_FAILED', record.error?.message ?? `run ${runId} failed`, { details: { run_id: runId } });
+  }
+  const payload = await service.artifact(runId, 'payload');
+  if (record.dataset === null || record.dataset.withheld) {
+    throw new ServiceError('RUN_REJECTED_STRICT', `run ${runId} was rejected in strict mode; its dataset is withheld`, {
+      details: { run_id: runId, decision: record.decision, gate_codes: record.gate_codes, links: linksOf(runId) },
     });
   }
-  const bytes = service.takeRetainedBytes(record.run_id);
-  const head = JSON.stringify({ run_id: record.run_id, status: record.status, trust_payload: payload, links: linksOf(record.run_id) });
-  const lines = bytes ? Buffer.concat(bytes).toString('utf8').trimEnd().split('\n').filter((line) => line.length > 0) : [];
+  // A replayed request (Idempotency-Key) after the run finished reads the dataset back from the store.
+  const bytes = settled.bytes ?? [await buffer((await service.dataset(runId)).stream)];
+  const head = JSON.stringify({ run_id: runId, status: record.status, trust_payload: payload, links: linksOf(runId) });
+  const lines = Buffer.concat(bytes).toString('utf8').split('\n').filter((line) => line.length > 0);
   reply.code(201).header('content-type', 'application/json; charset=utf-8');
   // Splice `"dataset":[...]` in without parsing 10,000 records only to serialise them again.
   return reply.send(`${head.slice(0, -1)},"dataset":[${lines.join(',')}]}`);
 }
-
-function isStrict(record: RunRecord): boolean {
-  return record.effective_request['strict'] === true;
-}
-

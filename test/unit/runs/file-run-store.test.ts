@@ -97,6 +97,19 @@ describe('FileRunStore', () => {
     expect((await readdir(join(dataDir, 'runs', run.run_id))).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
+  it('discards the temp files an interrupted attempt left, keeping committed files', async () => {
+    const run = record({ status: 'running' });
+    await store.create(run);
+    const dir = join(dataDir, 'runs', run.run_id);
+    await writeFile(join(dir, 'dataset.ndjson.tmp-0b1c'), '{"half":');
+    await writeFile(join(dir, 'payload.json.tmp-77aa'), '{');
+    await store.putArtifact(run.run_id, 'report', { kept: true });
+    await store.discardIncomplete(run.run_id);
+    expect((await readdir(dir)).sort()).toEqual(['report.json', 'run.json']);
+    expect(await store.getArtifact(run.run_id, 'report')).toEqual({ kept: true });
+    await expect(store.discardIncomplete('../../etc')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+  });
+
   it('lets the first claim of an idempotency key win, and frees it when the run is deleted', async () => {
     const first = record();
     const second = record();

@@ -1,0 +1,338 @@
+/**
+ * RunsService: what it promises beyond the happy path. Every tracked run settles its `done`
+ * exactly once (failure, cancel, shutdown, a store that throws); nothing half-written survives a
+ * failed attempt; one Idempotency-Key makes one run however the requests race; MAX_QUEUE holds
+ * under concurrent submits; shutdown leaves runs queued for the next start, which re-executes
+ * them. A real FileRunStore (temp dir) and a real one-thread pool, wrapped where a test needs to
+ * hold a run at a known point.
+ */
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { text } from 'node:stream/consumers';
+import { v7 as uuidv7 } from 'uuid';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { InputSnapshot } from '../../../src/census/census-table.js';
+import { ServiceError } from '../../../src/errors.js';
+import { FileRunStore } from '../../../src/runs/file-run-store.js';
+import type { PipelinePool } from '../../../src/runs/run-pipeline.js';
+import type { RunRecord, RunStore } from '../../../src/runs/run-store.js';
+import { RunsService, type RunsLog, type RunsServiceOptions } from '../../../src/runs/runs-service.js';
+import { GenerationPool } from '../../../src/workers/generation-pool.js';
+import { shippedSnapshot, TEST_NOW } from '../../helpers/snapshot.js';
+
+let snapshot: InputSnapshot;
+let realPool: GenerationPool;
+let dataDir: string;
+let fileStore: FileRunStore;
+const services: RunsService[] = [];
+
+beforeAll(async () => {
+  snapshot = await shippedSnapshot();
+  realPool = new GenerationPool({ threads: 1, workerFile: resolve('dist/workers/generation-worker.js') });
+});
+afterAll(async () => {
+  await realPool.close();
+});
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'mp-runs-service-'));
+  fileStore = new FileRunStore(dataDir);
+  await fileStore.init();
+});
+afterEach(async () => {
+  await Promise.all(services.splice(0).map((service) => service.close()));
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const clock = () => TEST_NOW;
+const body = (n: number, seed = 7) => ({ n, profile: 'analysis_only' as const, seed });
+
+/** A promise opened from outside. */
+function gate<T = void>(): { promise: Promise<T>; open: (value: T) => void } {
+  let open!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+/** Waits for `promise`, or fails like the real pool does when the run's signal aborts. */
+function unlessAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new ServiceError('RUN_CANCELLED', 'the run was cancelled'));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    void promise.then(resolve);
+  });
+}
+
+/** The real pool, with a hook that runs before each plan (to hold a run or make it fail). */
+function poolWith(beforePlan: (signal: AbortSignal | undefined) => Promise<void>): PipelinePool {
+  return {
+    threads: realPool.threads,
+    plan: async (request, snap, signal) => {
+      await beforePlan(signal);
+      return realPool.plan(request, snap, signal);
+    },
+    sample: (request, plan, sink, options) => realPool.sample(request, plan, sink, options),
+  };
+}
+
+/** The file store behind a plain object, so a test can replace single methods. */
+function storeWith(overrides: Partial<RunStore> = {}): RunStore {
+  const s = fileStore;
+  return {
+    create: (r) => s.create(r),
+    get: (id) => s.get(id),
+    put: (r) => s.put(r),
+    list: (o) => s.list(o),
+    listUnfinished: () => s.listUnfinished(),
+    putArtifact: (id, name, value) => s.putArtifact(id, name, value),
+    getArtifact: (id, name) => s.getArtifact(id, name),
+    openDatasetWriter: (id) => s.openDatasetWriter(id),
+    openDatasetReader: (id) => s.openDatasetReader(id),
+    discardIncomplete: (id) => s.discardIncomplete(id),
+    delete: (id) => s.delete(id),
+    claimIdempotencyKey: (key, id) => s.claimIdempotencyKey(key, id),
+    lookupIdempotencyKey: (key) => s.lookupIdempotencyKey(key),
+    sweepFinishedBefore: (cutoff) => s.sweepFinishedBefore(cutoff),
+    checkWritable: () => s.checkWritable(),
+    ...overrides,
+  };
+}
+
+/** A log that lets a test wait for a message about a run. */
+function recordingLog() {
+  const lines: { msg: string; obj: Record<string, unknown> }[] = [];
+  const waiters: { match: (line: (typeof lines)[number]) => boolean; resolve: () => void }[] = [];
+  const push = (obj: object, msg: string) => {
+    const line = { msg, obj: obj as Record<string, unknown> };
+    lines.push(line);
+    for (const waiter of waiters.splice(0)) {
+      if (waiter.match(line)) waiter.resolve();
+      else waiters.push(waiter);
+    }
+  };
+  const log: RunsLog = { debug: push, info: push, error: push };
+  const waitFor = (msg: string, runId?: string) =>
+    new Promise<void>((resolve) => {
+      const match = (line: (typeof lines)[number]) => line.msg === msg && (runId === undefined || line.obj['run_id'] === runId);
+      if (lines.some(match)) resolve();
+      else waiters.push({ match, resolve });
+    });
+  return { log, lines, waitFor };
+}
+
+function serviceOf(options: Partial<RunsServiceOptions> & { pool?: PipelinePool } = {}): RunsService {
+  const { pool, ...rest } = options;
+  const service = new RunsService({
+    store: storeWith(),
+    census: { resolveForRun: async () => snapshot },
+    pipeline: {
+      pool: pool ?? realPool,
+      generatorVersion: '0.0.0-test',
+      schemaHash: `sha256:${'0'.repeat(64)}`,
+      llmConfigured: false,
+      nodeVersion: process.version,
+      clock,
+    },
+    maxN: 1_000_000,
+    syncMaxN: 1_000,
+    maxQueue: 8,
+    runTtlHours: 1,
+    ...rest,
+  });
+  services.push(service);
+  return service;
+}
+
+const tempFilesOf = async (runId: string) => (await readdir(join(dataDir, 'runs', runId))).filter((name) => name.includes('.tmp-'));
+
+describe('RunsService', () => {
+  it('hands a sync run its NDJSON bytes (the stored dataset), an async run none', async () => {
+    const service = serviceOf();
+    const sync = await service.submit(body(40), { preferAsync: false }, clock);
+    const settled = await sync.done;
+    expect(sync.sync).toBe(true);
+    expect(settled.record).toMatchObject({ status: 'succeeded', dataset: { n: 40 } });
+    const stored = await text((await service.dataset(sync.record.run_id)).stream);
+    expect(Buffer.concat(settled.bytes!).toString('utf8')).toBe(stored);
+
+    const queued = await service.submit(body(40), { preferAsync: true }, clock);
+    expect(queued.sync).toBe(false);
+    expect((await queued.done).bytes).toBeUndefined();
+  });
+
+  it('fails a run whose store write throws, and still settles its waiter', async () => {
+    let failOnce = true;
+    const store = storeWith({
+      put: async (record) => {
+        if (record.status === 'running' && failOnce) {
+          failOnce = false;
+          throw new Error('EIO: disk went away');
+        }
+        return fileStore.put(record);
+      },
+    });
+    const service = serviceOf({ store });
+    const submitted = await service.submit(body(10), { preferAsync: false }, clock);
+    const settled = await submitted.done;
+    expect(settled.record).toMatchObject({ status: 'failed', error: { code: 'INTERNAL', message: 'EIO: disk went away' } });
+    expect(await fileStore.get(submitted.record.run_id)).toMatchObject({ status: 'failed' });
+    // The service goes on with the next run.
+    expect((await (await service.submit(body(10), { preferAsync: false }, clock)).done).record.status).toBe('succeeded');
+  });
+
+  it('leaves no temp file when a run fails before sampling (plan failure)', async () => {
+    const service = serviceOf({
+      pool: poolWith(async () => {
+        throw new ServiceError('RUN_WORKER_FAILED', 'the plan worker died');
+      }),
+    });
+    const submitted = await service.submit(body(10), { preferAsync: false }, clock);
+    expect((await submitted.done).record).toMatchObject({ status: 'failed', error: { code: 'RUN_WORKER_FAILED' } });
+    expect(await readdir(join(dataDir, 'runs', submitted.record.run_id))).toEqual(['run.json']);
+  });
+
+  it('makes one run for concurrent submits with one Idempotency-Key; each sync caller waits for it', async () => {
+    const service = serviceOf();
+    const all = await Promise.all(
+      Array.from({ length: 5 }, () => service.submit(body(25, 99), { preferAsync: false, idempotencyKey: 'same-key' }, clock)),
+    );
+    const ids = new Set(all.map((submitted) => submitted.record.run_id));
+    expect(ids.size).toBe(1);
+    expect(all.map((submitted) => submitted.sync)).toEqual([true, true, true, true, true]);
+    expect(all.filter((submitted) => submitted.replayed)).toHaveLength(4);
+    const settled = await Promise.all(all.map((submitted) => submitted.done));
+    expect(settled.map((s) => s.record.status)).toEqual(Array(5).fill('succeeded'));
+    expect((await fileStore.list({ limit: 10 })).runs).toHaveLength(1);
+    await expect(service.submit(body(26, 99), { preferAsync: false, idempotencyKey: 'same-key' }, clock)).rejects.toMatchObject({
+      code: 'REQUEST_IDEMPOTENCY_MISMATCH',
+    });
+  });
+
+  it('makes one run when concurrent submits reuse a key whose run was deleted', async () => {
+    const service = serviceOf();
+    const old = await service.submit(body(5, 3), { preferAsync: false, idempotencyKey: 'reused' }, clock);
+    await old.done;
+    await service.cancelAndDelete(old.record.run_id, clock);
+    const all = await Promise.all(
+      Array.from({ length: 5 }, () => service.submit(body(5, 4), { preferAsync: true, idempotencyKey: 'reused' }, clock)),
+    );
+    expect(new Set(all.map((submitted) => submitted.record.run_id)).size).toBe(1);
+    await Promise.all(all.map((submitted) => submitted.done));
+    expect((await fileStore.list({ limit: 10 })).runs).toHaveLength(1);
+  });
+
+  it('never takes more than MAX_QUEUE runs, even when submits race', async () => {
+    const hold = gate();
+    const service = serviceOf({ maxQueue: 2, pool: poolWith((signal) => unlessAborted(hold.promise, signal)) });
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => service.submit(body(10, i), { preferAsync: true }, clock)));
+    const accepted = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    const refused = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    expect(accepted).toHaveLength(2);
+    expect(refused.map((outcome) => (outcome.reason as ServiceError).code)).toEqual(Array(3).fill('SERVICE_QUEUE_FULL'));
+    expect((await fileStore.list({ limit: 10 })).runs).toHaveLength(2);
+    hold.open();
+    for (const outcome of accepted) expect((await outcome.value.done).record.status).toBe('succeeded');
+  });
+
+  it('cancels a queued sync run on DELETE: its waiter settles as cancelled, nothing stays stored', async () => {
+    const hold = gate();
+    const { log, waitFor } = recordingLog();
+    const service = serviceOf({ log, pool: poolWith((signal) => unlessAborted(hold.promise, signal)) });
+    const first = await service.submit(body(10, 1), { preferAsync: false }, clock);
+    const second = await service.submit(body(10, 2), { preferAsync: false }, clock);
+    await waitFor('run started', first.record.run_id);
+    expect((await service.get(second.record.run_id))?.status).toBe('queued');
+    await service.cancelAndDelete(second.record.run_id, clock);
+    expect((await second.done).record.status).toBe('cancelled');
+    expect(await fileStore.get(second.record.run_id)).toBeNull();
+    hold.open();
+    expect((await first.done).record.status).toBe('succeeded');
+  });
+
+  it('cancels a running run on DELETE, removes its files and frees the slot', async () => {
+    const { log, waitFor } = recordingLog();
+    const service = serviceOf({ log });
+    const big = await service.submit(body(300_000), { preferAsync: true }, clock);
+    await waitFor('run progress', big.record.run_id);
+    await service.cancelAndDelete(big.record.run_id, clock);
+    expect((await big.done).record.status).toBe('cancelled');
+    await expect(readdir(join(dataDir, 'runs', big.record.run_id))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(service.inFlight).toBe(0);
+    expect((await (await service.submit(body(5), { preferAsync: false }, clock)).done).record.status).toBe('succeeded');
+  });
+
+  it('on close, leaves the running and the queued run queued, and settles both waiters', async () => {
+    const hold = gate();
+    const { log, waitFor } = recordingLog();
+    const service = serviceOf({ log, pool: poolWith((signal) => unlessAborted(hold.promise, signal)) });
+    const running = await service.submit(body(10, 1), { preferAsync: false }, clock);
+    const queued = await service.submit(body(10, 2), { preferAsync: false }, clock);
+    await waitFor('run started', running.record.run_id);
+    await service.close();
+    const [runningSettled, queuedSettled] = await Promise.all([running.done, queued.done]);
+    expect(runningSettled.record.status).toBe('queued');
+    expect(queuedSettled.record.status).toBe('queued');
+    expect(await fileStore.get(running.record.run_id)).toMatchObject({ status: 'queued', attempts: 1, started_at: null });
+    expect(await fileStore.get(queued.record.run_id)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(await tempFilesOf(running.record.run_id)).toEqual([]);
+    await expect(service.submit(body(10), { preferAsync: false }, clock)).rejects.toMatchObject({ code: 'SERVICE_SHUTTING_DOWN' });
+  });
+
+  it('on close at the very start of a run (record still being read), leaves it queued, not cancelled', async () => {
+    const reading = gate();
+    const release = gate();
+    let holdReads = false;
+    const store = storeWith({
+      get: async (id) => {
+        if (holdReads) {
+          reading.open();
+          await release.promise;
+        }
+        return fileStore.get(id);
+      },
+    });
+    const service = serviceOf({ store });
+    holdReads = true;
+    const submitted = await service.submit(body(10), { preferAsync: true }, clock);
+    await reading.promise;
+    const closing = service.close();
+    holdReads = false;
+    release.open();
+    await closing;
+    expect((await submitted.done).record.status).toBe('queued');
+    expect(await fileStore.get(submitted.record.run_id)).toMatchObject({ status: 'queued', finished_at: null });
+  });
+
+  it('on start, re-executes unfinished runs (discarding a crashed attempt’s temp file) and fails unexecutable ones', async () => {
+    const first = serviceOf();
+    const reference = await (await first.submit(body(60, 5), { preferAsync: false }, clock)).done;
+    await first.close();
+
+    const base = reference.record;
+    const interrupted: RunRecord = {
+      ...base,
+      run_id: uuidv7(),
+      status: 'running',
+      finished_at: null,
+      decision: null,
+      gate_codes: null,
+      dataset: null,
+      attempts: 1,
+      progress: { done: 0, total: 60 },
+    };
+    const unexecutable: RunRecord = { ...interrupted, run_id: uuidv7(), status: 'queued', request: { n: 'sixty' } };
+    await fileStore.create(interrupted);
+    await fileStore.create(unexecutable);
+    await writeFile(join(dataDir, 'runs', interrupted.run_id, 'dataset.ndjson.tmp-crashed'), '{"half":');
+
+    const { log, waitFor } = recordingLog();
+    const second = serviceOf({ log });
+    expect(await second.start(clock)).toEqual({ recovered: 1, failed: 1 });
+    await waitFor('run finished', interrupted.run_id);
+    const recovered = await fileStore.get(interrupted.run_id);
+    expect(recovered).toMatchObject({ status: 'succeeded', attempts: 2, dataset: { sha256: base.dataset!.sha256 } });
+    expect(await tempFilesOf(interrupted.run_id)).toEqual([]);
+    expect(await fileStore.get(unexecutable.run_id)).toMatchObject({ status: 'failed', error: { code: 'RUN_STORE_CORRUPT' } });
+  });
+});
