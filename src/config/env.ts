@@ -28,6 +28,10 @@ export const CONFIG_VARIABLES = {
     doc: 'Largest `n` answered synchronously (201); larger runs are queued (202).',
   },
   MAX_QUEUE: { schema: integer(1, 100_000).default(64), doc: 'Runs queued or running before new ones get 503.' },
+  RUN_CONCURRENCY: {
+    schema: integer(1, 64).default(2),
+    doc: 'Runs executing at once (they share the worker pool; more than one keeps small runs from waiting behind a large one).',
+  },
   BODY_LIMIT: { schema: integer(1_024, 10_485_760).default(65_536), doc: 'Largest request body in bytes (413 above).' },
   RUN_TTL_HOURS: { schema: z.coerce.number().positive().max(87_600).default(168), doc: 'Hours a finished run is kept.' },
   API_KEYS: {

@@ -85,6 +85,7 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
     maxN: config.MAX_N,
     syncMaxN: config.SYNC_MAX_N,
     maxQueue: config.MAX_QUEUE,
+    concurrency: config.RUN_CONCURRENCY,
     runTtlHours: config.RUN_TTL_HOURS,
     ...(options.logger ? { log: options.logger } : {}),
     onFinished: (record, result) => runMetrics.observeFinished(record, result),

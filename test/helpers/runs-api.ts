@@ -7,6 +7,8 @@
 import { createHash } from 'node:crypto';
 import { request } from 'undici';
 import { expect } from 'vitest';
+import { CSV_COLUMNS } from '../../src/runs/dataset-formats.js';
+import { expectedCsvCells, parseCsv } from './csv.js';
 import { expectContract } from './contract.js';
 import type { ServerProcess } from './server-process.js';
 
@@ -122,7 +124,15 @@ export function runIdOfLocation(headers: Headers): string {
  * `text/csv` and `application/json` join when `src/runs/dataset-formats.ts` lands: add an entry
  * here (with a parser that returns the personas in order) and every dataset test covers it.
  */
-export const SERVED_DATASET_FORMATS: Readonly<Record<string, { readonly mediaType: string; readonly personas: (text: string) => unknown[] }>> = {
+export interface ServedFormat {
+  readonly mediaType: string;
+  /** What the body reads back as. */
+  readonly personas: (text: string) => unknown[];
+  /** What that must equal, from the personas of the sync answer (identity when absent). */
+  readonly expected?: (records: readonly Record<string, unknown>[]) => unknown[];
+}
+
+export const SERVED_DATASET_FORMATS: Readonly<Record<string, ServedFormat>> = {
   ndjson: {
     mediaType: 'application/x-ndjson',
     personas: (text) => {
@@ -132,5 +142,19 @@ export const SERVED_DATASET_FORMATS: Readonly<Record<string, { readonly mediaTyp
         .split('\n')
         .map((line) => JSON.parse(line) as unknown);
     },
+  },
+  csv: {
+    mediaType: 'text/csv',
+    personas: (text) => {
+      const [header, ...rows] = parseCsv(text);
+      expect(header).toEqual([...CSV_COLUMNS]);
+      return rows;
+    },
+    expected: (records) => records.map(expectedCsvCells),
+  },
+  json: {
+    mediaType: 'application/json',
+    // The client parses JSON bodies already.
+    personas: (body) => (typeof body === 'string' ? (JSON.parse(body) as unknown[]) : (body as unknown[])),
   },
 };
