@@ -13,6 +13,50 @@ import { ServiceError } from '../errors.js';
 import { nextInt, type Rng } from './rng.js';
 
 /**
+ * Cumulative shares of the weights (the last one exactly 1), the input of `systematicCells`.
+ * @throws ServiceError `STATS_INVALID_ARGUMENT` when the weights have no positive total
+ */
+export function cumulativeShares(weights: Float64Array): Float64Array {
+  let total = 0;
+  for (let c = 0; c < weights.length; c += 1) total += weights[c]!;
+  if (!(total > 0)) throw new ServiceError('STATS_INVALID_ARGUMENT', 'allocateSystematic requires positive total weight');
+  const cumulative = new Float64Array(weights.length);
+  let running = 0;
+  for (let c = 0; c < weights.length; c += 1) {
+    running += weights[c]!;
+    cumulative[c] = running / total;
+  }
+  // Guard the top against floating-point drift, so every point falls in some cell.
+  for (let c = weights.length - 1; c >= 0 && cumulative[c]! >= 1 - 1e-12; c -= 1) cumulative[c] = 1;
+  return cumulative;
+}
+
+/**
+ * The n cells systematic sampling picks, in cell order: point k (0 ≤ k < n) is (k + 1 − u) / n,
+ * and it falls in the first cell whose cumulative share reaches it. Cell c receives
+ * ⌊x_c + u⌋ − ⌊x_{c−1} + u⌋ points, x = n × cumulative share: the rounding described above, found
+ * by one forward walk over the cumulative shares, O(n + cells).
+ *
+ * @param cumulative - from `cumulativeShares`
+ * @param n - how many units to allocate (integer ≥ 0)
+ * @param offset - u in [0, 1), from the run's RNG
+ */
+export function systematicCells(cumulative: Float64Array, n: number, offset: number): Int32Array {
+  if (!Number.isInteger(n) || n < 0) throw new ServiceError('STATS_INVALID_ARGUMENT', 'allocateSystematic requires an integer n ≥ 0');
+  if (!(offset >= 0 && offset < 1)) throw new ServiceError('STATS_INVALID_ARGUMENT', 'allocateSystematic requires an offset in [0, 1)');
+  const cells = new Int32Array(n);
+  const last = cumulative.length - 1;
+  let cell = 0;
+  for (let k = 0; k < n; k += 1) {
+    const point = (k + 1 - offset) / n;
+    // Points increase with k, so the walk only moves forward: O(n + cells) in all.
+    while (cell < last && cumulative[cell]! < point) cell += 1;
+    cells[k] = cell;
+  }
+  return cells;
+}
+
+/**
  * @param weights - non-negative weight per cell (need not sum to 1)
  * @param n - how many units to allocate (integer ≥ 0)
  * @param offset - u in [0, 1), from the run's RNG
@@ -20,38 +64,9 @@ import { nextInt, type Rng } from './rng.js';
  * @example allocateSystematic(Float64Array.of(1, 1, 2), 4, 0.5) // => Int32Array [1, 1, 2]
  */
 export function allocateSystematic(weights: Float64Array, n: number, offset: number): Int32Array {
-  if (!Number.isInteger(n) || n < 0) throw new ServiceError('STATS_INVALID_ARGUMENT', 'allocateSystematic requires an integer n ≥ 0');
-  if (!(offset >= 0 && offset < 1)) throw new ServiceError('STATS_INVALID_ARGUMENT', 'allocateSystematic requires an offset in [0, 1)');
-  let total = 0;
-  for (const w of weights) total += w;
-  if (!(total > 0)) throw new ServiceError('STATS_INVALID_ARGUMENT', 'allocateSystematic requires positive total weight');
   const counts = new Int32Array(weights.length);
-  let cumulative = 0;
-  let previous = Math.floor(offset);
-  let allocated = 0;
-  for (let c = 0; c < weights.length; c += 1) {
-    cumulative += (weights[c]! / total) * n;
-    // Guard the last cell against floating-point drift so the total is exactly n.
-    const upTo = c === weights.length - 1 ? n : Math.min(n, Math.floor(cumulative + offset));
-    counts[c] = upTo - previous;
-    allocated += counts[c]!;
-    previous = upTo;
-  }
-  if (allocated !== n) throw new ServiceError('INTERNAL', `allocateSystematic allocated ${allocated} of ${n}`);
+  for (const cell of systematicCells(cumulativeShares(weights), n, offset)) counts[cell]! += 1;
   return counts;
-}
-
-/** Lists each cell as many times as its count, then shuffles the list (Fisher–Yates, seeded). */
-export function expandShuffled(counts: Int32Array, rng: Rng): Int32Array {
-  let n = 0;
-  for (const count of counts) n += count;
-  const cells = new Int32Array(n);
-  let at = 0;
-  for (let c = 0; c < counts.length; c += 1) {
-    for (let k = 0; k < counts[c]!; k += 1) cells[at++] = c;
-  }
-  shuffleInPlace(cells, rng);
-  return cells;
 }
 
 /** Fisher–Yates shuffle with the given RNG (Knuth, TAOCP vol. 2, Algorithm P). */

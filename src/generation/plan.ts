@@ -3,7 +3,7 @@
  * Computed once per run (allocation + shuffle are O(n + cells)), then handed to the shards.
  */
 import type { Scope } from './categories.js';
-import { allocateSystematic, expandShuffled } from './allocation.js';
+import { cumulativeShares, shuffleInPlace, systematicCells } from './allocation.js';
 import { scopedJoint, type GenerationModel } from './model.js';
 import { createRng } from './rng.js';
 import { SHARD_SIZE } from './sampler.js';
@@ -14,11 +14,19 @@ export interface ShardRange {
   readonly count: number;
 }
 
-/** Key cell per persona index, n long. */
+const cumulativeCache = new WeakMap<Float64Array, Float64Array>();
+
+/** Key cell per persona index, n long: systematic allocation, then a seeded shuffle. */
 export function planCells(model: GenerationModel, options: { n: number; seed: number; scope: Scope }): Int32Array {
   const weights = scopedJoint(model.joint, options.scope);
-  const counts = allocateSystematic(weights, options.n, createRng(options.seed, 'allocation').next());
-  return expandShuffled(counts, createRng(options.seed, 'shuffle'));
+  let cumulative = cumulativeCache.get(weights);
+  if (!cumulative) {
+    cumulative = cumulativeShares(weights);
+    cumulativeCache.set(weights, cumulative);
+  }
+  const cells = systematicCells(cumulative, options.n, createRng(options.seed, 'allocation').next());
+  shuffleInPlace(cells, createRng(options.seed, 'shuffle'));
+  return cells;
 }
 
 /** Fixed-size shards covering 0..n-1 (the last may be shorter). */
