@@ -358,7 +358,7 @@ function impliedJointRows(model: GenerationModel, minAge: number): Record<string
       const ei = ETHNICITIES.indexOf(e);
       const row = new Array<number>(merged.length).fill(0);
       LANGUAGES.forEach((language, l) => {
-        const at = language === 'moldovan' || language === 'romanian' ? 0 : merged.indexOf(language as never);
+        const at = mergedMotherTongueIndex(language);
         if (at >= 0) row[at]! += c.motherTongueByEthnicity.probabilities[ei * L + l]!;
       });
       return normalise(row);
@@ -449,6 +449,15 @@ function publishedJointTargets(snapshot: InputSnapshot): JointTarget[] {
   ];
 }
 
+/**
+ * Column of a persona language in the census's merged mother-tongue table (Moldovan and Romanian
+ * are one column there); -1 for `not_declared`, which that table leaves out.
+ */
+function mergedMotherTongueIndex(language: string): number {
+  if (language === 'moldovan' || language === 'romanian') return 0;
+  return VARIABLE_DOMAINS.mother_tongue_merged.indexOf(language as never);
+}
+
 /** Observed counts for each joint target, in its rows × cols (same collapsing as the published tables). */
 export function observedJointCounts(counts: ShardCounts): Record<string, number[][]> {
   const E = ETHNICITIES.length;
@@ -456,8 +465,6 @@ export function observedJointCounts(counts: ShardCounts): Record<string, number[
   const declared = VARIABLE_DOMAINS.ethnicity_declared;
   const merged = VARIABLE_DOMAINS.mother_tongue_merged;
   const named = VARIABLE_DOMAINS.religion_named;
-  const mergedIndex = (language: string) =>
-    language === 'moldovan' || language === 'romanian' ? 0 : merged.indexOf(language as never);
   return {
     ethnicity_by_residence: RESIDENCES.map((_, r) => Array.from(counts.residence_ethnicity.subarray(r * E, r * E + E))),
     residence_by_region: REGIONS.map((_, g) => Array.from(counts.region_residence.subarray(g * 2, g * 2 + 2))),
@@ -466,7 +473,7 @@ export function observedJointCounts(counts: ShardCounts): Record<string, number[
       const row = new Array<number>(merged.length).fill(0);
       const ei = ETHNICITIES.indexOf(e);
       LANGUAGES.forEach((language, l) => {
-        const at = mergedIndex(language);
+        const at = mergedMotherTongueIndex(language);
         if (at >= 0) row[at]! += counts.ethnicity_mother_tongue[ei * L + l]!;
       });
       return row;

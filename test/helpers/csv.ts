@@ -63,7 +63,8 @@ export function parseCsv(text: string): (string | null)[][] {
   return rows;
 }
 
-const SCALAR_FIELDS = [
+/** Persona scalar fields and trait names in CSV order, written out here independently of the writer. */
+export const SCALAR_FIELDS = [
   'id',
   'index',
   'given_name',
@@ -84,7 +85,7 @@ const SCALAR_FIELDS = [
   'inactivity_reason',
   'economic_sector',
 ] as const;
-const TRAITS = ['openness', 'conscientiousness', 'extraversion', 'agreeableness', 'neuroticism'] as const;
+export const TRAITS = ['openness', 'conscientiousness', 'extraversion', 'agreeableness', 'neuroticism'] as const;
 
 /**
  * The cells a persona's CSV row must read back as (via parseCsv), worked out here rather than by

@@ -12,35 +12,9 @@ import {
   DATASET_FORMATS,
   type DatasetFormat,
 } from '../../../src/runs/dataset-formats.js';
-import { expectedCsvCells, parseCsv } from '../../helpers/csv.js';
+import { SCALAR_FIELDS, TRAITS, expectedCsvCells, parseCsv } from '../../helpers/csv.js';
 
-const HEADER = [
-  'id',
-  'index',
-  'given_name',
-  'family_name',
-  'sex',
-  'age',
-  'age_group',
-  'region',
-  'district',
-  'residence',
-  'ethnicity',
-  'mother_tongue',
-  'language_usually_spoken',
-  'religion',
-  'marital_status',
-  'education_level',
-  'employment_status',
-  'inactivity_reason',
-  'economic_sector',
-  'traits_openness',
-  'traits_conscientiousness',
-  'traits_extraversion',
-  'traits_agreeableness',
-  'traits_neuroticism',
-  'narrative',
-];
+const HEADER = [...SCALAR_FIELDS, ...TRAITS.map((trait) => `traits_${trait}`), 'narrative'];
 
 const PERSONA = {
   id: '928ee814-1e85-83f5-b319-35a99941cd2d',
