@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ServiceError } from '../errors.js';
 import {
+  ARTIFACTS,
   FINISHED_STATUSES,
   RunRecordSchema,
   type ArtifactName,
@@ -35,18 +36,36 @@ async function fsyncDirectory(path: string): Promise<void> {
   }
 }
 
-/** Writes `bytes` to `path` atomically (temp + fsync + rename + fsync of the folder). */
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  const directory = join(path, '..');
+/** A file's content: text, bytes, or byte chunks written in order. */
+type FileBytes = string | Uint8Array | readonly Uint8Array[];
+
+/** Writes `bytes` to a temp file next to `path` and fsyncs it; returns the temp file's path. */
+async function writeTempSynced(path: string, bytes: FileBytes): Promise<string> {
   const temp = `${path}${TEMP_MARK}${randomUUID()}`;
   const handle = await open(temp, 'w');
   try {
-    await handle.writeFile(bytes);
+    if (typeof bytes === 'string' || bytes instanceof Uint8Array) await handle.writeFile(bytes);
+    else for (const chunk of bytes) await handle.writeFile(chunk);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  await rename(temp, path);
+  return temp;
+}
+
+/** Writes `bytes` to `path` atomically (temp + fsync + rename + fsync of the folder). */
+export async function writeFileAtomic(path: string, bytes: FileBytes): Promise<void> {
+  await rename(await writeTempSynced(path, bytes), path);
+  await fsyncDirectory(join(path, '..'));
+}
+
+/**
+ * Writes several files of one folder atomically: the temp files are written and fsynced in
+ * parallel, renamed in order, and the folder is fsynced once for all of them.
+ */
+export async function writeFilesAtomic(directory: string, files: readonly { name: string; bytes: FileBytes }[]): Promise<void> {
+  const temps = await Promise.all(files.map((file) => writeTempSynced(join(directory, file.name), file.bytes)));
+  await Promise.all(files.map((file, i) => rename(temps[i]!, join(directory, file.name))));
   await fsyncDirectory(directory);
 }
 
@@ -82,7 +101,10 @@ export class FileRunStore implements RunStore {
   async create(record: RunRecord): Promise<void> {
     const dir = this.#dir(record.run_id);
     await mkdir(dir, { recursive: false });
-    await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(record));
+    const path = join(dir, 'run.json');
+    await rename(await writeTempSynced(path, JSON.stringify(record)), path);
+    // The new folder's entry in runs/ must be durable too, not only run.json inside it.
+    await Promise.all([fsyncDirectory(dir), fsyncDirectory(this.root)]);
   }
 
   async get(runId: string): Promise<RunRecord | null> {
@@ -129,8 +151,12 @@ export class FileRunStore implements RunStore {
     return unfinished.reverse();
   }
 
-  async putArtifact(runId: string, name: ArtifactName, value: unknown): Promise<void> {
-    await writeFileAtomic(join(this.#dir(runId), `${name}.json`), JSON.stringify(value));
+  async putFinished(record: RunRecord, artifacts: Readonly<Record<ArtifactName, unknown>>, dataset?: readonly Uint8Array[]): Promise<void> {
+    const dir = this.#dir(record.run_id);
+    const files: { name: string; bytes: FileBytes }[] = ARTIFACTS.map((name) => ({ name: `${name}.json`, bytes: JSON.stringify(artifacts[name]) }));
+    if (dataset) files.push({ name: 'dataset.ndjson', bytes: dataset });
+    await writeFilesAtomic(dir, files);
+    await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(record));
   }
 
   async getArtifact(runId: string, name: ArtifactName): Promise<unknown> {

@@ -67,7 +67,12 @@ export interface RunStore {
   list(options: { limit: number; cursor?: string | undefined }): Promise<RunPage>;
   /** Runs left queued or running (crash recovery). */
   listUnfinished(): Promise<RunRecord[]>;
-  putArtifact(runId: string, name: ArtifactName, value: unknown): Promise<void>;
+  /**
+   * Stores a finished run: its artifacts and, when given, its dataset (a run that held it in
+   * memory rather than streaming it through a DatasetWriter), then the record. Each file is
+   * atomic, and the record is written last: whoever reads a finished record finds the rest.
+   */
+  putFinished(record: RunRecord, artifacts: Readonly<Record<ArtifactName, unknown>>, dataset?: readonly Uint8Array[]): Promise<void>;
   getArtifact(runId: string, name: ArtifactName): Promise<unknown>;
   openDatasetWriter(runId: string): Promise<DatasetWriter>;
   /** The committed dataset as a byte stream, or null when there is none. */

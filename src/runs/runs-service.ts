@@ -66,6 +66,8 @@ export interface Settled {
   readonly record: RunRecord;
   /** The NDJSON bytes of a sync run that released its dataset (held only by the waiters). */
   readonly bytes?: readonly Uint8Array[];
+  /** The trust payload as stored, when the run just wrote one (saves reading it back). */
+  readonly payload?: unknown;
 }
 
 export interface Submitted {
@@ -80,11 +82,15 @@ export interface Submitted {
 
 interface Active {
   readonly runId: string;
+  /** The record as this process stored it (queued); the run starts from it. */
+  readonly record: RunRecord;
   readonly controller: AbortController;
   progress: { done: number; total: number };
   readonly done: Promise<Settled>;
   /** NDJSON bytes kept in memory for the sync answer (n ≤ SYNC_MAX_N); null for async runs. */
   readonly memory: Uint8Array[] | null;
+  /** Status, start time and attempt of the executing run, ahead of the stored record. */
+  live: Pick<RunRecord, 'status' | 'started_at' | 'attempts'> | null;
   settle(settled: Settled): void;
 }
 
@@ -275,10 +281,12 @@ export class RunsService {
     let settled = false;
     const active: Active = {
       runId: record.run_id,
+      record,
       controller: new AbortController(),
       progress: { ...record.progress },
       done,
       memory: keepInMemory ? [] : null,
+      live: null,
       settle: (value) => {
         if (settled) return;
         settled = true;
@@ -309,32 +317,34 @@ export class RunsService {
   async #execute(active: Active, now: () => Date): Promise<void> {
     const { runId, controller } = active;
     const { store, log } = this.#options;
-    let current: RunRecord | null = null;
+    let current: RunRecord = active.record;
     let writer: DatasetWriter | null = null;
-    let startedWrite: Promise<void> = Promise.resolve();
     try {
-      current = await store.get(runId);
-      if (!current) {
-        // Deleted between queueing and now.
-        active.settle({ record: this.#gone(runId, now) });
-        return;
-      }
+      // Only this process writes its runs, and a queued run leaves the queue when it is deleted:
+      // the record it was queued with is the stored one.
       controller.signal.throwIfAborted();
       const started: RunRecord = { ...current, status: 'running', attempts: current.attempts + 1 };
-      await store.put(started);
+      active.live = { status: 'running', started_at: null, attempts: started.attempts };
+      // An async run is long: its start is stored, so a crash during it still counts the attempt.
+      // A sync run lasts milliseconds and is written once more, when it finishes (readers get
+      // `running` from memory meanwhile).
+      if (active.memory === null) await store.put(started);
       current = started;
       log?.info({ run_id: runId, attempt: started.attempts, n: started.progress.total }, 'run started');
       const snapshot = await this.#options.census.resolveForRun(now());
-      writer = await store.openDatasetWriter(runId);
+      // A sync run's dataset is held in memory for the answer anyway: it is written once, with the
+      // artifacts, when the run finishes. An async run streams its dataset to a temp file.
+      const memory = active.memory;
+      let keepMemory = false;
+      if (memory === null) writer = await store.openDatasetWriter(runId);
       const datasetWriter = writer;
-      const sink: RunSink = {
-        write: async (chunk) => {
-          active.memory?.push(chunk);
-          await datasetWriter.write(chunk);
-        },
-        commit: () => datasetWriter.commit(),
-        abort: () => datasetWriter.abort(),
-      };
+      const sink: RunSink = datasetWriter
+        ? { write: (chunk) => datasetWriter.write(chunk), commit: () => datasetWriter.commit(), abort: () => datasetWriter.abort() }
+        : {
+            write: (chunk) => void memory!.push(chunk),
+            commit: async () => void (keepMemory = true),
+            abort: async () => void memory!.splice(0),
+          };
       const result = await executeRun(this.#options.pipeline, {
         runId,
         request: effectiveRequestOf(this.#requestSchema.parse(started.request), started.effective_request['seed'] as number),
@@ -348,40 +358,38 @@ export class RunsService {
           log?.debug({ run_id: runId, done, total }, 'run progress');
         },
         onStarted: (startedAt) => {
-          startedWrite = store.put({ ...started, started_at: startedAt }).catch(() => undefined);
+          active.live = { status: 'running', started_at: startedAt, attempts: started.attempts };
         },
       });
-      // The started_at write must land before the final record, never after it.
-      await startedWrite;
-      await store.putArtifact(runId, 'payload', result.payload);
-      await store.putArtifact(runId, 'report', result.report);
-      await store.putArtifact(runId, 'manifest', result.manifest);
-      const finished = await this.#finish(
-        { ...started, started_at: result.startedAt },
-        {
-          status: result.evaluation.decision === 'REJECT' ? 'rejected' : 'succeeded',
-          decision: result.evaluation.decision,
-          gate_codes: [...result.evaluation.gate_codes],
-          progress: { done: result.generated?.n ?? 0, total: started.progress.total },
-          dataset: result.generated
-            ? {
-                sha256: `sha256:${result.generated.dataset_sha256}`,
-                bytes: result.generated.bytes,
-                n: result.generated.n,
-                withheld: result.withheld,
-              }
-            : null,
-        },
-        now,
-        result.finishedAt,
+      const finished: RunRecord = {
+        ...started,
+        started_at: result.startedAt,
+        finished_at: result.finishedAt,
+        status: result.evaluation.decision === 'REJECT' ? 'rejected' : 'succeeded',
+        decision: result.evaluation.decision,
+        gate_codes: [...result.evaluation.gate_codes],
+        progress: { done: result.generated?.n ?? 0, total: started.progress.total },
+        dataset: result.generated
+          ? {
+              sha256: `sha256:${result.generated.dataset_sha256}`,
+              bytes: result.generated.bytes,
+              n: result.generated.n,
+              withheld: result.withheld,
+            }
+          : null,
+      };
+      // Nothing deletes a run while it executes (DELETE cancels it and waits first).
+      await store.putFinished(
+        finished,
+        { payload: result.payload, report: result.report, manifest: result.manifest },
+        keepMemory ? memory! : undefined,
       );
       this.#announce(finished, result);
-      const released = active.memory !== null && result.generated !== null && !result.withheld;
-      active.settle(released ? { record: finished, bytes: active.memory! } : { record: finished });
+      const released = keepMemory && result.generated !== null && !result.withheld;
+      active.settle(released ? { record: finished, bytes: memory!, payload: result.payload } : { record: finished, payload: result.payload });
     } catch (error) {
-      // Whatever failed, the half-written dataset goes and the started_at write has landed.
+      // Whatever failed, the half-written dataset goes.
       await writer?.abort().catch(() => undefined);
-      await startedWrite;
       active.settle(await this.#settleFailure(active, current, error, now));
     }
   }
@@ -433,8 +441,8 @@ export class RunsService {
   }
 
   /** Writes the finished record unless the run was deleted meanwhile. */
-  async #finish(record: RunRecord, change: Partial<RunRecord>, now: () => Date, finishedAt: string = now().toISOString()): Promise<RunRecord> {
-    const finished: RunRecord = { ...record, ...change, finished_at: finishedAt };
+  async #finish(record: RunRecord, change: Partial<RunRecord>, now: () => Date): Promise<RunRecord> {
+    const finished: RunRecord = { ...record, ...change, finished_at: now().toISOString() };
     if (await this.#options.store.get(record.run_id)) await this.#options.store.put(finished);
     return finished;
   }
@@ -467,7 +475,8 @@ export class RunsService {
 
   #withLiveProgress(record: RunRecord): RunRecord {
     const active = this.#active.get(record.run_id);
-    return active && !FINISHED_STATUSES.includes(record.status) ? { ...record, progress: { ...active.progress } } : record;
+    if (!active || FINISHED_STATUSES.includes(record.status)) return record;
+    return { ...record, ...active.live, progress: { ...active.progress } };
   }
 
   /** A finished run's artifact; RUN_NOT_FINISHED while it runs. */

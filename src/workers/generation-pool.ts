@@ -22,8 +22,8 @@ import type { GenerationRequest } from '../generation/generate.js';
 import type { FieldTarget, JointTarget } from '../generation/targets.js';
 import { mergeNarrativeRunStats, type NarrativeRunStats } from '../narratives/narrative-stats.js';
 import { shardRanges } from '../generation/plan.js';
-import { addCountsInPlace, emptyCounts, type SamplingTables, type ShardCounts } from '../generation/sampler.js';
-import type { WorkerTask } from './generation-worker.js';
+import { addCountsInPlace, emptyCounts, type ShardCounts } from '../generation/sampler.js';
+import type { SharedSnapshot, WorkerTask } from './generation-worker.js';
 
 export interface PoolOptions {
   readonly threads: number;
@@ -58,9 +58,34 @@ export interface PoolRunResult {
 export interface RunPlan {
   readonly cells: Int32Array;
   readonly calibration: CalibrationDiagnostics;
-  readonly sampling: SamplingTables;
   readonly field_targets: readonly FieldTarget[];
   readonly joint_targets: readonly JointTarget[];
+  /** The snapshot and model the shards are sampled from. */
+  readonly source: { readonly snapshot: SharedSnapshot; readonly use_ipf: boolean };
+}
+
+interface PlanReply {
+  readonly cells: Int32Array;
+  readonly calibration: CalibrationDiagnostics;
+  readonly field_targets?: FieldTarget[];
+  readonly joint_targets?: JointTarget[];
+}
+
+type Targets = Pick<RunPlan, 'field_targets' | 'joint_targets'>;
+
+const sharedSnapshots = new WeakMap<InputSnapshot, SharedSnapshot>();
+
+/** The snapshot's JSON in a SharedArrayBuffer, made once per snapshot object: tasks share it, never copy it. */
+function sharedSnapshotOf(snapshot: InputSnapshot): SharedSnapshot {
+  let shared = sharedSnapshots.get(snapshot);
+  if (!shared) {
+    const bytes = new TextEncoder().encode(JSON.stringify(snapshot));
+    const json = new SharedArrayBuffer(bytes.byteLength);
+    new Uint8Array(json).set(bytes);
+    shared = { hash: snapshot.snapshot_hash, json };
+    sharedSnapshots.set(snapshot, shared);
+  }
+  return shared;
 }
 
 interface ShardReply {
@@ -71,7 +96,7 @@ interface ShardReply {
 }
 
 type WorkerReply =
-  | ({ ok: true } & RunPlan)
+  | ({ ok: true } & PlanReply)
   | { ok: true; bytes: Uint8Array; count: number; counts: ShardCounts; narratives: NarrativeRunStats | null }
   | { ok: false; code: string; message: string };
 
@@ -110,6 +135,8 @@ function failure(error: unknown, signal: AbortSignal | undefined): never {
 export class GenerationPool {
   readonly #pool: Piscina<WorkerTask, WorkerReply>;
   readonly threads: number;
+  /** Targets depend on (snapshot, use_ipf, scope) only: asked of a worker once, then kept. */
+  readonly #targets = new Map<string, Targets>();
 
   constructor(options: PoolOptions) {
     this.threads = options.threads;
@@ -132,13 +159,23 @@ export class GenerationPool {
 
   /** Plans a run in one worker: calibrated model (memoised per snapshot), allocation, targets. */
   async plan(request: GenerationRequest, snapshot: InputSnapshot, signal?: AbortSignal): Promise<RunPlan> {
-    return this.#pool
+    const shared = sharedSnapshotOf(snapshot);
+    const key = `${shared.hash}|${request.use_ipf}|${request.scope}`;
+    const known = this.#targets.get(key);
+    const reply = await this.#pool
       .run(
-        { kind: 'plan', snapshot, use_ipf: request.use_ipf, n: request.n, seed: request.seed, scope: request.scope },
+        { kind: 'plan', snapshot: shared, use_ipf: request.use_ipf, n: request.n, seed: request.seed, scope: request.scope, targets: !known },
         { signal: signal ?? null },
       )
-      .then((reply) => unwrap<RunPlan>(reply))
+      .then((answer) => unwrap<PlanReply>(answer))
       .catch((error: unknown) => failure(error, signal));
+    let targets = known;
+    if (!targets) {
+      targets = { field_targets: reply.field_targets ?? [], joint_targets: reply.joint_targets ?? [] };
+      if (this.#targets.size >= 16) this.#targets.clear();
+      this.#targets.set(key, targets);
+    }
+    return { cells: reply.cells, calibration: reply.calibration, ...targets, source: { snapshot: shared, use_ipf: request.use_ipf } };
   }
 
   /** Plans and samples: the whole dataset of `request` into `sink`. */
@@ -169,11 +206,12 @@ export class GenerationPool {
         const cells = plan.cells.slice(range.startIndex, range.startIndex + range.count);
         const task: WorkerTask = {
           kind: 'shard',
+          snapshot: plan.source.snapshot,
+          use_ipf: plan.source.use_ipf,
           seed: request.seed,
           shardIndex: range.shardIndex,
           startIndex: range.startIndex,
           cells,
-          tables: plan.sampling,
           traits: request.traits,
           narratives: options.narratives ?? 'none',
         };

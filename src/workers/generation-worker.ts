@@ -11,28 +11,41 @@ import { hasErrorCode } from '../errors.js';
 import { SCOPES, type Scope } from '../generation/categories.js';
 import { generationModelFor, type GenerationModel } from '../generation/model.js';
 import { planCells } from '../generation/plan.js';
-import { sampleShard, type SamplingTables } from '../generation/sampler.js';
+import { sampleShard } from '../generation/sampler.js';
 import { fieldTargets, jointTargets, type FieldTarget, type JointTarget } from '../generation/targets.js';
 import type { Narrative } from '../generation/persona.js';
 import { narrativeRunStats } from '../narratives/narrative-stats.js';
 import { templateNarrative } from '../narratives/providers/template.js';
 
+/**
+ * The input snapshot as shared bytes: tasks pass the same SharedArrayBuffer (no copy), and a
+ * worker decodes it once per snapshot hash, then builds and keeps its model from it.
+ */
+const SharedSnapshotSchema = z.object({
+  hash: z.string().min(1),
+  json: z.instanceof(SharedArrayBuffer),
+});
+export type SharedSnapshot = z.infer<typeof SharedSnapshotSchema>;
+
 const PlanTaskSchema = z.object({
   kind: z.literal('plan'),
-  snapshot: z.custom<InputSnapshot>((value) => typeof value === 'object' && value !== null && 'tables' in value),
+  snapshot: SharedSnapshotSchema,
   use_ipf: z.boolean(),
   n: z.number().int().min(0),
   seed: z.number().int().min(0).max(0xffffffff),
   scope: z.enum(SCOPES),
+  /** Whether to return the targets (the pool keeps them per snapshot, use_ipf and scope). */
+  targets: z.boolean(),
 });
 
 const ShardTaskSchema = z.object({
   kind: z.literal('shard'),
+  snapshot: SharedSnapshotSchema,
+  use_ipf: z.boolean(),
   seed: z.number().int().min(0).max(0xffffffff),
   shardIndex: z.number().int().min(0),
   startIndex: z.number().int().min(0),
   cells: z.instanceof(Int32Array),
-  tables: z.custom<SamplingTables>((value) => typeof value === 'object' && value !== null),
   traits: z.boolean(),
   /** `template` narratives are written in the worker; llm narratives are added by the pipeline. */
   narratives: z.enum(['none', 'template']),
@@ -46,19 +59,32 @@ function moving(value: object, buffers: ArrayBufferLike[]): unknown {
   return move({ [transferableSymbol]: buffers, [valueSymbol]: value } as Parameters<typeof move>[0]);
 }
 
+const snapshots = new Map<string, InputSnapshot>();
+function snapshotOf(shared: SharedSnapshot): InputSnapshot {
+  let snapshot = snapshots.get(shared.hash);
+  if (!snapshot) {
+    if (snapshots.size >= 4) snapshots.delete(snapshots.keys().next().value as string);
+    snapshot = JSON.parse(Buffer.from(shared.json).toString('utf8')) as InputSnapshot;
+    snapshots.set(shared.hash, snapshot);
+  }
+  return snapshot;
+}
+
 function run(task: z.infer<typeof TaskSchema>): unknown {
+  const snapshot = snapshotOf(task.snapshot);
+  const model = generationModelFor(snapshot, task.use_ipf);
   if (task.kind === 'plan') {
-    const model = generationModelFor(task.snapshot, task.use_ipf);
     const cells = planCells(model, task);
-    const plan = { ok: true, cells, calibration: model.calibration, sampling: model.sampling, ...targetsOf(model, task.snapshot, task.scope) };
+    const plan = { ok: true, cells, calibration: model.calibration, ...(task.targets ? targetsOf(model, snapshot, task.scope) : {}) };
     return moving(plan, [cells.buffer]);
   }
+  const shard = { ...task, tables: model.sampling };
   if (task.narratives === 'none') {
-    const result = sampleShard(task);
+    const result = sampleShard(shard);
     return moving({ ok: true, bytes: result.bytes, count: result.count, counts: result.counts, narratives: null }, [result.bytes.buffer]);
   }
   const narratives: Narrative[] = [];
-  const result = sampleShard(task, (persona) => {
+  const result = sampleShard(shard, (persona) => {
     const { narrative } = templateNarrative(persona, task.seed);
     narratives.push(narrative);
     return narrative;

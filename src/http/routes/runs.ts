@@ -326,7 +326,7 @@ async function answerSync(service: RunsService, settled: Settled, reply: Fastify
   if (record.status === 'failed') {
     throw new ServiceError('RUN_WORKER_FAILED', record.error?.message ?? `run ${runId} failed`, { details: { run_id: runId } });
   }
-  const payload = await service.artifact(runId, 'payload');
+  const payload = settled.payload ?? (await service.artifact(runId, 'payload'));
   if (record.dataset === null || record.dataset.withheld) {
     throw new ServiceError('RUN_REJECTED_STRICT', `run ${runId} was rejected in strict mode; its dataset is withheld`, {
       details: { run_id: runId, decision: record.decision, gate_codes: record.gate_codes, links: linksOf(runId) },
@@ -335,8 +335,36 @@ async function answerSync(service: RunsService, settled: Settled, reply: Fastify
   // A replayed request (Idempotency-Key) after the run finished reads the dataset back from the store.
   const bytes = settled.bytes ?? [await buffer((await service.dataset(runId)).stream)];
   const head = JSON.stringify({ run_id: runId, status: record.status, trust_payload: payload, links: linksOf(runId) });
-  const lines = Buffer.concat(bytes).toString('utf8').split('\n').filter((line) => line.length > 0);
   reply.code(201).header('content-type', 'application/json; charset=utf-8');
-  // Splice `"dataset":[...]` in without parsing 10,000 records only to serialise them again.
-  return reply.send(`${head.slice(0, -1)},"dataset":[${lines.join(',')}]}`);
+  return reply.send(syncBody(head, bytes));
+}
+
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
+
+/**
+ * `head` (a JSON object) with `"dataset":[…]` spliced in from the NDJSON bytes, built as bytes:
+ * no record is decoded, parsed or serialised again. JSON never holds a raw newline byte (inside
+ * strings it is escaped, and no UTF-8 sequence contains 0x0A), so each one ends a record and
+ * becomes the comma between array items.
+ */
+export function syncBody(head: string, ndjson: readonly Uint8Array[]): Buffer {
+  const open = Buffer.from(`${head.length > 2 ? `${head.slice(0, -1)},` : '{'}"dataset":[`, 'utf8');
+  let datasetBytes = 0;
+  for (const chunk of ndjson) datasetBytes += chunk.byteLength;
+  const body = Buffer.allocUnsafe(open.byteLength + datasetBytes + 2);
+  open.copy(body, 0);
+  let at = open.byteLength;
+  for (const chunk of ndjson) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  let end = at;
+  for (let newline = body.indexOf(NEWLINE, open.byteLength); newline !== -1 && newline < end; newline = body.indexOf(NEWLINE, newline + 1)) {
+    body[newline] = COMMA;
+  }
+  // The last record's newline closes the array instead.
+  while (end > open.byteLength && body[end - 1] === COMMA) end -= 1;
+  body.write(']}', end, 'latin1');
+  return body.subarray(0, end + 2);
 }

@@ -97,16 +97,42 @@ describe('FileRunStore', () => {
     expect((await readdir(join(dataDir, 'runs', run.run_id))).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
+  it('stores a finished run: artifacts and an in-memory dataset, then the record', async () => {
+    const run = record({ status: 'running' });
+    await store.create(run);
+    const finished: RunRecord = { ...run, status: 'succeeded', finished_at: '2026-11-24T06:00:00.000Z' };
+    const encoder = new TextEncoder();
+    await store.putFinished(finished, { payload: { p: 1 }, report: { r: 'ă' }, manifest: { m: [1, 2] } }, [encoder.encode('{"a":1}\n'), encoder.encode('{"a":2}\n')]);
+    const dir = join(dataDir, 'runs', run.run_id);
+    expect((await readdir(dir)).sort()).toEqual(['dataset.ndjson', 'manifest.json', 'payload.json', 'report.json', 'run.json']);
+    expect(await store.get(run.run_id)).toEqual(finished);
+    expect(await store.getArtifact(run.run_id, 'payload')).toEqual({ p: 1 });
+    expect(await store.getArtifact(run.run_id, 'report')).toEqual({ r: 'ă' });
+    expect(await store.getArtifact(run.run_id, 'manifest')).toEqual({ m: [1, 2] });
+    expect(await text((await store.openDatasetReader(run.run_id))!)).toBe('{"a":1}\n{"a":2}\n');
+  });
+
+  it('stores a finished run without a dataset when none is given (streamed or withheld)', async () => {
+    const run = record({ status: 'running' });
+    await store.create(run);
+    await store.putFinished({ ...run, status: 'rejected' }, { payload: {}, report: {}, manifest: {} });
+    expect((await readdir(join(dataDir, 'runs', run.run_id))).sort()).toEqual(['manifest.json', 'payload.json', 'report.json', 'run.json']);
+    expect(await store.openDatasetReader(run.run_id)).toBeNull();
+    expect(await store.get(run.run_id)).toMatchObject({ status: 'rejected' });
+  });
+
   it('discards the temp files an interrupted attempt left, keeping committed files', async () => {
     const run = record({ status: 'running' });
     await store.create(run);
     const dir = join(dataDir, 'runs', run.run_id);
     await writeFile(join(dir, 'dataset.ndjson.tmp-0b1c'), '{"half":');
     await writeFile(join(dir, 'payload.json.tmp-77aa'), '{');
-    await store.putArtifact(run.run_id, 'report', { kept: true });
+    const committed = await store.openDatasetWriter(run.run_id);
+    await committed.write(new TextEncoder().encode('{"kept":1}\n'));
+    await committed.commit();
     await store.discardIncomplete(run.run_id);
-    expect((await readdir(dir)).sort()).toEqual(['report.json', 'run.json']);
-    expect(await store.getArtifact(run.run_id, 'report')).toEqual({ kept: true });
+    expect((await readdir(dir)).sort()).toEqual(['dataset.ndjson', 'run.json']);
+    expect(await text((await store.openDatasetReader(run.run_id))!)).toBe('{"kept":1}\n');
     await expect(store.discardIncomplete('../../etc')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
   });
 

@@ -85,7 +85,7 @@ function storeWith(overrides: Partial<RunStore> = {}): RunStore {
     put: (r) => s.put(r),
     list: (o) => s.list(o),
     listUnfinished: () => s.listUnfinished(),
-    putArtifact: (id, name, value) => s.putArtifact(id, name, value),
+    putFinished: (r, artifacts, dataset) => s.putFinished(r, artifacts, dataset),
     getArtifact: (id, name) => s.getArtifact(id, name),
     openDatasetWriter: (id) => s.openDatasetWriter(id),
     openDatasetReader: (id) => s.openDatasetReader(id),
@@ -161,24 +161,49 @@ describe('RunsService', () => {
     expect((await queued.done).bytes).toBeUndefined();
   });
 
-  it('fails a run whose store write throws, and still settles its waiter', async () => {
+  it.each([
+    ['the start record of an async run', true],
+    ['the artifacts of a sync run', false],
+  ])('fails a run when writing %s throws, and still settles its waiter', async (_what, preferAsync) => {
     let failOnce = true;
+    const fail = () => {
+      failOnce = false;
+      throw new Error('EIO: disk went away');
+    };
     const store = storeWith({
       put: async (record) => {
-        if (record.status === 'running' && failOnce) {
-          failOnce = false;
-          throw new Error('EIO: disk went away');
-        }
+        if (preferAsync && record.status === 'running' && failOnce) fail();
         return fileStore.put(record);
+      },
+      putFinished: async (r, artifacts, dataset) => {
+        if (!preferAsync && failOnce) fail();
+        return fileStore.putFinished(r, artifacts, dataset);
       },
     });
     const service = serviceOf({ store });
-    const submitted = await service.submit(body(10), { preferAsync: false }, clock);
+    const submitted = await service.submit(body(10), { preferAsync }, clock);
     const settled = await submitted.done;
+    expect(failOnce).toBe(false);
     expect(settled.record).toMatchObject({ status: 'failed', error: { code: 'INTERNAL', message: 'EIO: disk went away' } });
     expect(await fileStore.get(submitted.record.run_id)).toMatchObject({ status: 'failed' });
     // The service goes on with the next run.
     expect((await (await service.submit(body(10), { preferAsync: false }, clock)).done).record.status).toBe('succeeded');
+  });
+
+  it('shows a sync run as running from memory while the store still holds it queued', async () => {
+    const hold = gate();
+    const { log, waitFor } = recordingLog();
+    const service = serviceOf({ log, pool: poolWith(() => hold.promise) });
+    const submitted = await service.submit(body(10), { preferAsync: false }, clock);
+    await waitFor('run started', submitted.record.run_id);
+    expect(await service.get(submitted.record.run_id)).toMatchObject({ status: 'running', attempts: 1, finished_at: null });
+    expect(await fileStore.get(submitted.record.run_id)).toMatchObject({ status: 'queued', attempts: 0 });
+    hold.open();
+    const settled = await submitted.done;
+    expect(settled.record).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(settled.record.started_at).not.toBeNull();
+    expect(await fileStore.get(submitted.record.run_id)).toEqual(settled.record);
+    expect(await service.get(submitted.record.run_id)).toEqual(settled.record);
   });
 
   it('leaves no temp file when a run fails before sampling (plan failure)', async () => {
@@ -279,25 +304,21 @@ describe('RunsService', () => {
     await expect(service.submit(body(10), { preferAsync: false }, clock)).rejects.toMatchObject({ code: 'SERVICE_SHUTTING_DOWN' });
   });
 
-  it('on close at the very start of a run (record still being read), leaves it queued, not cancelled', async () => {
-    const reading = gate();
+  it('on close at the very start of a run (snapshot still resolving), leaves it queued, not cancelled', async () => {
+    const resolving = gate();
     const release = gate();
-    let holdReads = false;
-    const store = storeWith({
-      get: async (id) => {
-        if (holdReads) {
-          reading.open();
+    const service = serviceOf({
+      census: {
+        resolveForRun: async () => {
+          resolving.open();
           await release.promise;
-        }
-        return fileStore.get(id);
+          return snapshot;
+        },
       },
     });
-    const service = serviceOf({ store });
-    holdReads = true;
     const submitted = await service.submit(body(10), { preferAsync: true }, clock);
-    await reading.promise;
+    await resolving.promise;
     const closing = service.close();
-    holdReads = false;
     release.open();
     await closing;
     expect((await submitted.done).record.status).toBe('queued');
