@@ -115,7 +115,7 @@ export async function executeRun(deps: PipelineDeps, run: PipelineRun): Promise<
   else await run.sink.abort();
   const finished = deps.clock();
   const finishedAt = finished.toISOString();
-  const datasetSha = generated ? `sha256:${generated.dataset_sha256}` : null;
+  const datasetSha = generated ? (`sha256:${generated.dataset_sha256}` as const) : null;
   const payload = buildGradientPayload(evaluation, {
     run_id: run.runId,
     schema_hash: deps.schemaHash,

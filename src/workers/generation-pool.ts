@@ -73,17 +73,21 @@ interface PlanReply {
 
 type Targets = Pick<RunPlan, 'field_targets' | 'joint_targets'>;
 
-const sharedSnapshots = new WeakMap<InputSnapshot, SharedSnapshot>();
+const sharedSnapshots = new Map<string, SharedSnapshot>();
 
-/** The snapshot's JSON in a SharedArrayBuffer, made once per snapshot object: tasks share it, never copy it. */
+/**
+ * The snapshot's JSON in a SharedArrayBuffer, made once per snapshot hash (each run resolves a new
+ * snapshot object, but the tables behind a hash are the same): tasks share it, never copy it.
+ */
 function sharedSnapshotOf(snapshot: InputSnapshot): SharedSnapshot {
-  let shared = sharedSnapshots.get(snapshot);
+  let shared = sharedSnapshots.get(snapshot.snapshot_hash);
   if (!shared) {
     const bytes = new TextEncoder().encode(JSON.stringify(snapshot));
     const json = new SharedArrayBuffer(bytes.byteLength);
     new Uint8Array(json).set(bytes);
     shared = { hash: snapshot.snapshot_hash, json };
-    sharedSnapshots.set(snapshot, shared);
+    if (sharedSnapshots.size >= 4) sharedSnapshots.delete(sharedSnapshots.keys().next().value as string);
+    sharedSnapshots.set(snapshot.snapshot_hash, shared);
   }
   return shared;
 }

@@ -6,6 +6,9 @@ import { decide } from '../../../src/trust/decision.js';
 import { evaluateGates } from '../../../src/trust/evaluate.js';
 import { COMPARED_FIELDS, CONSISTENCY_RULES, type EvaluationInput } from '../../../src/trust/evaluation-input.js';
 import { GATES, GATE_CODES, MARKER_CODES, type GateCode, type GateDefinition } from '../../../src/trust/gate-table.js';
+import { buildRunManifest, RunManifestSchema } from '../../../src/trust/manifest.js';
+import { buildTrustReport } from '../../../src/trust/report.js';
+import { TrustReportSchema } from '../../../src/trust/report-schema.js';
 import type { GateDetail } from '../../../src/trust/gates/gate-detail.js';
 import { cleanCalibration, cleanInput, cleanNarratives, withObserved, withTargets } from './fixtures.js';
 
@@ -155,6 +158,35 @@ describe('evaluateGates invariants (fast-check)', () => {
         return (e.decision === 'REJECT') === hard && hard === e.hard_gates_triggered && (e.quality_tier === 'REJECT') === hard;
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('builds a report and a manifest that fit their strict schemas (the builders do not re-parse them)', () => {
+    fc.assert(
+      fc.property(randomInput, (input) => {
+        const e = evaluateGates(input);
+        const report = buildTrustReport(input, e, { run_id: '01936f0e-8a3b-7c4d-9e5f-0123456789ab', generated_at: '2026-11-24T04:00:00.000Z' });
+        const parsedReport = TrustReportSchema.safeParse(report);
+        expect(parsedReport.success, JSON.stringify(parsedReport.error?.issues.slice(0, 3))).toBe(true);
+        expect(parsedReport.data).toEqual(report);
+        const sha = `sha256:${'d'.repeat(64)}` as const;
+        const manifest = buildRunManifest(input, e, {
+          run_id: '01936f0e-8a3b-7c4d-9e5f-0123456789ab',
+          created_at: '2026-11-24T03:59:58.000Z',
+          started_at: '2026-11-24T03:59:59.000Z',
+          finished_at: '2026-11-24T04:00:00.000Z',
+          request_received: { n: input.request.n, profile: input.request.profile },
+          node_version: 'v20.20.2',
+          worker_count: 2,
+          shard_size: 16_384,
+          dataset_sha256: e.withhold_dataset ? null : sha,
+          output_files: e.withhold_dataset ? [] : [{ name: 'dataset.ndjson', media_type: 'application/x-ndjson', bytes: 1, sha256: sha }],
+        });
+        const parsedManifest = RunManifestSchema.safeParse(manifest);
+        expect(parsedManifest.success, JSON.stringify(parsedManifest.error?.issues.slice(0, 3))).toBe(true);
+        expect(parsedManifest.data).toEqual(manifest);
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CONSISTENCY_RULES } from '../../../src/trust/evaluation-input.js';
 import { evaluateGates, evaluatePreflight } from '../../../src/trust/evaluate.js';
 import { runManifestJsonSchema, trustReportJsonSchema } from '../../../src/trust/json-schema.js';
-import { buildRunManifest, type ManifestRunInfo } from '../../../src/trust/manifest.js';
+import { buildRunManifest, RunManifestSchema, type ManifestRunInfo } from '../../../src/trust/manifest.js';
 import { buildTrustReport } from '../../../src/trust/report.js';
 import { compileSchema } from './ajv.js';
 import { cleanInput, offlineAdultInput, table, withObserved } from './fixtures.js';
@@ -133,10 +133,13 @@ describe('buildRunManifest', () => {
     expectValid(validateManifest, manifest);
   });
 
-  it('refuses an output file without a sha256 hash', () => {
+  it('takes only sha256 hashes for output files: a type error, and the schema would refuse one', () => {
     const input = cleanInput('analysis_only');
-    expect(() =>
-      buildRunManifest(input, evaluateGates(input), { ...MANIFEST_RUN, output_files: [{ name: 'x', media_type: 'text/csv', bytes: 1, sha256: 'md5:x' }] }),
-    ).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    const manifest = buildRunManifest(input, evaluateGates(input), {
+      ...MANIFEST_RUN,
+      // @ts-expect-error an md5 hash is not a sha256 one
+      output_files: [{ name: 'x', media_type: 'text/csv', bytes: 1, sha256: 'md5:x' }],
+    });
+    expect(RunManifestSchema.safeParse(manifest).success).toBe(false);
   });
 });
