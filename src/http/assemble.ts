@@ -8,6 +8,7 @@
  */
 import type { Config } from '../config/env.js';
 import { createCensusServiceFromConfig } from '../census/census-service.js';
+import { resolveInputSnapshot } from '../census/resolve-snapshot.js';
 import { loadEmbeddedSnapshot } from '../census/snapshot-loader.js';
 import { FileRunStore } from '../runs/file-run-store.js';
 import { llmProviderFromConfig } from '../runs/llm-from-config.js';
@@ -21,7 +22,7 @@ import { buildApp, type AppDeps } from './app.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { readPinnedContract } from './openapi.js';
-import type { ReadinessCheck } from './readiness.js';
+import type { CheckResult, ReadinessCheck } from './readiness.js';
 import type { ZodApp } from './route-schema.js';
 import { catalogueRoutes } from './routes/catalogues.js';
 import { censusRoutes } from './routes/census.js';
@@ -53,6 +54,11 @@ export interface AssembleOptions {
   readonly contractJson?: string;
   /** Clock of the runs and census services (tests pin it). */
   readonly now?: () => Date;
+  /**
+   * Calibrate and warm the workers in the background once the app is built (`serve` does; the
+   * contract generator does not). Readiness says `warn` until it is done.
+   */
+  readonly warmUp?: boolean;
 }
 
 export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
@@ -60,6 +66,10 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
   const now = options.now ?? (() => new Date());
   const census = createCensusServiceFromConfig(config, { embedded: await loadEmbeddedSnapshot() });
   const pool = new GenerationPool({ threads: config.WORKERS });
+  let closing = false;
+  let warmUp: CheckResult = options.warmUp
+    ? { status: 'warn', output: 'warming up: calibrating the model and compiling the sampler in each worker' }
+    : { status: 'pass', output: 'no warm-up requested' };
   const store = new FileRunStore(config.DATA_DIR);
   await store.init();
   const llm = llmProviderFromConfig(config);
@@ -101,6 +111,10 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
       check: async () => ({ status: pool.threads > 0 ? 'pass' : 'fail', observedValue: pool.threads }),
     },
     {
+      name: 'workers:warm-up',
+      check: async () => warmUp,
+    },
+    {
       name: 'runs:store-writable',
       check: async () => ((await store.checkWritable()) ? { status: 'pass', observedValue: true } : { status: 'fail', observedValue: false }),
     },
@@ -124,6 +138,7 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
       runsRoutes(service, config.MAX_N),
     ],
     onClose: async () => {
+      closing = true;
       await service.close();
       await pool.close();
       await census.close();
@@ -137,5 +152,23 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
     throw error;
   });
   await service.start(now);
+  if (options.warmUp) {
+    const started = performance.now();
+    // The embedded tables' model: what runs use offline, and what a PxWeb-refreshed run starts from.
+    void resolveInputSnapshot({ embedded: census.embedded, mode: 'off', now: now(), maxAgeDays: config.PXWEB_MAX_AGE_DAYS })
+      .then((snapshot) => pool.warmUp(snapshot))
+      .then(
+        () => {
+          const ms = Math.round(performance.now() - started);
+          warmUp = { status: 'pass', observedValue: ms, observedUnit: 'ms' };
+          options.logger?.info({ ms }, 'workers warmed up');
+        },
+        (error: unknown) => {
+          if (closing) return; // the pool was closed under it
+          warmUp = { status: 'warn', output: `warm-up failed: ${error instanceof Error ? error.message : String(error)}` };
+          options.logger?.warn({ err: error }, 'worker warm-up failed; the first run calibrates instead');
+        },
+      );
+  }
   return app;
 }

@@ -100,6 +100,7 @@ interface ShardReply {
 }
 
 type WorkerReply =
+  | { ok: true }
   | ({ ok: true } & PlanReply)
   | { ok: true; bytes: Uint8Array; count: number; counts: ShardCounts; narratives: NarrativeRunStats | null }
   | { ok: false; code: string; message: string };
@@ -159,6 +160,17 @@ export class GenerationPool {
 
   get queueSize(): number {
     return this.#pool.queueSize;
+  }
+
+  /**
+   * Calibrates the model of `snapshot` and runs the sampler a few dozen times in each worker, so
+   * the first runs neither wait for calibration nor run unoptimised code. One task per thread, all
+   * at once: an idle pool hands each to a different worker.
+   */
+  async warmUp(snapshot: InputSnapshot, options: { useIpf?: boolean; rounds?: number } = {}): Promise<void> {
+    const task: WorkerTask = { kind: 'warm', snapshot: sharedSnapshotOf(snapshot), use_ipf: options.useIpf ?? true, rounds: options.rounds ?? 40 };
+    const replies = await Promise.all(Array.from({ length: this.threads }, () => this.#pool.run(task)));
+    for (const reply of replies) unwrap(reply);
   }
 
   /** Plans a run in one worker: calibrated model (memoised per snapshot), allocation, targets. */

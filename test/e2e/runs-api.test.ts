@@ -401,6 +401,14 @@ describe('listing, metrics and readiness', () => {
     expect(checks['census:snapshot']?.[0]?.status).toBe('pass');
     expect(String(checks['census:snapshot']?.[0]?.observedValue)).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
+
+  it('warms the workers at start and then says so in /health/ready', async () => {
+    const warmed = await server.waitForLog((line) => line['msg'] === 'workers warmed up');
+    expect(Number(warmed['ms'])).toBeGreaterThan(0);
+    const ready = await api.get('/health/ready');
+    const checks = (ready.body as { checks: Record<string, { status: string; observedValue?: unknown; observedUnit?: string }[]> }).checks;
+    expect(checks['workers:warm-up']?.[0]).toMatchObject({ status: 'pass', observedValue: warmed['ms'], observedUnit: 'ms' });
+  });
 });
 
 /** Sample values of a Prometheus text exposition, keyed by `name{labels}`. */

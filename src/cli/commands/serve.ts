@@ -13,7 +13,7 @@ export const serveCommand: Command = {
   async run(_input, io) {
     const config = loadConfig(io.env);
     const logger = createLogger({ level: config.LOG_LEVEL });
-    const app = await assembleApp({ config, logger });
+    const app = await assembleApp({ config, logger, warmUp: true });
     // Handlers go in before the port is announced: a signal that arrives with no handler installed
     // kills the process at once (the default action), skipping the drain.
     const exitCode = closeOnSignal(app, {
