@@ -13,8 +13,10 @@ export class ByteWriter {
   #buffer: Uint8Array;
   #length = 0;
 
-  constructor(initialBytes: number) {
-    this.#buffer = new Uint8Array(Math.max(64, initialBytes));
+  /** `reuse`: a buffer to write into when it is at least `initialBytes` long (recycled by the pool). */
+  constructor(initialBytes: number, reuse?: ArrayBuffer) {
+    const wanted = Math.max(64, initialBytes);
+    this.#buffer = reuse !== undefined && reuse.byteLength >= wanted ? new Uint8Array(reuse) : new Uint8Array(wanted);
   }
 
   get length(): number {

@@ -167,6 +167,8 @@ export interface ShardTask {
   readonly cells: Int32Array;
   readonly tables: SamplingTables;
   readonly traits: boolean;
+  /** A spent output buffer to write into instead of allocating one (its old bytes are overwritten). */
+  readonly reuse?: ArrayBuffer | undefined;
 }
 
 export interface ShardResult {
@@ -247,7 +249,7 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
   const indexes = keyCellIndexes();
   const counts = emptyCounts();
   const t = task.tables;
-  const out = new ByteWriter(task.cells.length * 480);
+  const out = new ByteWriter(task.cells.length * 480, task.reuse);
   for (let j = 0; j < task.cells.length; j += 1) {
     const cell = task.cells[j]!;
     const index = task.startIndex + j;

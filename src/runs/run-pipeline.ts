@@ -47,6 +47,8 @@ export interface PipelineDeps {
 
 /** Where the dataset goes: written in order, then committed (kept) or aborted (discarded). */
 export interface RunSink {
+  /** True when the sink holds no reference to a chunk once `write` resolved (the pool may reuse it). */
+  readonly releasesChunks?: boolean;
   write(chunk: Uint8Array): void | Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
@@ -162,7 +164,11 @@ async function sampleWithNarratives(
     ...(run.onProgress ? { onProgress: run.onProgress } : {}),
   };
   if (provider !== 'llm') {
-    const generated = await deps.pool.sample(generation, plan, run.sink, { ...options, narratives: provider });
+    const generated = await deps.pool.sample(generation, plan, run.sink, {
+      ...options,
+      narratives: provider,
+      recycleChunks: run.sink.releasesChunks === true,
+    });
     return { generated, narratives: generated.narratives };
   }
   const chunks: Uint8Array[] = [];

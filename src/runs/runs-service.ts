@@ -339,7 +339,13 @@ export class RunsService {
       if (memory === null) writer = await store.openDatasetWriter(runId);
       const datasetWriter = writer;
       const sink: RunSink = datasetWriter
-        ? { write: (chunk) => datasetWriter.write(chunk), commit: () => datasetWriter.commit(), abort: () => datasetWriter.abort() }
+        ? {
+            // The writer awaits the whole chunk on disk and keeps nothing.
+            releasesChunks: true,
+            write: (chunk) => datasetWriter.write(chunk),
+            commit: () => datasetWriter.commit(),
+            abort: () => datasetWriter.abort(),
+          }
         : {
             write: (chunk) => void memory!.push(chunk),
             commit: async () => void (keepMemory = true),

@@ -41,6 +41,12 @@ export interface PoolRunOptions {
   /** Write template narratives in the workers. */
   readonly narratives?: 'none' | 'template';
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * The sink is done with a chunk once its `write` has resolved (it keeps no reference): the pool
+   * then hands the buffer back to a worker for a later shard. Long runs stream 7 MB shards; without
+   * this each one is a fresh buffer for the main thread's GC to find.
+   */
+  readonly recycleChunks?: boolean;
 }
 
 export interface PoolRunResult {
@@ -216,10 +222,12 @@ export class GenerationPool {
     let done = 0;
     let bytes = 0;
     let narratives: NarrativeRunStats | null = null;
+    const spares: ArrayBuffer[] = [];
     const submit = () => {
       while (next < ranges.length && pending.size < window) {
         const range = ranges[next]!;
         const cells = plan.cells.slice(range.startIndex, range.startIndex + range.count);
+        const reuse = spares.pop();
         const task: WorkerTask = {
           kind: 'shard',
           snapshot: plan.source.snapshot,
@@ -230,9 +238,10 @@ export class GenerationPool {
           cells,
           traits: request.traits,
           narratives: options.narratives ?? 'none',
+          ...(reuse ? { reuse } : {}),
         };
         const result = this.#pool
-          .run(task, { signal: signal ?? null, transferList: [cells.buffer] })
+          .run(task, { signal: signal ?? null, transferList: reuse ? [cells.buffer, reuse] : [cells.buffer] })
           .then((reply) => unwrap<ShardReply>(reply));
         // A later shard may fail while an earlier one is awaited; it is awaited (and thrown) in turn.
         result.catch(() => undefined);
@@ -245,11 +254,16 @@ export class GenerationPool {
       for (let shard = 0; shard < ranges.length; shard += 1) {
         const result = await pending.get(shard)!;
         pending.delete(shard);
-        submit();
+        if (!options.recycleChunks) submit();
         await hashInSlices(hash, result.bytes);
         bytes += result.bytes.byteLength;
         if (result.narratives) narratives = narratives ? mergeNarrativeRunStats(narratives, result.narratives) : result.narratives;
         await sink.write(result.bytes);
+        if (options.recycleChunks) {
+          // Written: the buffer goes back to a worker with the next shard (transferred, so it leaves this heap).
+          spares.push(result.bytes.buffer as ArrayBuffer);
+          submit();
+        }
         addCountsInPlace(counts, result.counts);
         done += result.count;
         options.onProgress?.(done, request.n);

@@ -46,6 +46,8 @@ const ShardTaskSchema = z.object({
   shardIndex: z.number().int().min(0),
   startIndex: z.number().int().min(0),
   cells: z.instanceof(Int32Array),
+  /** A spent shard buffer handed back by the pool, to write into (no allocation, no GC churn). */
+  reuse: z.instanceof(ArrayBuffer).optional(),
   traits: z.boolean(),
   /** `template` narratives are written in the worker; llm narratives are added by the pipeline. */
   narratives: z.enum(['none', 'template']),
