@@ -27,7 +27,7 @@ const GROUP_BOUNDS = new Map<string, { min: number; max: number }>(AGE_GROUP_CAT
 /** Fields that must be non-empty text in every record. */
 const REQUIRED_TEXT = ['given_name', 'family_name', 'sex', 'age_group', 'region', 'district'] as const;
 
-type Checked = Pick<
+export type Checked = Pick<
   Persona,
   | 'family_name'
   | 'age'
@@ -43,21 +43,35 @@ type Checked = Pick<
   | 'economic_sector'
 >;
 
+const RULE = Object.fromEntries(CONSISTENCY_RULES.map((rule, i) => [rule, i])) as Record<ConsistencyRule, number>;
+
+/**
+ * Calls `broken` with the index (into CONSISTENCY_RULES) of each rule the record breaks. The
+ * sampler counts with it for every persona, so it allocates nothing.
+ */
+export function forEachViolation(p: Checked, broken: (rule: number) => void): void {
+  if (p.age < 15 && p.marital_status !== null) broken(RULE.under15_marital_status);
+  if (p.age < 15 && (p.employment_status === 'employed' || p.employment_status === 'unemployed')) broken(RULE.under15_employment);
+  if (p.age < 10 && p.education_level !== null) broken(RULE.education_under_10);
+  if (p.age < 19 && p.education_level === 'tertiary') broken(RULE.tertiary_under_19);
+  if (p.inactivity_reason !== null && p.employment_status !== 'inactive') broken(RULE.inactivity_reason_not_inactive);
+  if (p.economic_sector !== null && p.employment_status !== 'employed') broken(RULE.sector_not_employed);
+  const bounds = GROUP_BOUNDS.get(p.age_group);
+  if (!bounds || p.age < bounds.min || p.age > bounds.max) broken(RULE.age_outside_group);
+  if (REGION_OF_DISTRICT.get(p.district) !== p.region) broken(RULE.district_outside_region);
+  if (!GIVEN_NAMES_BY_SEX[p.sex as Sex]?.has(p.given_name)) broken(RULE.name_sex_mismatch);
+  for (const key of REQUIRED_TEXT) {
+    const value = p[key];
+    if (typeof value !== 'string' || value.length === 0) {
+      broken(RULE.missing_required_field);
+      break;
+    }
+  }
+}
+
 /** The rules a record breaks (empty for a consistent record). */
 export function consistencyViolations(p: Checked): ConsistencyRule[] {
   const broken: ConsistencyRule[] = [];
-  if (p.age < 15 && p.marital_status !== null) broken.push('under15_marital_status');
-  if (p.age < 15 && (p.employment_status === 'employed' || p.employment_status === 'unemployed')) {
-    broken.push('under15_employment');
-  }
-  if (p.age < 10 && p.education_level !== null) broken.push('education_under_10');
-  if (p.age < 19 && p.education_level === 'tertiary') broken.push('tertiary_under_19');
-  if (p.inactivity_reason !== null && p.employment_status !== 'inactive') broken.push('inactivity_reason_not_inactive');
-  if (p.economic_sector !== null && p.employment_status !== 'employed') broken.push('sector_not_employed');
-  const bounds = GROUP_BOUNDS.get(p.age_group);
-  if (!bounds || p.age < bounds.min || p.age > bounds.max) broken.push('age_outside_group');
-  if (REGION_OF_DISTRICT.get(p.district) !== p.region) broken.push('district_outside_region');
-  if (!GIVEN_NAMES_BY_SEX[p.sex as Sex]?.has(p.given_name)) broken.push('name_sex_mismatch');
-  if (REQUIRED_TEXT.some((key) => typeof p[key] !== 'string' || p[key].length === 0)) broken.push('missing_required_field');
+  forEachViolation(p, (rule) => broken.push(CONSISTENCY_RULES[rule]!));
   return broken;
 }

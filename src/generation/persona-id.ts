@@ -25,21 +25,32 @@ function hex32(word: number): string {
 }
 
 /**
+ * The id's four 32-bit words (the UUID's hex digits, in order), written into `into`. The sampler
+ * writes them as hex straight into its output; `personaId` formats them.
+ */
+export function personaIdWords(seed: number, index: number, into: Uint32Array): void {
+  const seedKey = fmix32(seed ^ 0x9e3779b9);
+  const w0 = fmix32(seedKey ^ fmix32(index + 0x632be5ab));
+  const w1 = fmix32(w0 ^ 0x85ebca77 ^ seedKey);
+  const w2 = fmix32(w1 ^ 0xc2b2ae3d ^ index);
+  into[0] = w0;
+  into[1] = ((w1 & 0xffff0fff) | 0x00008000) >>> 0; // version 8
+  into[2] = ((w2 & 0x3fffffff) | 0x80000000) >>> 0; // variant 10
+  into[3] = fmix32((index ^ seedKey) >>> 0);
+}
+
+const scratch = new Uint32Array(4);
+
+/**
  * @param seed - the run seed, 0..2^32-1
  * @param index - the persona's 0-based index, 0..2^32-1
  * @example personaId(42, 0) // => a fixed UUID with version nibble 8
  */
 export function personaId(seed: number, index: number): string {
-  const seedKey = fmix32(seed ^ 0x9e3779b9);
-  const w0 = fmix32(seedKey ^ fmix32(index + 0x632be5ab));
-  const w1 = fmix32(w0 ^ 0x85ebca77 ^ seedKey);
-  const w2 = fmix32(w1 ^ 0xc2b2ae3d ^ index);
-  const w3 = fmix32((index ^ seedKey) >>> 0);
-  const versioned = ((w1 & 0xffff0fff) | 0x00008000) >>> 0;
-  const varianted = ((w2 & 0x3fffffff) | 0x80000000) >>> 0;
-  const a = hex32(w0);
-  const b = hex32(versioned);
-  const c = hex32(varianted);
-  const d = hex32(w3);
+  personaIdWords(seed, index, scratch);
+  const a = hex32(scratch[0]!);
+  const b = hex32(scratch[1]!);
+  const c = hex32(scratch[2]!);
+  const d = hex32(scratch[3]!);
   return `${a}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${d}`;
 }

@@ -25,11 +25,11 @@ import {
   type Sex,
 } from './categories.js';
 import type { ConditionalTable, ConditionalTables } from './conditionals.js';
-import { CONSISTENCY_RULES, consistencyViolations } from './consistency.js';
-import { AGE_85_PLUS_INDEX, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
+import { CONSISTENCY_RULES, forEachViolation, type Checked } from './consistency.js';
+import { AGE_85_PLUS_INDEX, KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
 import { familyNameFor, namesFor } from './names.js';
 import type { Narrative, Persona, Traits } from './persona.js';
-import { personaId } from './persona-id.js';
+import { personaId, personaIdWords } from './persona-id.js';
 import { ByteWriter, utf8 } from './byte-writer.js';
 import { ageGroupOfAgeIndex } from './prior.js';
 import { createRng, type Rng } from './rng.js';
@@ -203,7 +203,8 @@ const F = {
 };
 const OPEN_ID = utf8('{"id":"');
 const INDEX = utf8('","index":');
-const AGE = utf8(',"age":');
+/** `,"sex":…,"age":` per sex: the age digits follow. */
+const SEX_AGE = SEXES.map((sex) => utf8(`,"sex":${JSON.stringify(sex)},"age":`));
 const TRAITS = utf8(',"traits":');
 const NARRATIVE = utf8(',"narrative":');
 const CLOSE = utf8('}\n');
@@ -221,6 +222,54 @@ const NAME_FRAGMENTS = ETHNICITIES.map((ethnicity) =>
   }),
 );
 const pick = (set: { of: Uint8Array[]; none: Uint8Array }, index: number) => (index < 0 ? set.none : set.of[index]!);
+
+/**
+ * Per key cell, the fields after the age that the cell fixes — age group, region, district,
+ * residence, ethnicity — as one fragment (one copy per persona instead of five). Made on first
+ * use; a 10⁶ run touches most of the 108,360 cells (~10 MB per worker).
+ */
+const CELL_TAILS: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(KEY_CELL_COUNT);
+function cellTail(cell: number, group: number, g: number, d: number, r: number, e: number): Uint8Array {
+  return (CELL_TAILS[cell] ??= concatBytes([F.ageGroup.of[group]!, F.region.of[g]!, F.district.of[d]!, F.residence.of[r]!, F.ethnicity.of[e]!]));
+}
+
+/** Mother tongue, usual language and religion as one fragment per combination (9 × 9 × 13). */
+const LANGUAGE_RELIGION: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(LANGUAGES.length * LANGUAGES.length * RELIGIONS.length);
+function languageReligion(motherTongue: number, usual: number, religion: number): Uint8Array {
+  const key = (motherTongue * LANGUAGES.length + usual) * RELIGIONS.length + religion;
+  return (LANGUAGE_RELIGION[key] ??= concatBytes([F.motherTongue.of[motherTongue]!, F.usualLanguage.of[usual]!, F.religion.of[religion]!]));
+}
+
+/** Marital status, education, employment, inactivity reason and sector (each may be null) as one fragment. */
+const STATUS_SETS = [F.marital, F.education, F.employment, F.inactivity, F.sector] as const;
+const STATUS_FRAGMENTS: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(
+  STATUS_SETS.reduce((product, set) => product * (set.of.length + 1), 1),
+);
+function statusFragment(marital: number, education: number, employment: number, inactivity: number, sector: number): Uint8Array {
+  // Each index is -1 (null) .. length-1; +1 makes it a digit of a mixed-radix key.
+  let key = marital + 1;
+  key = key * (F.education.of.length + 1) + education + 1;
+  key = key * (F.employment.of.length + 1) + employment + 1;
+  key = key * (F.inactivity.of.length + 1) + inactivity + 1;
+  key = key * (F.sector.of.length + 1) + sector + 1;
+  return (STATUS_FRAGMENTS[key] ??= concatBytes([
+    pick(F.marital, marital),
+    pick(F.education, education),
+    pick(F.employment, employment),
+    pick(F.inactivity, inactivity),
+    pick(F.sector, sector),
+  ]));
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  return joined;
+}
 
 const DISTRICT_REGION_INDEX = DISTRICT_CATEGORIES.map((d) => REGIONS.indexOf(d.region));
 const EMPLOYED = EMPLOYMENT_STATUSES.indexOf('employed');
@@ -250,6 +299,10 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
   const counts = emptyCounts();
   const t = task.tables;
   const out = new ByteWriter(task.cells.length * 480, task.reuse);
+  const idWords = new Uint32Array(4);
+  const countViolation = (rule: number) => {
+    counts.consistency[rule]! += 1;
+  };
   for (let j = 0; j < task.cells.length; j += 1) {
     const cell = task.cells[j]!;
     const index = task.startIndex + j;
@@ -278,11 +331,8 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     const givenName = given.name;
     const familyName = family.name;
     const traits = task.traits ? drawTraits(rng) : undefined;
-    const id = personaId(task.seed, index);
 
-    const persona: Persona = {
-      id,
-      index,
+    const record: Checked = {
       given_name: givenName,
       family_name: familyName,
       sex,
@@ -290,21 +340,30 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
       age_group: AGE_GROUPS[group]!,
       region: REGIONS[g]!,
       district: DISTRICT_CATEGORIES[d]!.code,
-      residence: RESIDENCES[r]!,
-      ethnicity,
-      mother_tongue: LANGUAGES[motherTongue]!,
-      language_usually_spoken: LANGUAGES[usualLanguage]!,
-      religion: RELIGIONS[religion]!,
       marital_status: marital < 0 ? null : MARITAL_STATUSES[marital]!,
       education_level: education < 0 ? null : EDUCATION_LEVELS[education]!,
       employment_status: employment < 0 ? null : EMPLOYMENT_STATUSES[employment]!,
       inactivity_reason: inactivity < 0 ? null : INACTIVITY_REASONS[inactivity]!,
       economic_sector: sector < 0 ? null : ECONOMIC_SECTORS[sector]!,
     };
-    if (traits) persona.traits = traits;
-    const narrative = narrator?.(persona);
+    // The whole Persona (with its id string) is built only for a narrator; the output is written from indexes.
+    let narrative: Narrative | undefined;
+    if (narrator) {
+      const persona: Persona = {
+        id: personaId(task.seed, index),
+        index,
+        ...record,
+        residence: RESIDENCES[r]!,
+        ethnicity,
+        mother_tongue: LANGUAGES[motherTongue]!,
+        language_usually_spoken: LANGUAGES[usualLanguage]!,
+        religion: RELIGIONS[religion]!,
+      };
+      if (traits) persona.traits = traits;
+      narrative = narrator(persona);
+    }
 
-    for (const rule of consistencyViolations(persona)) counts.consistency[CONSISTENCY_RULES.indexOf(rule)]! += 1;
+    forEachViolation(record, countViolation);
     counts.sex[s]! += 1;
     counts.age_group[group]! += 1;
     counts.region[g]! += 1;
@@ -328,27 +387,17 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     // Hand-built JSON in the schema's key order from pre-encoded fragments: every string is a
     // JSON.stringify'd code or name, so each line is valid JSON and byte-stable.
     out.bytes(OPEN_ID);
-    out.ascii(id);
+    personaIdWords(task.seed, index, idWords);
+    out.uuid(idWords);
     out.bytes(INDEX);
     out.unsigned(index);
     out.bytes(given.bytes);
     out.bytes(family.bytes);
-    out.bytes(F.sex.of[s]!);
-    out.bytes(AGE);
+    out.bytes(SEX_AGE[s]!);
     out.unsigned(age);
-    out.bytes(F.ageGroup.of[group]!);
-    out.bytes(F.region.of[g]!);
-    out.bytes(F.district.of[d]!);
-    out.bytes(F.residence.of[r]!);
-    out.bytes(F.ethnicity.of[e]!);
-    out.bytes(F.motherTongue.of[motherTongue]!);
-    out.bytes(F.usualLanguage.of[usualLanguage]!);
-    out.bytes(F.religion.of[religion]!);
-    out.bytes(pick(F.marital, marital));
-    out.bytes(pick(F.education, education));
-    out.bytes(pick(F.employment, employment));
-    out.bytes(pick(F.inactivity, inactivity));
-    out.bytes(pick(F.sector, sector));
+    out.bytes(cellTail(cell, group, g, d, r, e));
+    out.bytes(languageReligion(motherTongue, usualLanguage, religion));
+    out.bytes(statusFragment(marital, education, employment, inactivity, sector));
     if (traits) {
       out.bytes(TRAITS);
       out.ascii(JSON.stringify(traits));

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteWriter, utf8 } from '../../../src/generation/byte-writer.js';
+import { personaId, personaIdWords } from '../../../src/generation/persona-id.js';
 
 /** Writes the parts through a writer and returns what it holds. */
 function written(writer: ByteWriter, parts: readonly (string | number)[]): string {
@@ -30,6 +31,20 @@ describe('ByteWriter', () => {
         const writer = new ByteWriter(256, spare);
         expect(written(writer, list)).toBe(list.join(''));
         expect(writer.view().buffer === spare).toBe(spareBytes >= 256 && writer.length <= spareBytes);
+      }),
+    );
+  });
+
+  it('writes persona id words as the same UUID text personaId gives', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff }), (seed, index) => {
+        const words = new Uint32Array(4);
+        personaIdWords(seed, index, words);
+        const writer = new ByteWriter(8);
+        writer.uuid(words);
+        const text = new TextDecoder().decode(writer.view());
+        expect(text).toBe(personaId(seed, index));
+        expect(text).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       }),
     );
   });
