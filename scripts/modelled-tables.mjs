@@ -2,8 +2,8 @@
 // (SPEC §3.4). Every figure here is an assumption, labelled `modelled` with its method; none is
 // presented as official. The engine rakes each conditional table to the official margin of its
 // universe before sampling (docs/method.md), so these shapes set only the age/sex structure.
-// Run: node scripts/modelled-tables.mjs  (reads the single-age estimate from the shared reference
-// set only to solve the one free parameter of the sex-by-age model).
+// Run: node scripts/modelled-tables.mjs  (reads the single-age estimate from the reference copy in
+// test/reference only to solve the one free parameter of the sex-by-age model).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 
 const OUT = new URL('../data/census/modelled/', import.meta.url);
@@ -51,7 +51,7 @@ function common(id, title, method, reference, universeMinAge, universe) {
 // --- sex by age: female share flat at 100/206 (sex ratio at birth ~106) up to 30-34, then rising
 // linearly to an 85+ value solved so the national female share equals the census 52.8%.
 const ageSingle = JSON.parse(
-  readFileSync(new URL('../../shared/reference/census/age_single_year_2024-01-01_estimate.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../test/reference/census/age_single_year_2024-01-01_estimate.json', import.meta.url), 'utf8'),
 ).values;
 const bandMass = AGE_GROUPS.map((_, b) => ageSingle.reduce((sum, v, a) => sum + (Math.min(17, Math.floor(a / 5)) === b ? v : 0), 0));
 const totalMass = bandMass.reduce((a, b) => a + b, 0);

@@ -1,5 +1,5 @@
 /**
- * The shipped census figures against the audited reference set (../shared/reference/census) and
+ * The shipped census figures against the audited reference set (test/reference/census, the copy of the team's shared set) and
  * against themselves: every value is compared with the reference file it was transcribed from
  * (through label maps written here, independently of the data files), every share recomputed
  * from the stated counts, every total re-added. A slip in transcription fails here.
@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DISTRICT_CATEGORIES } from '../../src/generation/categories.js';
 import type { CensusTable } from '../../src/census/census-table.js';
 import type { EmbeddedSnapshot } from '../../src/census/snapshot-loader.js';
-import { SHIPPED_TABLE_SPECS, loadShippedSnapshot, sharedReferenceDir } from '../helpers/census.js';
+import { SHIPPED_TABLE_SPECS, loadShippedSnapshot, referenceDir } from '../helpers/census.js';
 
 type RefValues = (number | null)[] | (number | null)[][];
 interface RefFile {
@@ -20,15 +20,15 @@ interface RefFile {
 }
 
 let snapshot: EmbeddedSnapshot;
-let referenceDir: string;
+let censusDir: string;
 
 beforeAll(async () => {
-  referenceDir = join(sharedReferenceDir(), 'census');
+  censusDir = join(referenceDir(), 'census');
   snapshot = await loadShippedSnapshot();
 });
 
 function ref(name: string): RefFile {
-  return JSON.parse(readFileSync(join(referenceDir, `${name}.json`), 'utf8')) as RefFile;
+  return JSON.parse(readFileSync(join(censusDir, `${name}.json`), 'utf8')) as RefFile;
 }
 function table(id: string): CensusTable {
   const loaded = snapshot.tables.get(id);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { hasErrorCode } from '../../../../src/errors.js';
 import { buildQueryBody, extractCube, type DimensionMapping } from '../../../../src/census/pxweb/extract-cube.js';
 import { PxwebJsonResponseSchema, type PxwebJsonResponse } from '../../../../src/census/pxweb/pxweb-schemas.js';
-import { sharedReferenceDir } from '../../../helpers/census.js';
+import { referenceDir } from '../../../helpers/census.js';
 
 const YEAR: DimensionMapping = { code: 'Ani', categories: new Map([['2024', '2024']]), totals: new Set() };
 const SEX: DimensionMapping = { code: 'Sexe', categories: new Map([['2', 'female'], ['1', 'male']]), totals: new Set(['0']) };
@@ -83,7 +83,7 @@ describe('extractCube', () => {
   });
 
   it('rejects every drift example of the predecessor fixtures', () => {
-    const file = join(sharedReferenceDir(), 'pxweb-fixtures', 'schema_drift_examples.json');
+    const file = join(referenceDir(), 'pxweb-fixtures', 'schema_drift_examples.json');
     const examples = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     const sexOnly = [{ code: 'Ani', categories: new Map([['2024', '2024']]), totals: new Set<string>() }, SEX];
     const cases = Object.entries(examples).filter(([name]) => !name.startsWith('_'));
