@@ -151,11 +151,17 @@ export class FileRunStore implements RunStore {
     return unfinished.reverse();
   }
 
-  async putFinished(record: RunRecord, artifacts: Readonly<Record<ArtifactName, unknown>>, dataset?: readonly Uint8Array[]): Promise<void> {
+  async putFinished(
+    record: RunRecord,
+    artifacts: Readonly<Record<ArtifactName, unknown>>,
+    options: { readonly dataset?: readonly Uint8Array[]; readonly isNew?: boolean } = {},
+  ): Promise<void> {
     const dir = this.#dir(record.run_id);
+    if (options.isNew) await mkdir(dir, { recursive: false });
     const files: { name: string; bytes: FileBytes }[] = ARTIFACTS.map((name) => ({ name: `${name}.json`, bytes: JSON.stringify(artifacts[name]) }));
-    if (dataset) files.push({ name: 'dataset.ndjson', bytes: dataset });
-    await writeFilesAtomic(dir, files);
+    if (options.dataset) files.push({ name: 'dataset.ndjson', bytes: options.dataset });
+    // A new folder's entry in runs/ is made durable along with the files in it.
+    await Promise.all([writeFilesAtomic(dir, files), ...(options.isNew ? [fsyncDirectory(this.root)] : [])]);
     await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(record));
   }
 

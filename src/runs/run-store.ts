@@ -71,8 +71,13 @@ export interface RunStore {
    * Stores a finished run: its artifacts and, when given, its dataset (a run that held it in
    * memory rather than streaming it through a DatasetWriter), then the record. Each file is
    * atomic, and the record is written last: whoever reads a finished record finds the rest.
+   * `isNew`: the run was never stored before (a sync run without a key): create it.
    */
-  putFinished(record: RunRecord, artifacts: Readonly<Record<ArtifactName, unknown>>, dataset?: readonly Uint8Array[]): Promise<void>;
+  putFinished(
+    record: RunRecord,
+    artifacts: Readonly<Record<ArtifactName, unknown>>,
+    options?: { readonly dataset?: readonly Uint8Array[]; readonly isNew?: boolean },
+  ): Promise<void>;
   getArtifact(runId: string, name: ArtifactName): Promise<unknown>;
   openDatasetWriter(runId: string): Promise<DatasetWriter>;
   /** The committed dataset as a byte stream, or null when there is none. */

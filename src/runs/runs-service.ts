@@ -91,6 +91,12 @@ interface Active {
   readonly memory: Uint8Array[] | null;
   /** Status, start time and attempt of the executing run, ahead of the stored record. */
   live: Pick<RunRecord, 'status' | 'started_at' | 'attempts'> | null;
+  /**
+   * Whether the store holds the run yet. A sync run without an Idempotency-Key is stored only
+   * when it ends: until its 201 goes out it is not accepted, so a crash may lose it, and skipping
+   * the durable `queued` write takes a folder, a file and three fsyncs off every such request.
+   */
+  stored: boolean;
   settle(settled: Settled): void;
 }
 
@@ -228,7 +234,9 @@ export class RunsService {
         error: null,
         attempts: 0,
       };
-      await this.#options.store.create(record);
+      // Stored now unless it is a sync run without a key (see Active.stored).
+      const storeNow = !sync || key !== null;
+      if (storeNow) await this.#options.store.create(record);
       if (key !== null) {
         const owner = await this.#options.store.claimIdempotencyKey(key, record.run_id);
         if (owner !== record.run_id) {
@@ -238,7 +246,7 @@ export class RunsService {
           if (replay) return replay;
         }
       }
-      active = this.#track(record, sync);
+      active = this.#track(record, sync, storeNow);
     } finally {
       this.#reserved -= 1;
     }
@@ -250,6 +258,7 @@ export class RunsService {
       // Closed while the record was being written: it stays queued for the next start.
       this.#queue.splice(this.#queue.indexOf(record.run_id), 1);
       this.#active.delete(record.run_id);
+      await this.#persist(active, record).catch(() => undefined);
       active.settle({ record });
     }
     this.#pump(now);
@@ -275,7 +284,7 @@ export class RunsService {
     return { record: owner, sync, done, replayed: true };
   }
 
-  #track(record: RunRecord, keepInMemory: boolean): Active {
+  #track(record: RunRecord, keepInMemory: boolean, stored = true): Active {
     let resolve!: (settled: Settled) => void;
     const done = new Promise<Settled>((r) => (resolve = r));
     let settled = false;
@@ -287,6 +296,7 @@ export class RunsService {
       done,
       memory: keepInMemory ? [] : null,
       live: null,
+      stored,
       settle: (value) => {
         if (settled) return;
         settled = true;
@@ -388,8 +398,9 @@ export class RunsService {
       await store.putFinished(
         finished,
         { payload: result.payload, report: result.report, manifest: result.manifest },
-        keepMemory ? memory! : undefined,
+        { ...(keepMemory ? { dataset: memory! } : {}), isNew: !active.stored },
       );
+      active.stored = true;
       this.#announce(finished, result);
       const released = keepMemory && result.generated !== null && !result.withheld;
       active.settle(released ? { record: finished, bytes: memory!, payload: result.payload } : { record: finished, payload: result.payload });
@@ -402,13 +413,13 @@ export class RunsService {
 
   async #settleFailure(active: Active, current: RunRecord | null, error: unknown, now: () => Date): Promise<Settled> {
     const { runId, controller } = active;
-    const { store, log } = this.#options;
+    const { log } = this.#options;
     const record = current ?? this.#gone(runId, now);
     const aborted = controller.signal.aborted;
     if (aborted && this.#closed) {
       // Interrupted by shutdown, not by a caller: leave it queued so the next start runs it again.
       const requeued: RunRecord = { ...record, status: 'queued', started_at: null, progress: { done: 0, total: record.progress.total } };
-      await store.put(requeued).catch(() => undefined);
+      await this.#persist(active, requeued).catch(() => undefined);
       log?.info({ run_id: runId }, 'run interrupted by shutdown; left queued for the next start');
       return { record: requeued };
     }
@@ -419,9 +430,22 @@ export class RunsService {
           status: 'failed',
           error: { code: hasErrorCode(error) ? error.code : 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
         };
-    const finished = await this.#finish(record, change, now).catch((): RunRecord => ({ ...record, ...change, finished_at: now().toISOString() }));
+    const finished: RunRecord = { ...record, ...change, finished_at: now().toISOString() };
+    // A failed or cancelled run is kept (its caller may look it up), unless it was deleted meanwhile.
+    if (active.stored) await this.#finish(record, change, now).catch(() => undefined);
+    else await this.#persist(active, finished).catch(() => undefined);
     this.#announce(finished, null);
     return { record: finished };
+  }
+
+  /** Writes the run's record: replaces it when stored, else creates the run in the store. */
+  async #persist(active: Active, record: RunRecord): Promise<void> {
+    if (active.stored) {
+      await this.#options.store.put(record);
+      return;
+    }
+    await this.#options.store.create(record);
+    active.stored = true;
   }
 
   /** A stand-in record for a run that vanished from the store (deleted while it waited). */
@@ -467,16 +491,26 @@ export class RunsService {
     this.#options.onFinished?.(record, result);
   }
 
-  /** The run with live progress while it executes; null when unknown. */
+  /** The run with live progress while it executes (from memory when not stored yet); null when unknown. */
   async get(runId: string): Promise<RunRecord | null> {
     const record = await this.#options.store.get(runId);
-    return record ? this.#withLiveProgress(record) : null;
+    if (record) return this.#withLiveProgress(record);
+    const active = this.#active.get(runId);
+    return active && !active.stored ? this.#withLiveProgress(active.record) : null;
   }
 
-  /** Newest first; running runs show live progress, as `get` does. */
+  /** Newest first; running runs show live progress, as `get` does; runs not stored yet are listed from memory. */
   async list(limit: number, cursor?: string): Promise<RunPage> {
     const page = await this.#options.store.list({ limit, cursor });
-    return { ...page, runs: page.runs.map((record) => this.#withLiveProgress(record)) };
+    const unstored = [...this.#active.values()]
+      .filter((active) => !active.stored && (cursor === undefined || active.runId < cursor))
+      .map((active) => active.record);
+    if (unstored.length === 0) return { ...page, runs: page.runs.map((record) => this.#withLiveProgress(record)) };
+    // Run ids are UUIDv7, so id order is creation order across both sources.
+    const merged = [...page.runs, ...unstored].sort((a, b) => (a.run_id < b.run_id ? 1 : a.run_id > b.run_id ? -1 : 0));
+    const runs = merged.slice(0, limit);
+    const more = page.next_cursor !== null || merged.length > limit;
+    return { runs: runs.map((record) => this.#withLiveProgress(record)), next_cursor: more ? runs.at(-1)!.run_id : null };
   }
 
   #withLiveProgress(record: RunRecord): RunRecord {
@@ -527,7 +561,7 @@ export class RunsService {
         // Never started: nothing to interrupt, only its waiters to answer.
         this.#queue.splice(queued, 1);
         this.#active.delete(runId);
-        const record = (await this.#options.store.get(runId).catch(() => null)) ?? this.#gone(runId, now);
+        const record = (await this.#options.store.get(runId).catch(() => null)) ?? (active.stored ? this.#gone(runId, now) : active.record);
         const cancelled: RunRecord = { ...record, status: 'cancelled', finished_at: now().toISOString() };
         this.#announce(cancelled, null);
         active.settle({ record: cancelled });
@@ -556,6 +590,8 @@ export class RunsService {
       const active = this.#active.get(runId);
       this.#active.delete(runId);
       if (!active) continue;
+      // A queued run not stored yet is stored now, so the next start runs it like any other.
+      if (!active.stored) await this.#persist(active, active.record).catch(() => undefined);
       const record = (await this.#options.store.get(runId).catch(() => null)) ?? this.#gone(runId, now);
       active.settle({ record });
     }

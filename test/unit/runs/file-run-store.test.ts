@@ -102,7 +102,11 @@ describe('FileRunStore', () => {
     await store.create(run);
     const finished: RunRecord = { ...run, status: 'succeeded', finished_at: '2026-11-24T06:00:00.000Z' };
     const encoder = new TextEncoder();
-    await store.putFinished(finished, { payload: { p: 1 }, report: { r: 'ă' }, manifest: { m: [1, 2] } }, [encoder.encode('{"a":1}\n'), encoder.encode('{"a":2}\n')]);
+    await store.putFinished(
+      finished,
+      { payload: { p: 1 }, report: { r: 'ă' }, manifest: { m: [1, 2] } },
+      { dataset: [encoder.encode('{"a":1}\n'), encoder.encode('{"a":2}\n')] },
+    );
     const dir = join(dataDir, 'runs', run.run_id);
     expect((await readdir(dir)).sort()).toEqual(['dataset.ndjson', 'manifest.json', 'payload.json', 'report.json', 'run.json']);
     expect(await store.get(run.run_id)).toEqual(finished);
@@ -110,6 +114,15 @@ describe('FileRunStore', () => {
     expect(await store.getArtifact(run.run_id, 'report')).toEqual({ r: 'ă' });
     expect(await store.getArtifact(run.run_id, 'manifest')).toEqual({ m: [1, 2] });
     expect(await text((await store.openDatasetReader(run.run_id))!)).toBe('{"a":1}\n{"a":2}\n');
+  });
+
+  it('creates a run never stored before (isNew) with its files in one step', async () => {
+    const run = record({ status: 'succeeded' });
+    await store.putFinished(run, { payload: { p: 2 }, report: {}, manifest: {} }, { dataset: [new TextEncoder().encode('{"b":1}\n')], isNew: true });
+    expect(await store.get(run.run_id)).toEqual(run);
+    expect(await store.getArtifact(run.run_id, 'payload')).toEqual({ p: 2 });
+    expect(await text((await store.openDatasetReader(run.run_id))!)).toBe('{"b":1}\n');
+    expect((await store.list({ limit: 10 })).runs.map((r) => r.run_id)).toContain(run.run_id);
   });
 
   it('stores a finished run without a dataset when none is given (streamed or withheld)', async () => {

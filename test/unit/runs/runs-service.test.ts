@@ -85,7 +85,7 @@ function storeWith(overrides: Partial<RunStore> = {}): RunStore {
     put: (r) => s.put(r),
     list: (o) => s.list(o),
     listUnfinished: () => s.listUnfinished(),
-    putFinished: (r, artifacts, dataset) => s.putFinished(r, artifacts, dataset),
+    putFinished: (r, artifacts, options) => s.putFinished(r, artifacts, options),
     getArtifact: (id, name) => s.getArtifact(id, name),
     openDatasetWriter: (id) => s.openDatasetWriter(id),
     openDatasetReader: (id) => s.openDatasetReader(id),
@@ -175,9 +175,9 @@ describe('RunsService', () => {
         if (preferAsync && record.status === 'running' && failOnce) fail();
         return fileStore.put(record);
       },
-      putFinished: async (r, artifacts, dataset) => {
+      putFinished: async (r, artifacts, options) => {
         if (!preferAsync && failOnce) fail();
-        return fileStore.putFinished(r, artifacts, dataset);
+        return fileStore.putFinished(r, artifacts, options);
       },
     });
     const service = serviceOf({ store });
@@ -190,20 +190,59 @@ describe('RunsService', () => {
     expect((await (await service.submit(body(10), { preferAsync: false }, clock)).done).record.status).toBe('succeeded');
   });
 
-  it('shows a sync run as running from memory while the store still holds it queued', async () => {
+  it('stores a sync run without a key only when it ends, and shows it from memory until then', async () => {
     const hold = gate();
     const { log, waitFor } = recordingLog();
     const service = serviceOf({ log, pool: poolWith(() => hold.promise) });
     const submitted = await service.submit(body(10), { preferAsync: false }, clock);
-    await waitFor('run started', submitted.record.run_id);
-    expect(await service.get(submitted.record.run_id)).toMatchObject({ status: 'running', attempts: 1, finished_at: null });
-    expect(await fileStore.get(submitted.record.run_id)).toMatchObject({ status: 'queued', attempts: 0 });
-    hold.open();
+    try {
+      await waitFor('run started', submitted.record.run_id);
+      expect(await fileStore.get(submitted.record.run_id)).toBeNull();
+      expect(await service.get(submitted.record.run_id)).toMatchObject({ status: 'running', attempts: 1, finished_at: null });
+      expect((await service.list(10)).runs.map((run) => run.run_id)).toContain(submitted.record.run_id);
+    } finally {
+      hold.open();
+    }
     const settled = await submitted.done;
     expect(settled.record).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(settled.record.started_at).not.toBeNull();
     expect(await fileStore.get(submitted.record.run_id)).toEqual(settled.record);
     expect(await service.get(submitted.record.run_id)).toEqual(settled.record);
+  });
+
+  it('stores a sync run with an Idempotency-Key at once, so a retry finds it', async () => {
+    const hold = gate();
+    const { log, waitFor } = recordingLog();
+    const service = serviceOf({ log, pool: poolWith(() => hold.promise) });
+    const submitted = await service.submit(body(10), { preferAsync: false, idempotencyKey: 'sync-key-1' }, clock);
+    try {
+      await waitFor('run started', submitted.record.run_id);
+      expect(await fileStore.get(submitted.record.run_id)).toMatchObject({ status: 'queued' });
+      const retry = await service.submit(body(10), { preferAsync: false, idempotencyKey: 'sync-key-1' }, clock);
+      expect(retry).toMatchObject({ replayed: true, record: { run_id: submitted.record.run_id } });
+    } finally {
+      hold.open();
+    }
+    expect((await submitted.done).record.status).toBe('succeeded');
+  });
+
+  it('lists runs not stored yet in id order among stored ones, page by page', async () => {
+    const hold = gate();
+    const { log, waitFor } = recordingLog();
+    const service = serviceOf({ log, pool: poolWith(() => hold.promise), concurrency: 1 });
+    const stored = await service.submit(body(10, 1), { preferAsync: true }, clock);
+    const inMemory = await service.submit(body(10, 2), { preferAsync: false }, clock);
+    const storedToo = await service.submit(body(10, 3), { preferAsync: true }, clock);
+    try {
+      await waitFor('run started', stored.record.run_id);
+      const ids = [storedToo, inMemory, stored].map((s) => s.record.run_id);
+      const first = await service.list(2);
+      const second = await service.list(2, first.next_cursor ?? undefined);
+      expect([...first.runs, ...second.runs].map((run) => run.run_id).filter((id) => ids.includes(id))).toEqual(ids);
+    } finally {
+      hold.open();
+    }
+    await Promise.all([stored.done, inMemory.done, storedToo.done]);
   });
 
   it('leaves no temp file when a run fails before sampling (plan failure)', async () => {
