@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics of the runs capability: runs by status and decision, queue depth, personas
- * generated, worker pool utilisation and PxWeb fetch outcomes (SPEC §11 `/metrics`).
+ * generated, worker pool utilisation, PxWeb fetch outcomes and narrative outcomes (SPEC §11
+ * `/metrics`).
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { PipelineResult } from './run-pipeline.js';
@@ -25,6 +26,18 @@ export function registerRunMetrics(
     name: 'pxweb_fetch_outcomes_total',
     help: 'PxWeb fetch attempts recorded in the input snapshots of finished runs, by outcome.',
     labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const narratives = new Counter({
+    name: 'narratives_total',
+    help: 'Narratives requested by finished runs, by provider and outcome (generated, template, failed, withheld, missing).',
+    labelNames: ['provider', 'outcome'],
+    registers: [registry],
+  });
+  const narrativeIssues = new Counter({
+    name: 'narrative_issues_total',
+    help: 'Narratives of finished runs carrying each reason code (a narrative counts once per code).',
+    labelNames: ['reason'],
     registers: [registry],
   });
   new Gauge({
@@ -56,9 +69,17 @@ export function registerRunMetrics(
       runs.inc({ status: record.status, decision: record.decision ?? 'none' });
       if (result?.generated) personas.inc(result.generated.n);
       for (const attempt of result?.report ? fetchLogOf(result.report) : []) pxweb.inc({ outcome: attempt });
+      const stats = result?.report.narratives;
+      if (stats) {
+        for (const outcome of NARRATIVE_OUTCOMES) if (stats[outcome] > 0) narratives.inc({ provider: stats.provider, outcome }, stats[outcome]);
+        for (const [reason, count] of Object.entries(stats.reasons)) if (count > 0) narrativeIssues.inc({ reason }, count);
+      }
     },
   };
 }
+
+/** Every requested narrative ends in exactly one of these (they add up to `total`). */
+const NARRATIVE_OUTCOMES = ['generated', 'template', 'failed', 'withheld', 'missing'] as const;
 
 function fetchLogOf(report: PipelineResult['report']): string[] {
   return report.pxweb.fetch_log.map((entry) => entry.outcome);

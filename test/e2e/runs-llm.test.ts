@@ -1,0 +1,122 @@
+/**
+ * Runs with `llm` narratives through the real service: a server process whose LLM_BASE_URL is
+ * the fake OpenAI-compatible server on loopback. Checks what the caller gets (narratives in the
+ * dataset, their stats in the payload and report) and what on-call sees in /metrics, when the
+ * model answers and when it refuses every call.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../helpers/runs-api.js';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { startFakeLlm, type FakeLlm } from '../servers/fake-llm.js';
+
+let dataDir: string;
+let llm: FakeLlm;
+let server: ServerProcess;
+let api: ApiClient;
+/** Switched by the tests: answer narratives, or refuse every call with 401. */
+let refuse = false;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'mp-runs-llm-'));
+  llm = await startFakeLlm(() => (refuse ? { kind: 'status', status: 401, body: '{"error":{"message":"bad key"}}' } : { kind: 'narrative' }));
+  server = await startServerProcess({
+    DATA_DIR: dataDir,
+    WORKERS: '1',
+    LOG_LEVEL: 'info',
+    LLM_BASE_URL: llm.baseUrl,
+    LLM_API_KEY: 'test-key-not-logged',
+    LLM_MODEL: 'fake-model',
+    LLM_CONCURRENCY: '3',
+  });
+  api = new ApiClient(server.baseUrl);
+});
+afterAll(async () => {
+  await server?.stop('SIGKILL');
+  await llm?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+interface NarrativeView {
+  source: string;
+  status: string;
+  reasons?: string[];
+}
+interface SyncAnswer {
+  run_id: string;
+  dataset: { given_name: string; narrative?: NarrativeView }[];
+}
+
+/** Sample values of a Prometheus text exposition, keyed by `name{labels}`. */
+function metricsOf(text: string): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    const at = line.lastIndexOf(' ');
+    values.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return values;
+}
+const metric = (values: Map<string, number>, key: string) => values.get(key) ?? 0;
+
+async function llmRun(n: number, seed: number): Promise<SyncAnswer> {
+  const answer = await api.post('/v1/runs', { n, profile: 'narrative_required', seed, narratives: { provider: 'llm' } });
+  // ApiClient checks every answer against the pinned contract.
+  expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(201);
+  return answer.body as SyncAnswer;
+}
+
+describe('llm narratives through the service', () => {
+  it('writes a model narrative for every persona, and counts them in /metrics', async () => {
+    const before = metricsOf((await api.get('/metrics')).body as string);
+    const run = await llmRun(6, 501);
+    expect(run.dataset).toHaveLength(6);
+    for (const persona of run.dataset) expect(persona.narrative).toMatchObject({ source: 'llm', status: 'generated' });
+    // One call per persona, each carrying the persona the record holds.
+    const names = new Set(llm.calls.map((call) => call.persona?.givenName));
+    for (const persona of run.dataset) expect(names.has(persona.given_name)).toBe(true);
+    const report = (await api.get(`/v1/runs/${run.run_id}/report`)).body as { narratives: { provider: string; total: number; generated: number } };
+    expect(report.narratives).toMatchObject({ provider: 'llm', total: 6, generated: 6 });
+    const after = metricsOf((await api.get('/metrics')).body as string);
+    expect(metric(after, 'narratives_total{provider="llm",outcome="generated"}') - metric(before, 'narratives_total{provider="llm",outcome="generated"}')).toBe(6);
+  });
+
+  it('fails every narrative when the model refuses calls, says why, and /metrics shows it', async () => {
+    refuse = true;
+    try {
+      const before = metricsOf((await api.get('/metrics')).body as string);
+      const run = await llmRun(4, 502);
+      const statuses = run.dataset.map((persona) => persona.narrative?.status ?? 'missing');
+      expect(statuses.every((status) => status !== 'generated')).toBe(true);
+      const report = (await api.get(`/v1/runs/${run.run_id}/report`)).body as {
+        narratives: { total: number; generated: number; template: number; failed: number; withheld: number; missing: number; reasons: Record<string, number> };
+        decision: { gate_codes: string[] };
+      };
+      const stats = report.narratives;
+      // Every requested narrative has exactly one outcome.
+      expect(stats.generated + stats.template + stats.failed + stats.withheld + stats.missing).toBe(stats.total);
+      expect(stats.total).toBe(4);
+      expect(Object.keys(stats.reasons).length).toBeGreaterThan(0);
+      // narrative_required cannot pass with no model narrative.
+      expect(report.decision.gate_codes).not.toContain('PASS');
+
+      const after = metricsOf((await api.get('/metrics')).body as string);
+      const outcomes = ['generated', 'template', 'failed', 'withheld', 'missing'] as const;
+      for (const outcome of outcomes) {
+        const key = `narratives_total{provider="llm",outcome="${outcome}"}`;
+        expect({ outcome, added: metric(after, key) - metric(before, key) }).toEqual({ outcome, added: stats[outcome] });
+      }
+      for (const [reason, count] of Object.entries(stats.reasons)) {
+        const key = `narrative_issues_total{reason="${reason}"}`;
+        expect({ reason, added: metric(after, key) - metric(before, key) }).toEqual({ reason, added: count });
+      }
+    } finally {
+      refuse = false;
+    }
+    // The key never reaches the logs.
+    expect(server.stderr()).not.toContain('test-key-not-logged');
+    expect(server.logLines().some((line) => JSON.stringify(line).includes('test-key-not-logged'))).toBe(false);
+  });
+});
