@@ -57,6 +57,8 @@ export interface RunSink {
 export interface PipelineRun {
   readonly runId: string;
   readonly request: EffectiveRequest;
+  /** The generator version the caller pinned, if any (checked by CONFIG_VERSION_MISMATCH). */
+  readonly requestedGeneratorVersion?: string | null;
   readonly requestReceived: Readonly<Record<string, unknown>>;
   readonly createdAt: string;
   readonly snapshot: InputSnapshot;
@@ -93,6 +95,7 @@ export async function executeRun(deps: PipelineDeps, run: PipelineRun): Promise<
     snapshot: run.snapshot,
     fieldTargets: plan.field_targets,
     generatorVersion: deps.generatorVersion,
+    requestedGeneratorVersion: run.requestedGeneratorVersion ?? null,
     llmConfigured: deps.llmConfigured,
   });
   const preflight = evaluatePreflight(preflightInput);

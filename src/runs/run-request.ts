@@ -24,6 +24,13 @@ export function runRequestSchema(maxN: number) {
         .strictObject({ provider: z.enum(NARRATIVE_PROVIDERS) })
         .optional()
         .describe('Romanian narratives: none for analysis_only by default, template for the other profiles.'),
+      generator_version: z
+        .string()
+        .regex(/^[0-9A-Za-z.+-]{1,64}$/)
+        .optional()
+        .describe(
+          'The generator version the caller expects (e.g. "0.1.0"). Not part of the effective request; when it differs from the running version the run raises CONFIG_VERSION_MISMATCH (a warning, hard for high_stakes).',
+        ),
     })
     .meta({ id: 'RunRequest', description: 'A generation request.' });
 }

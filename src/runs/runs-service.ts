@@ -361,9 +361,11 @@ export class RunsService {
             commit: async () => void (keepMemory = true),
             abort: async () => void memory!.splice(0),
           };
+      const body = this.#requestSchema.parse(started.request);
       const result = await executeRun(this.#options.pipeline, {
         runId,
-        request: effectiveRequestOf(this.#requestSchema.parse(started.request), started.effective_request['seed'] as number),
+        request: effectiveRequestOf(body, started.effective_request['seed'] as number),
+        requestedGeneratorVersion: body.generator_version ?? null,
         requestReceived: started.request as Record<string, unknown>,
         createdAt: started.created_at,
         snapshot,

@@ -23,13 +23,15 @@ export function preflightInputOf(options: {
   readonly snapshot: InputSnapshot;
   readonly fieldTargets: readonly FieldTarget[];
   readonly generatorVersion: string;
+  /** The version the caller pinned (`generator_version` of the request), or null. */
+  readonly requestedGeneratorVersion?: string | null;
   readonly llmConfigured: boolean;
 }): PreflightInput {
   return {
     request: options.request,
     snapshot_hash: options.snapshot.snapshot_hash,
     generator_version: options.generatorVersion,
-    requested_generator_version: null,
+    requested_generator_version: options.requestedGeneratorVersion ?? null,
     pxweb_mode: options.snapshot.pxweb_mode,
     llm_configured: options.llmConfigured,
     field_targets: options.fieldTargets,

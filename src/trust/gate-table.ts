@@ -291,7 +291,7 @@ export const GATES = {
     category: 'CONFIG',
     stage: 'preflight',
     origin: 'predecessor',
-    fires_when: 'The caller pinned a generator version that differs from the running one.',
+    fires_when: 'The caller pinned a generator version (request field `generator_version`) that differs from the running one.',
     combine: 'any',
     measures: [flag('generator_version_mismatch', 'run', 'The pinned generator version differs from the running one (1).')],
     severity: perProfile('warning', 'warning', 'hard'),

@@ -206,6 +206,40 @@ describe('one PASS per profile with the embedded snapshot (docs/trust.md §11)',
   });
 });
 
+describe('a pinned generator version (CONFIG_VERSION_MISMATCH)', () => {
+  const runningVersion = async () => (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+  it('passes quietly when the pin is the running version, and the manifest records it', async () => {
+    const version = await runningVersion();
+    const created = await syncRun({ n: 50, profile: 'analysis_only', seed: nextSeed(), generator_version: version });
+    expect(created.trust_payload).toMatchObject({ decision: 'PASS', gate_codes: ['PASS'], generator_version: version });
+    const manifest = (await api.get(`/v1/runs/${created.run_id}/manifest`)).body as { software: Record<string, unknown> };
+    expect(manifest.software).toMatchObject({ generator_version: version, requested_generator_version: version });
+  });
+
+  it('warns on another version, and rejects high_stakes at preflight with nothing generated', async () => {
+    const other = `${await runningVersion()}-other`;
+    const warned = await syncRun({ n: 50, profile: 'analysis_only', seed: nextSeed(), generator_version: other });
+    expect(warned.trust_payload).toMatchObject({ decision: 'PASS_WITH_WARNINGS', gate_codes: ['CONFIG_VERSION_MISMATCH', 'PASS_WITH_WARNINGS'] });
+    const manifest = (await api.get(`/v1/runs/${warned.run_id}/manifest`)).body as { software: Record<string, unknown> };
+    expect(manifest.software['requested_generator_version']).toBe(other);
+
+    const refused = expectProblem(
+      await api.post('/v1/runs', { n: 50, profile: 'high_stakes', scope: 'all', seed: nextSeed(), generator_version: other }),
+      422,
+      'RUN_REJECTED_STRICT',
+    );
+    expect(refused['gate_codes']).toEqual(expect.arrayContaining(['CONFIG_VERSION_MISMATCH', 'STRICT_MODE_BLOCKED']));
+    const run = await getRun(refused['run_id'] as string);
+    expect(run).toMatchObject({ status: 'rejected', dataset: null, progress: { done: 0, total: 50 } });
+  });
+
+  it('refuses a malformed pin with a 400 naming the field', async () => {
+    const problem = expectProblem(await api.post('/v1/runs', { n: 5, profile: 'analysis_only', generator_version: 'v 1; drop' }), 400, 'REQUEST_VALIDATION');
+    expect(problem.errors?.[0]?.path).toBe('/body/generator_version');
+  });
+});
+
 describe('an async run', () => {
   it('answers 202, shows progress {done, total} while running, 409 for its parts, then succeeded', async () => {
     const n = 200_000;
