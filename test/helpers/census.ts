@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
+import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { CircuitBreaker } from '../../src/census/pxweb/circuit-breaker.js';
 import { PxwebCache } from '../../src/census/pxweb/cache.js';
 import { PxwebClient } from '../../src/census/pxweb/client.js';
@@ -16,6 +17,7 @@ import { PxwebSource } from '../../src/census/pxweb/pxweb-source.js';
 import type { PxwebTableDefinition } from '../../src/census/pxweb/table-definition.js';
 import { loadEmbeddedSnapshot, type EmbeddedSnapshot } from '../../src/census/snapshot-loader.js';
 import { TABLE_SPECS, type TableSpec } from '../../src/census/table-specs.js';
+import { startMockPxweb, type MockPxweb } from '../servers/mock-pxweb.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -86,4 +88,38 @@ export function makeTestPxweb(options: {
     monotonicMs: () => (ticks += 5),
   });
   return { source, breaker, close: () => dispatcher.close() };
+}
+
+/** What a census test works against: the shipped snapshot and, per test, a mock PxWeb with its own cache. */
+export interface PxwebTestBed {
+  embedded: EmbeddedSnapshot;
+  mock: MockPxweb;
+  pxweb: TestPxweb;
+  /** The PxWeb cache folder of this test (also a DATA_DIR for config-built services). */
+  cacheDir: string;
+}
+
+/**
+ * Registers the hooks of a census test file: the shipped snapshot once; a fresh mock PxWeb
+ * server, cache folder and PxWeb source before each test, all closed after it. The fields are
+ * filled by the hooks, so read them inside tests and hooks only.
+ */
+export function usePxwebTestBed(prefix: string): PxwebTestBed {
+  const bed = {} as PxwebTestBed;
+  let temp: { dir: string; remove: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    bed.embedded = await loadShippedSnapshot();
+  });
+  beforeEach(async () => {
+    bed.mock = await startMockPxweb();
+    temp = await makeTempDir(prefix);
+    bed.cacheDir = temp.dir;
+    bed.pxweb = makeTestPxweb({ baseUrl: bed.mock.baseUrl, cacheDir: temp.dir });
+  });
+  afterEach(async () => {
+    await bed.pxweb.close();
+    await bed.mock.close();
+    await temp?.remove();
+  });
+  return bed;
 }

@@ -1,35 +1,17 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCensusService } from '../../../../src/census/census-service.js';
-import type { EmbeddedSnapshot } from '../../../../src/census/snapshot-loader.js';
 import { CENSUS_USAGE, runCensusCommand, type CensusCommandDeps } from '../../../../src/cli/commands/census.js';
-import { loadShippedSnapshot, makeTempDir, makeTestPxweb, type TestPxweb } from '../../../helpers/census.js';
-import { startMockPxweb, type MockPxweb } from '../../../servers/mock-pxweb.js';
+import { usePxwebTestBed } from '../../../helpers/census.js';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z');
-let embedded: EmbeddedSnapshot;
-let mock: MockPxweb;
-let temp: { dir: string; remove: () => Promise<void> };
-let pxweb: TestPxweb;
 
-beforeAll(async () => {
-  embedded = await loadShippedSnapshot();
-});
-beforeEach(async () => {
-  mock = await startMockPxweb();
-  temp = await makeTempDir('census-cli');
-  pxweb = makeTestPxweb({ baseUrl: mock.baseUrl, cacheDir: temp.dir });
-});
-afterEach(async () => {
-  await pxweb.close();
-  await mock.close();
-  await temp.remove();
-});
+const bed = usePxwebTestBed('census-cli');
 
 function deps(mode: 'off' | 'cache' | 'live'): CensusCommandDeps & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
   return {
-    service: createCensusService({ embedded, mode, maxAgeDays: 30, pxweb: pxweb.source }),
+    service: createCensusService({ embedded: bed.embedded, mode, maxAgeDays: 30, pxweb: bed.pxweb.source }),
     now: () => NOW,
     stdout: { write: (text: string) => (out += text) },
     stderr: { write: (text: string) => (err += text) },
@@ -52,7 +34,7 @@ describe('runCensusCommand', () => {
     const d = deps('off');
     expect(await runCensusCommand(['status', '--json'], d)).toBe(0);
     const catalogue = JSON.parse(d.out()) as { tables: { id: string }[] };
-    expect(catalogue.tables).toHaveLength(embedded.tables.size);
+    expect(catalogue.tables).toHaveLength(bed.embedded.tables.size);
   });
 
   it('refresh exits 0 when every table was fetched', async () => {
@@ -65,11 +47,11 @@ describe('runCensusCommand', () => {
     const d = deps('off');
     expect(await runCensusCommand(['refresh', '--json'], d)).toBe(0);
     expect(JSON.parse(d.out())).toMatchObject({ pxweb_mode: 'off', results: [{ outcome: 'skipped' }] });
-    expect(mock.requests).toHaveLength(0);
+    expect(bed.mock.requests).toHaveLength(0);
   });
 
   it('refresh exits 1 when a table could not be fetched', async () => {
-    mock.failAlways({ kind: 'status', status: 404 });
+    bed.mock.failAlways({ kind: 'status', status: 404 });
     const d = deps('cache');
     expect(await runCensusCommand(['refresh'], d)).toBe(1);
     expect(d.out()).toMatch(/http_error\s+404/);

@@ -1,36 +1,23 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CensusCatalogueSchema, CensusRefreshResultSchema, type CensusCatalogue } from '../../../../src/census/catalogue.js';
 import { createCensusService } from '../../../../src/census/census-service.js';
-import type { EmbeddedSnapshot } from '../../../../src/census/snapshot-loader.js';
 import { censusRoutes } from '../../../../src/http/routes/census.js';
-import { loadShippedSnapshot, makeTempDir, makeTestPxweb, type TestPxweb } from '../../../helpers/census.js';
-import { startMockPxweb, type MockPxweb } from '../../../servers/mock-pxweb.js';
+import { usePxwebTestBed } from '../../../helpers/census.js';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z');
-let embedded: EmbeddedSnapshot;
 let app: FastifyInstance;
-let mock: MockPxweb;
-let temp: { dir: string; remove: () => Promise<void> };
-let pxweb: TestPxweb;
 
-beforeAll(async () => {
-  embedded = await loadShippedSnapshot();
-});
+const bed = usePxwebTestBed('census-routes');
+
 beforeEach(async () => {
-  mock = await startMockPxweb();
-  temp = await makeTempDir('census-routes');
-  pxweb = makeTestPxweb({ baseUrl: mock.baseUrl, cacheDir: temp.dir });
   app = Fastify({ logger: false });
-  const service = createCensusService({ embedded, mode: 'live', maxAgeDays: 30, pxweb: pxweb.source });
+  const service = createCensusService({ embedded: bed.embedded, mode: 'live', maxAgeDays: 30, pxweb: bed.pxweb.source });
   await app.register(censusRoutes, { prefix: '/v1', service, now: () => NOW });
   await app.ready();
 });
 afterEach(async () => {
   await app.close();
-  await pxweb.close();
-  await mock.close();
-  await temp.remove();
 });
 
 describe('census routes', () => {
@@ -40,8 +27,8 @@ describe('census routes', () => {
     const body = CensusCatalogueSchema.parse(response.json());
     expect(body.pxweb_mode).toBe('live');
     expect(body.tables.map((t) => t.id)).toContain('district');
-    expect(body.snapshot_hash).toBe(embedded.snapshot_hash);
-    expect(mock.requests).toHaveLength(0);
+    expect(body.snapshot_hash).toBe(bed.embedded.snapshot_hash);
+    expect(bed.mock.requests).toHaveLength(0);
   });
 
   it('POST /v1/census/refresh reports each table and the catalogue then shows the fetched table', async () => {
@@ -56,7 +43,7 @@ describe('census routes', () => {
   });
 
   it('POST /v1/census/refresh answers 200 with the failure when the upstream is down', async () => {
-    await mock.close();
+    await bed.mock.close();
     const refresh = await app.inject({ method: 'POST', url: '/v1/census/refresh' });
     expect(refresh.statusCode).toBe(200);
     expect(refresh.json<{ results: { outcome: string }[] }>().results[0]?.outcome).toBe('network_error');
