@@ -434,19 +434,20 @@ export class RunsService {
         };
     const finished: RunRecord = { ...record, ...change, finished_at: now().toISOString() };
     // A failed or cancelled run is kept (its caller may look it up), unless it was deleted meanwhile.
-    if (active.stored) await this.#finish(record, change, now).catch(() => undefined);
+    if (active.stored) await this.#putIfStored(finished).catch(() => undefined);
     else await this.#persist(active, finished).catch(() => undefined);
     this.#announce(finished, null);
     return { record: finished };
   }
 
-  /** Writes the run's record: replaces it when stored, else creates the run in the store. */
+  /**
+   * Writes the run's record: replaces it when stored, else creates the run in the store (or, when
+   * a failed final write left its folder behind, writes the record into that folder).
+   */
   async #persist(active: Active, record: RunRecord): Promise<void> {
-    if (active.stored) {
-      await this.#options.store.put(record);
-      return;
-    }
-    await this.#options.store.create(record);
+    const { store } = this.#options;
+    if (active.stored) await store.put(record);
+    else await store.create(record).catch(() => store.put(record));
     active.stored = true;
   }
 
@@ -475,8 +476,12 @@ export class RunsService {
   /** Writes the finished record unless the run was deleted meanwhile. */
   async #finish(record: RunRecord, change: Partial<RunRecord>, now: () => Date): Promise<RunRecord> {
     const finished: RunRecord = { ...record, ...change, finished_at: now().toISOString() };
-    if (await this.#options.store.get(record.run_id)) await this.#options.store.put(finished);
+    await this.#putIfStored(finished);
     return finished;
+  }
+
+  async #putIfStored(record: RunRecord): Promise<void> {
+    if (await this.#options.store.get(record.run_id)) await this.#options.store.put(record);
   }
 
   #announce(record: RunRecord, result: PipelineResult | null): void {

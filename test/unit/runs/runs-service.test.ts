@@ -6,7 +6,7 @@
  * them. A real FileRunStore (temp dir) and a real one-thread pool, wrapped where a test needs to
  * hold a run at a known point.
  */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -243,6 +243,20 @@ describe('RunsService', () => {
       hold.open();
     }
     await Promise.all([stored.done, inMemory.done, storedToo.done]);
+  });
+
+  it('records a sync run as failed when its final write breaks half-way (its folder already made)', async () => {
+    const store = storeWith({
+      putFinished: async (record) => {
+        await mkdir(join(dataDir, 'runs', record.run_id));
+        throw new Error('ENOSPC: no space left on device');
+      },
+    });
+    const service = serviceOf({ store });
+    const submitted = await service.submit(body(10), { preferAsync: false }, clock);
+    const settled = await submitted.done;
+    expect(settled.record).toMatchObject({ status: 'failed', error: { message: 'ENOSPC: no space left on device' } });
+    expect(await fileStore.get(submitted.record.run_id)).toMatchObject({ status: 'failed', finished_at: settled.record.finished_at });
   });
 
   it('leaves no temp file when a run fails before sampling (plan failure)', async () => {
