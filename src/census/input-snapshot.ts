@@ -7,6 +7,7 @@
  */
 import type { CensusTable, InputSnapshot, ProvenanceClass, PxwebFetchAttempt, ResolvedTable } from './census-table.js';
 import { snapshotHash, tableContentHash } from './hashing.js';
+import { deepFreeze } from '../deep-freeze.js';
 
 const DAY_MS = 86_400_000;
 
@@ -49,13 +50,6 @@ export function resolvePxwebTable(
   };
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 export interface InputSnapshotParts {
   readonly tables: Iterable<ResolvedTable>;

@@ -12,6 +12,7 @@ import type { CensusTable } from './census-table.js';
 import { snapshotHash, tableContentHash } from './hashing.js';
 import { TABLE_SPECS, type TableSpec } from './table-specs.js';
 import { checkTablesAgainstSpecs, validateCensusTable } from './validate-table.js';
+import { deepFreeze } from '../deep-freeze.js';
 
 /** `data/census/` of the package (the same relative path from `src/census` and `dist/census`). */
 export const DEFAULT_CENSUS_DATA_DIR = fileURLToPath(new URL('../../data/census/', import.meta.url));
@@ -36,13 +37,6 @@ export interface LoadSnapshotOptions {
   readonly specs?: readonly TableSpec[];
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 async function listJsonFiles(dir: string): Promise<string[]> {
   let entries: string[];

@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ServiceError } from '../errors.js';
+import { deepFreeze } from '../deep-freeze.js';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -85,13 +86,6 @@ export const ConfigSchema = z.object(
 );
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /**
  * Parses the environment into a frozen `Config`. Empty strings count as unset, so

@@ -16,6 +16,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { InputSnapshot } from '../census/census-table.js';
+import { deepFreeze } from '../deep-freeze.js';
 import { ServiceError, isErrorCode } from '../errors.js';
 import type { CalibrationDiagnostics } from '../generation/calibration.js';
 import type { GenerationRequest } from '../generation/generate.js';
@@ -193,7 +194,8 @@ export class GenerationPool {
       .catch((error: unknown) => failure(error, signal));
     let targets = known;
     if (!targets) {
-      targets = { field_targets: reply.field_targets ?? [], joint_targets: reply.joint_targets ?? [] };
+      // Shared by every later run of this key: frozen, so no reader can change another run's targets.
+      targets = deepFreeze({ field_targets: reply.field_targets ?? [], joint_targets: reply.joint_targets ?? [] });
       if (this.#targets.size >= 16) this.#targets.clear();
       this.#targets.set(key, targets);
     }

@@ -63,6 +63,18 @@ describe('GenerationPool', () => {
     expect(seen.filter((chunk) => chunk.byteLength === 0).length).toBeGreaterThan(0);
   });
 
+  it('asks a worker for the targets once per (snapshot, use_ipf, scope) and hands every run the same frozen ones', async () => {
+    const pool = poolOf(2);
+    const request: GenerationRequest = { n: 10, seed: 1, scope: 'adults', use_ipf: true, traits: false };
+    const first = await pool.plan(request, snapshot);
+    const second = await pool.plan({ ...request, seed: 2 }, snapshot);
+    expect(second.field_targets).toBe(first.field_targets);
+    expect(first.field_targets.length).toBeGreaterThan(0);
+    expect(Object.isFrozen(first.field_targets[0])).toBe(true);
+    const all = await pool.plan({ ...request, scope: 'all' }, snapshot);
+    expect(all.field_targets).not.toBe(first.field_targets);
+  });
+
   it('reports progress shard by shard up to n', async () => {
     const progress: number[] = [];
     const n = 2 * SHARD_SIZE + 5;
