@@ -8,11 +8,11 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { z } from 'zod';
 import type { InputSnapshot } from '../census/census-table.js';
 import { hasErrorCode } from '../errors.js';
-import { SCOPES, type Scope } from '../generation/categories.js';
-import { generationModelFor, type GenerationModel } from '../generation/model.js';
+import { SCOPES } from '../generation/categories.js';
+import { generationModelFor } from '../generation/model.js';
 import { planCells } from '../generation/plan.js';
 import { sampleShard } from '../generation/sampler.js';
-import { fieldTargets, jointTargets, type FieldTarget, type JointTarget } from '../generation/targets.js';
+import { fieldTargets, jointTargets } from '../generation/targets.js';
 import type { Narrative } from '../generation/persona.js';
 import { narrativeRunStats } from '../narratives/narrative-stats.js';
 import { templateNarrative } from '../narratives/providers/template.js';
@@ -93,7 +93,11 @@ function run(task: z.infer<typeof TaskSchema>): unknown {
   }
   if (task.kind === 'plan') {
     const cells = planCells(model, task);
-    const plan = { ok: true, cells, calibration: model.calibration, ...(task.targets ? targetsOf(model, snapshot, task.scope) : {}) };
+    // The pool asks for the targets once per (snapshot, use_ipf, scope) and keeps them.
+    const targets = task.targets
+      ? { field_targets: fieldTargets(model, snapshot, task.scope), joint_targets: jointTargets(snapshot, model, task.scope) }
+      : {};
+    const plan = { ok: true, cells, calibration: model.calibration, ...targets };
     return moving(plan, [cells.buffer]);
   }
   const shard = { ...task, tables: model.sampling };
@@ -109,19 +113,6 @@ function run(task: z.infer<typeof TaskSchema>): unknown {
   });
   const stats = narrativeRunStats('template', narratives);
   return moving({ ok: true, bytes: result.bytes, count: result.count, counts: result.counts, narratives: stats }, [result.bytes.buffer]);
-}
-
-/** Targets depend only on (snapshot, use_ipf, scope): computed once per worker, not per run. */
-const targetCache = new Map<string, { field_targets: FieldTarget[]; joint_targets: JointTarget[] }>();
-function targetsOf(model: GenerationModel, snapshot: InputSnapshot, scope: Scope) {
-  const key = `${model.snapshotHash}|${model.useIpf}|${scope}`;
-  let targets = targetCache.get(key);
-  if (!targets) {
-    if (targetCache.size >= 8) targetCache.clear();
-    targets = { field_targets: fieldTargets(model, snapshot, scope), joint_targets: jointTargets(snapshot, model, scope) };
-    targetCache.set(key, targets);
-  }
-  return targets;
 }
 
 export default function handle(input: unknown): unknown {
