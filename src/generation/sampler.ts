@@ -186,7 +186,6 @@ function fragments(key: string, values: readonly string[]): { readonly of: Uint8
   return { of: values.map((v) => utf8(`,"${key}":${JSON.stringify(v)}`)), none: utf8(`,"${key}":null`) };
 }
 const F = {
-  sex: fragments('sex', SEXES),
   ageGroup: fragments('age_group', AGE_GROUPS),
   region: fragments('region', REGIONS),
   district: fragments('district', DISTRICT_CATEGORIES.map((d) => d.code)),

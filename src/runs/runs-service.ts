@@ -258,7 +258,7 @@ export class RunsService {
       // Closed while the record was being written: it stays queued for the next start.
       this.#queue.splice(this.#queue.indexOf(record.run_id), 1);
       this.#active.delete(record.run_id);
-      await this.#persist(active, record).catch(() => undefined);
+      if (!active.stored) await this.#persist(active, record).catch(() => undefined);
       active.settle({ record });
     }
     this.#pump(now);
@@ -413,10 +413,9 @@ export class RunsService {
     }
   }
 
-  async #settleFailure(active: Active, current: RunRecord | null, error: unknown, now: () => Date): Promise<Settled> {
+  async #settleFailure(active: Active, record: RunRecord, error: unknown, now: () => Date): Promise<Settled> {
     const { runId, controller } = active;
     const { log } = this.#options;
-    const record = current ?? this.#gone(runId, now);
     const aborted = controller.signal.aborted;
     if (aborted && this.#closed) {
       // Interrupted by shutdown, not by a caller: leave it queued so the next start runs it again.
