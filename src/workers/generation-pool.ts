@@ -28,7 +28,7 @@ import type { SharedSnapshot, WorkerTask } from './generation-worker.js';
 
 export interface PoolOptions {
   readonly threads: number;
-  /** The compiled worker entry; defaults to dist/workers/generation-worker.js next to this module. */
+  /** The compiled worker entry; defaults to `defaultWorkerFile()`. */
   readonly workerFile?: string;
 }
 
@@ -123,12 +123,14 @@ async function hashInSlices(hash: ReturnType<typeof createHash>, bytes: Uint8Arr
 }
 
 /**
- * The compiled worker next to this module; when this module runs from TypeScript source (tests),
- * the build's copy, since worker threads load JavaScript (`npm test` builds before vitest).
+ * The compiled worker entry (a CommonJS shim that imports generation-worker.js; see
+ * generation-worker-entry.cts for why) next to this module; when this module runs from TypeScript
+ * source (tests), the build's copy, since worker threads load JavaScript (`npm test` builds first).
  */
-function defaultWorkerFile(): string {
+export function defaultWorkerFile(): string {
   const fromSource = import.meta.url.endsWith('.ts');
-  return fileURLToPath(new URL(fromSource ? '../../dist/workers/generation-worker.js' : './generation-worker.js', import.meta.url));
+  const entry = 'generation-worker-entry.cjs';
+  return fileURLToPath(new URL(fromSource ? `../../dist/workers/${entry}` : `./${entry}`, import.meta.url));
 }
 
 function unwrap<T>(reply: WorkerReply): T {

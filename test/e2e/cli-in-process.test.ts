@@ -22,7 +22,7 @@ import { GradientTrustPayloadSchema } from '../../src/trust/index.js';
 import { makeTempDir } from '../helpers/census.js';
 import { expectedCsvCells, parseCsv } from '../helpers/csv.js';
 
-const WORKER = resolve('dist/workers/generation-worker.js');
+const WORKER = resolve('dist/workers/generation-worker-entry.cjs');
 
 /** `temp` holds the outputs only; `aux` the DATA_DIR and the stdout spool folder. */
 let temp: { dir: string; remove: () => Promise<void> };

@@ -12,7 +12,7 @@ beforeAll(async () => {
   snapshot = await shippedSnapshot();
 });
 
-const WORKER = resolve('dist/workers/generation-worker.js');
+const WORKER = resolve('dist/workers/generation-worker-entry.cjs');
 const pools: GenerationPool[] = [];
 function poolOf(threads: number, workerFile = WORKER): GenerationPool {
   const pool = new GenerationPool({ threads, workerFile });

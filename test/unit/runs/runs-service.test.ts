@@ -29,7 +29,7 @@ const services: RunsService[] = [];
 
 beforeAll(async () => {
   snapshot = await shippedSnapshot();
-  realPool = new GenerationPool({ threads: 1, workerFile: resolve('dist/workers/generation-worker.js') });
+  realPool = new GenerationPool({ threads: 1, workerFile: resolve('dist/workers/generation-worker-entry.cjs') });
 });
 afterAll(async () => {
   await realPool.close();

@@ -31,7 +31,7 @@ let app: ZodApp | undefined;
 
 beforeAll(async () => {
   snapshot = await shippedSnapshot();
-  realPool = new GenerationPool({ threads: 1, workerFile: resolve('dist/workers/generation-worker.js') });
+  realPool = new GenerationPool({ threads: 1, workerFile: resolve('dist/workers/generation-worker-entry.cjs') });
   crashingPool = new GenerationPool({ threads: 1, workerFile: resolve('test/fixtures/crashing-worker.mjs') });
 });
 afterAll(async () => {
