@@ -28,7 +28,8 @@ import {
 import { evaluationInputOf, preflightInputOf } from './trust-input.js';
 import { createHash } from 'node:crypto';
 import type { Persona } from '../generation/persona.js';
-import { generateNarratives, type NarrativeProvider } from '../narratives/provider.js';
+import { generateNarratives } from '../narratives/provider.js';
+import type { LlmNarrativeProvider } from '../narratives/providers/llm.js';
 import { narrativeRunStats, type NarrativeRunStats } from '../narratives/narrative-stats.js';
 
 /** What a run needs of the worker pool (the pool itself, or a wrapper around it in tests). */
@@ -36,8 +37,8 @@ export type PipelinePool = Pick<GenerationPool, 'plan' | 'sample' | 'threads'>;
 
 export interface PipelineDeps {
   readonly pool: PipelinePool;
-  /** The llm narrative provider, when LLM_BASE_URL is configured. */
-  readonly llm?: NarrativeProvider;
+  /** The llm narrative provider, when LLM_BASE_URL is configured; each run takes its own session. */
+  readonly llm?: Pick<LlmNarrativeProvider, 'forRun'>;
   readonly generatorVersion: string;
   readonly schemaHash: string;
   readonly llmConfigured: boolean;
@@ -182,7 +183,7 @@ async function sampleWithNarratives(
     .filter((line) => line.length > 0)
     .map((line) => JSON.parse(line) as Persona);
   const results = deps.llm
-    ? await generateNarratives(personas, deps.llm, { seed: run.request.seed, ...(run.signal ? { signal: run.signal } : {}) })
+    ? await generateNarratives(personas, deps.llm.forRun(), { seed: run.request.seed, ...(run.signal ? { signal: run.signal } : {}) })
     : [];
   const hash = createHash('sha256');
   let bytes = 0;

@@ -1,8 +1,10 @@
 /**
  * Runs with `llm` narratives through the real service: a server process whose LLM_BASE_URL is
  * the fake OpenAI-compatible server on loopback. Checks what the caller gets (narratives in the
- * dataset, their stats in the payload and report) and what on-call sees in /metrics, when the
- * model answers and when it refuses every call.
+ * dataset, their stats in the payload and report), the gates a run fires when the model leaks
+ * personal data or writes the other sex, and what on-call sees in /metrics, when the model answers
+ * and when it refuses every call. Runs use scope "all" so narrative_required can reach PASS (its
+ * adult targets are modelled) and every narrative gate shows in the decision.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,12 +18,25 @@ let dataDir: string;
 let llm: FakeLlm;
 let server: ServerProcess;
 let api: ApiClient;
-/** Switched by the tests: answer narratives, or refuse every call with 401. */
-let refuse = false;
+/** Switched by the tests: how the fake model answers every call. */
+type Mode = 'narrative' | 'refuse' | 'pii' | 'other-sex';
+let mode: Mode = 'narrative';
+const LEAK = ' Pentru detalii, sunați la +373 69 123 456 sau scrieți la ion.popescu@example.md.';
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'mp-runs-llm-'));
-  llm = await startFakeLlm(() => (refuse ? { kind: 'status', status: 401, body: '{"error":{"message":"bad key"}}' } : { kind: 'narrative' }));
+  llm = await startFakeLlm((call) => {
+    switch (mode) {
+      case 'refuse':
+        return { kind: 'status', status: 401, body: '{"error":{"message":"bad key"}}' };
+      case 'pii':
+        return { kind: 'narrative', edit: (sections) => ({ ...sections, profil_profesional: `${sections['profil_profesional']}${LEAK}` }) };
+      case 'other-sex':
+        return { kind: 'narrative', writeAs: call.persona?.sex === 'male' ? 'female' : 'male' };
+      case 'narrative':
+        return { kind: 'narrative' };
+    }
+  });
   server = await startServerProcess({
     DATA_DIR: dataDir,
     WORKERS: '1',
@@ -46,6 +61,7 @@ interface NarrativeView {
 }
 interface SyncAnswer {
   run_id: string;
+  trust_payload: { decision: string; gate_codes: string[]; should_escalate: boolean; escalation_priority: number };
   dataset: { given_name: string; narrative?: NarrativeView }[];
 }
 
@@ -62,7 +78,7 @@ function metricsOf(text: string): Map<string, number> {
 const metric = (values: Map<string, number>, key: string) => values.get(key) ?? 0;
 
 async function llmRun(n: number, seed: number): Promise<SyncAnswer> {
-  const answer = await api.post('/v1/runs', { n, profile: 'narrative_required', seed, narratives: { provider: 'llm' } });
+  const answer = await api.post('/v1/runs', { n, profile: 'narrative_required', scope: 'all', seed, narratives: { provider: 'llm' } });
   // ApiClient checks every answer against the pinned contract.
   expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(201);
   return answer.body as SyncAnswer;
@@ -73,6 +89,7 @@ describe('llm narratives through the service', () => {
     const before = metricsOf((await api.get('/metrics')).body as string);
     const run = await llmRun(6, 501);
     expect(run.dataset).toHaveLength(6);
+    expect(run.trust_payload).toMatchObject({ decision: 'PASS', gate_codes: ['PASS'], should_escalate: false });
     for (const persona of run.dataset) expect(persona.narrative).toMatchObject({ source: 'llm', status: 'generated' });
     // One call per persona, each carrying the persona the record holds.
     const names = new Set(llm.calls.map((call) => call.persona?.givenName));
@@ -84,7 +101,7 @@ describe('llm narratives through the service', () => {
   });
 
   it('fails every narrative when the model refuses calls, says why, and /metrics shows it', async () => {
-    refuse = true;
+    mode = 'refuse';
     try {
       const before = metricsOf((await api.get('/metrics')).body as string);
       const run = await llmRun(4, 502);
@@ -99,8 +116,9 @@ describe('llm narratives through the service', () => {
       expect(stats.generated + stats.template + stats.failed + stats.withheld + stats.missing).toBe(stats.total);
       expect(stats.total).toBe(4);
       expect(Object.keys(stats.reasons).length).toBeGreaterThan(0);
-      // narrative_required cannot pass with no model narrative.
-      expect(report.decision.gate_codes).not.toContain('PASS');
+      // narrative_required cannot pass with no model narrative: the fallback ratio is a hard gate.
+      expect(run.trust_payload.decision).toBe('REJECT');
+      expect(report.decision.gate_codes).toContain('NARRATIVE_MOCK_RATIO_HIGH');
 
       const after = metricsOf((await api.get('/metrics')).body as string);
       const outcomes = ['generated', 'template', 'failed', 'withheld', 'missing'] as const;
@@ -113,10 +131,47 @@ describe('llm narratives through the service', () => {
         expect({ reason, added: metric(after, key) - metric(before, key) }).toEqual({ reason, added: count });
       }
     } finally {
-      refuse = false;
+      mode = 'narrative';
     }
+    // The 401 belonged to that run: the next run calls the model again and gets its narratives.
+    const next = await llmRun(3, 503);
+    expect(next.dataset.map((persona) => persona.narrative?.status)).toEqual(['generated', 'generated', 'generated']);
     // The key never reaches the logs.
     expect(server.stderr()).not.toContain('test-key-not-logged');
     expect(server.logLines().some((line) => JSON.stringify(line).includes('test-key-not-logged'))).toBe(false);
+  });
+
+  it('withholds narratives that leak a phone number and an e-mail, and escalates the run at priority 1', async () => {
+    mode = 'pii';
+    try {
+      const run = await llmRun(4, 504);
+      for (const persona of run.dataset) {
+        expect(persona.narrative).toMatchObject({ status: 'withheld' });
+        // Withheld means never served: no section of the leaked text reaches the dataset.
+        expect(JSON.stringify(persona)).not.toContain('69 123 456');
+        expect(JSON.stringify(persona)).not.toContain('ion.popescu@example.md');
+      }
+      expect(run.trust_payload.gate_codes).toContain('NARRATIVE_PII_DETECTED');
+      expect(run.trust_payload).toMatchObject({ should_escalate: true, escalation_priority: 1 });
+      const stored = (await api.get(`/v1/runs/${run.run_id}/dataset`)).body as string;
+      expect(stored).not.toContain('69 123 456');
+    } finally {
+      mode = 'narrative';
+    }
+  });
+
+  it('fires NARRATIVE_PRONOUN_MISMATCH when the model writes every persona as the other sex', async () => {
+    mode = 'other-sex';
+    try {
+      const run = await llmRun(4, 505);
+      expect(run.dataset.every((persona) => persona.narrative?.status !== 'generated')).toBe(true);
+      expect(run.trust_payload.gate_codes).toContain('NARRATIVE_PRONOUN_MISMATCH');
+      // Hard in narrative_required (SPEC §8.1): the run is rejected and escalated at priority 5 or more urgent.
+      expect(run.trust_payload.decision).toBe('REJECT');
+      expect(run.trust_payload.should_escalate).toBe(true);
+      expect(run.trust_payload.escalation_priority).toBeLessThanOrEqual(5);
+    } finally {
+      mode = 'narrative';
+    }
   });
 });

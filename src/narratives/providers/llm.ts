@@ -51,6 +51,12 @@ export type LlmProviderOptions = z.input<typeof LlmProviderOptionsSchema> & {
 };
 
 export interface LlmNarrativeProvider extends NarrativeProvider {
+  /**
+   * A fresh session for one run: `LLM_CONCURRENCY` calls at most and its own fatal-answer memory,
+   * sharing this provider's connections. `generateNarrative` on the provider itself is one
+   * long-lived session (tests and one-off callers).
+   */
+  forRun(): NarrativeProvider;
   /** Closes the agent this provider created (a dispatcher passed in is the caller's to close). */
   close(): Promise<void>;
 }
@@ -241,10 +247,7 @@ export function createLlmProvider(options: LlmProviderOptions): LlmNarrativeProv
     }),
   );
   const client = new ChatClient(config, dispatcher);
-  const semaphore = new Semaphore(config.concurrency);
   const label = { source: 'llm', prompt_version: PROMPT_VERSION, served_status: 'generated' } as const;
-  // After a 401/403/404 every call would fail alike: later personas fail at once, uncalled.
-  let fatal: ServiceError | undefined;
 
   const failed = (error: ServiceError, attempts: number, earlier: readonly NarrativeIssue[] = []): NarrativeResult => {
     const issue = providerFailure(error);
@@ -255,45 +258,63 @@ export function createLlmProvider(options: LlmProviderOptions): LlmNarrativeProv
     return { narrative, issues: narrative.status === 'generated' ? [] : assessment.issues, attempts };
   };
 
-  async function narrate(persona: Persona, context: NarrativeContext): Promise<NarrativeResult> {
-    const seed = Math.floor(createRng(context.seed, 'narrative', persona.index).next() * 2 ** 31);
-    const call = { signal: context.signal, seed };
-    const messages = buildNarrativePrompt(persona);
-    let answer: string;
-    try {
-      answer = await client.complete(messages, call);
-    } catch (error) {
-      return failed(rethrowCancellation(error, (status) => (fatal = status)), 1);
+  /**
+   * One run's view of the provider: its own concurrency bound and its own memory of a fatal
+   * answer, over the shared connection pool. A 401 in one run (a key being rotated, a model
+   * not pulled yet) must not fail every later run of the process uncalled.
+   */
+  function session(): NarrativeProvider {
+    const semaphore = new Semaphore(config.concurrency);
+    // After a 401/403/404 every call would fail alike: later personas fail at once, uncalled.
+    let fatal: ServiceError | undefined;
+    const remember = (error: unknown): ServiceError => rethrowCancellation(error, (status) => (fatal = status));
+
+    async function narrate(persona: Persona, context: NarrativeContext): Promise<NarrativeResult> {
+      const seed = Math.floor(createRng(context.seed, 'narrative', persona.index).next() * 2 ** 31);
+      const call = { signal: context.signal, seed };
+      const messages = buildNarrativePrompt(persona);
+      let answer: string;
+      try {
+        answer = await client.complete(messages, call);
+      } catch (error) {
+        return failed(remember(error), 1);
+      }
+      const first = assessNarrativeText(answer, persona);
+      // PII is never repaired: the model produced it, the run counts it and the text is withheld.
+      if (first.pii.length > 0 || first.issues.length === 0) return settle(first, 1);
+      let repaired: string;
+      try {
+        repaired = await client.complete(buildRepairMessages(messages, answer, first.issues, persona), call);
+      } catch (error) {
+        return failed(remember(error), 2, first.issues);
+      }
+      return settle(assessNarrativeText(repaired, persona), 2);
     }
-    const first = assessNarrativeText(answer, persona);
-    // PII is never repaired: the model produced it, the run counts it and the text is withheld.
-    if (first.pii.length > 0 || first.issues.length === 0) return settle(first, 1);
-    let repaired: string;
-    try {
-      repaired = await client.complete(buildRepairMessages(messages, answer, first.issues, persona), call);
-    } catch (error) {
-      return failed(rethrowCancellation(error, (status) => (fatal = status)), 2, first.issues);
-    }
-    return settle(assessNarrativeText(repaired, persona), 2);
+
+    return {
+      name: 'llm',
+      promptVersion: PROMPT_VERSION,
+      async generateNarrative(persona, context) {
+        if (fatal !== undefined) return failed(fatal, 0);
+        try {
+          await semaphore.acquire(context.signal);
+        } catch {
+          throw new ServiceError('RUN_CANCELLED', 'narrative generation was cancelled');
+        }
+        try {
+          if (fatal !== undefined) return failed(fatal, 0);
+          return await narrate(persona, context);
+        } finally {
+          semaphore.release();
+        }
+      },
+    };
   }
 
+  const shared = session();
   return {
-    name: 'llm',
-    promptVersion: PROMPT_VERSION,
-    async generateNarrative(persona, context) {
-      if (fatal !== undefined) return failed(fatal, 0);
-      try {
-        await semaphore.acquire(context.signal);
-      } catch {
-        throw new ServiceError('RUN_CANCELLED', 'narrative generation was cancelled');
-      }
-      try {
-        if (fatal !== undefined) return failed(fatal, 0);
-        return await narrate(persona, context);
-      } finally {
-        semaphore.release();
-      }
-    },
+    ...shared,
+    forRun: session,
     close: async () => {
       if (ownsTransport) await transport.close();
     },
