@@ -2,7 +2,7 @@
  * Confidence (SPEC §8.3): a base level from named factors, then monotone caps. The confidence
  * never rises above the base: `confidence = min(base_confidence, caps)`.
  */
-import type { Profile } from '../generation/categories.js';
+import { criticalityOf, type Profile } from '../generation/categories.js';
 import type { Decision } from './decision.js';
 import type { CalibrationDiagnostics, NarrativeRunStats, PreflightInput } from './evaluation-input.js';
 import { BASE_CONFIDENCE_BANDS, CONFIDENCE_FACTOR_NAMES, CONFIDENCE_FACTORS, type ConfidenceFactor } from './gate-table.js';
@@ -51,7 +51,9 @@ function factorHolds(factor: ConfidenceFactor, context: ConfidenceFactorContext)
     case 'modelled_targets':
       return provenance.modelled_fields.length > 0;
     case 'secondary_targets':
-      return provenance.secondary_fields.length > 0;
+      // Secondary figures are for soft use (SPEC §3.2): like the fallback gates (§8.2), only a
+      // critical or super-critical field's secondary target lowers confidence.
+      return provenance.secondary_fields.some((field) => criticalityOf(field) !== 'ordinary');
     case 'stale_sources':
       return staleTables(input.request.profile, input.tables).length > 0;
     case 'high_information_loss':

@@ -69,7 +69,7 @@ function assemble(
     confidence: assessment.confidence,
     monotonicity_applied: assessment.monotonicity_applied,
     caps_applied: assessment.caps_applied,
-    quality_tier: qualityTierOf(parts.outcome.decision, parts.measurements),
+    quality_tier: qualityTierOf(parts.outcome.decision, parts.measurements, parts.outcome.gate_codes),
     provenance: parts.provenance,
     measurements: parts.measurements,
     signals: parts.signals,

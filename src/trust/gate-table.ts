@@ -774,7 +774,10 @@ export const SAMPLING = { multiplier: 3 } as const;
 /** Base-confidence factors (SPEC §8.3): each one that holds lowers the base confidence. */
 export const CONFIDENCE_FACTORS = {
   modelled_targets: { description: 'At least one compared field has a modelled target.' },
-  secondary_targets: { description: 'At least one compared field has a secondary (partial or preliminary) target.' },
+  secondary_targets: {
+    description:
+      'A critical or super-critical compared field has a secondary (partial or preliminary) target; ordinary fields may use secondary figures (soft use, SPEC §3.2).',
+  },
   stale_sources: {
     description:
       'A table is older than the profile\'s PXWEB_CACHE_STALE or SNAPSHOT_SERIES_STALE limit, whatever that gate\'s severity.',
@@ -795,9 +798,9 @@ export const CONFIDENCE_FACTOR_NAMES = Object.keys(CONFIDENCE_FACTORS) as Confid
 export const BASE_CONFIDENCE_BANDS = { medium_from_factors: 1, low_from_factors: 3 } as const;
 
 /**
- * Quality tiers (A/B/C) of a run that is not rejected: the drift measures as a share of their
- * (sampling-widened) limits. A: every measure within half its limit; B: within the limit;
- * C: a drift warning fired or nothing could be measured.
+ * Quality tiers (A/B/C) of a run that is not rejected (quality-tier.ts): C when a drift gate fired
+ * or nothing could be measured; else A when every drift measure is within this share of its
+ * (sampling-widened) limit, B otherwise.
  */
 export const QUALITY_TIERS = { tier_a_max_share_of_limit: 0.5 } as const;
 

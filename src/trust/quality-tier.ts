@@ -1,12 +1,13 @@
 /**
  * The quality tier (SPEC §8.3), consistent with the decision: REJECT exactly when the decision
- * is REJECT. Otherwise the drift measures are read as shares of their (sampling-widened)
- * limits — mean L1 error, each field's largest category error, each joint row's TVD:
- * A when every one is within half its limit, B when within the limit, C beyond it (a drift
- * warning fired) or when nothing could be measured.
+ * is REJECT. Otherwise C when a drift gate fired or nothing could be measured; else the drift
+ * measures are read as shares of their (sampling-widened) limits — mean L1 error, each field's
+ * largest category error, each joint row's TVD — A when every one is within half its limit,
+ * B otherwise. A joint row beyond its TVD limit whose chi-square test does not reject (a small
+ * row, noisy by nature) fires no gate, so it makes B, not C: the tier never contradicts the gates.
  */
 import type { Decision } from './decision.js';
-import { QUALITY_TIERS } from './gate-table.js';
+import { QUALITY_TIERS, type GateCode } from './gate-table.js';
 import type { RunMeasurements } from './measurements.js';
 
 export const QUALITY_TIER_VALUES = ['A', 'B', 'C', 'REJECT'] as const;
@@ -22,11 +23,13 @@ export function driftShares(measurements: RunMeasurements): number[] {
   return pairs.flatMap(([value, limit]) => (value === null || limit === null ? [] : [limit > 0 ? value / limit : value > 0 ? Infinity : 0]));
 }
 
-export function qualityTierOf(decision: Decision, measurements: RunMeasurements | null): QualityTier {
+/** The gates that grade drift (drift-gates.ts); any of them firing makes tier C. */
+export const DRIFT_GATE_CODES = ['MARGINAL_ERROR_HIGH', 'MARGINAL_ERROR_CRITICAL', 'JOINT_DISTRIBUTION_DRIFT'] as const satisfies readonly GateCode[];
+
+export function qualityTierOf(decision: Decision, measurements: RunMeasurements | null, gateCodes: readonly GateCode[]): QualityTier {
   if (decision === 'REJECT') return 'REJECT';
+  if (gateCodes.some((code) => (DRIFT_GATE_CODES as readonly GateCode[]).includes(code))) return 'C';
   const shares = measurements === null ? [] : driftShares(measurements);
   if (shares.length === 0) return 'C';
-  const worst = Math.max(...shares);
-  if (worst <= QUALITY_TIERS.tier_a_max_share_of_limit) return 'A';
-  return worst <= 1 ? 'B' : 'C';
+  return Math.max(...shares) <= QUALITY_TIERS.tier_a_max_share_of_limit ? 'A' : 'B';
 }

@@ -154,19 +154,24 @@ describe('one PASS per profile with the embedded snapshot (docs/trust.md §11)',
   it('analysis_only, default scope (adults): PASS, no narratives', async () => {
     const created = await syncRun({ n: 200, profile: 'analysis_only', seed: nextSeed() });
     expect(created.trust_payload).toMatchObject({ decision: 'PASS', gate_codes: ['PASS'], profile: 'analysis_only', strict_mode: false });
+    // Adults need modelled tables (marital, education, labour by age): honest medium confidence.
+    expect(created.trust_payload).toMatchObject({ confidence: 'medium', confidence_factors: expect.arrayContaining(['modelled_targets']) });
     expect((created.dataset as { narrative?: unknown }[]).every((persona) => persona.narrative === undefined)).toBe(true);
   });
 
-  it('narrative_required, scope all: PASS with template narratives', async () => {
+  it('narrative_required, scope all: PASS with high confidence and template narratives', async () => {
     const created = await syncRun({ n: 200, profile: 'narrative_required', scope: 'all', seed: nextSeed() });
     expect(created.trust_payload).toMatchObject({ decision: 'PASS', gate_codes: ['PASS'], profile: 'narrative_required' });
+    expect(created.trust_payload).toMatchObject({ confidence: 'high', base_confidence: 'high', confidence_factors: [] });
+    expect(['A', 'B']).toContain(created.trust_payload.quality_tier);
     const narratives = (created.dataset as { narrative?: { source: string; status: string } }[]).map((persona) => persona.narrative);
-    expect(narratives.every((narrative) => narrative?.source === 'template')).toBe(true);
+    expect(narratives.every((narrative) => narrative?.source === 'template' && narrative.status === 'template')).toBe(true);
   });
 
-  it('high_stakes, scope all: PASS in strict mode', async () => {
+  it('high_stakes, scope all: PASS with high confidence in strict mode', async () => {
     const created = await syncRun({ n: 200, profile: 'high_stakes', scope: 'all', seed: nextSeed() });
     expect(created.trust_payload).toMatchObject({ decision: 'PASS', gate_codes: ['PASS'], profile: 'high_stakes', strict_mode: true });
+    expect(created.trust_payload).toMatchObject({ confidence: 'high', monotonicity_applied: false, confidence_factors: [] });
     expect(created.dataset).toHaveLength(200);
   });
 

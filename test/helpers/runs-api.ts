@@ -77,6 +77,7 @@ export interface PayloadView {
   readonly gate_codes: string[];
   readonly profile: string;
   readonly strict_mode: boolean;
+  readonly quality_tier: string;
   readonly schema_hash: string;
   readonly config_hash: string;
   readonly dataset_sha256: string | null;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { baseConfidenceOf, capConfidence, confidenceFactorsOf } from '../../../src/trust/confidence.js';
 import { summariseProvenance } from '../../../src/trust/provenance-summary.js';
+import type { ComparedField } from '../../../src/trust/evaluation-input.js';
 import { cleanCalibration, cleanInput, cleanNarratives, table, withRequest, withTargets } from './fixtures.js';
 
 describe('baseConfidenceOf', () => {
@@ -76,6 +77,16 @@ describe('confidenceFactorsOf', () => {
       'narrative_fallback',
       'failed_narratives',
     ]);
+  });
+
+  it('counts a secondary target only on a critical or super-critical field (ordinary fields: soft use)', () => {
+    const factorsWith = (field: ComparedField) => {
+      const input = withTargets(cleanInput('analysis_only'), { [field]: 'secondary' });
+      return confidenceFactorsOf({ input, provenance: summariseProvenance(input.field_targets), calibration: cleanCalibration(), narratives: null });
+    };
+    expect(factorsWith('inactivity_reason')).toEqual([]);
+    expect(factorsWith('religion')).toEqual(['secondary_targets']);
+    expect(factorsWith('employment_status')).toEqual(['secondary_targets']);
   });
 
   it('counts information loss above 0.2 only for an applied calibration', () => {
