@@ -54,3 +54,52 @@ export function personaId(seed: number, index: number): string {
   const d = hex32(scratch[3]!);
   return `${a}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${d}`;
 }
+
+/** Inverse of fmix32 (each step of the finaliser is invertible on uint32). */
+function unfmix32(input: number): number {
+  let h = input >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7ed1b41d); // modular inverse of 0xc2b2ae35
+  h ^= (h >>> 13) ^ (h >>> 26);
+  h = Math.imul(h, 0xa5cb9243); // modular inverse of 0x85ebca6b
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The index whose id ends in `lastWord` (the id's last 8 hex digits) in a run of `seed`. */
+export function indexOfIdWord(seed: number, lastWord: number): number {
+  const seedKey = fmix32(seed ^ 0x9e3779b9);
+  return (unfmix32(lastWord) ^ seedKey) >>> 0;
+}
+
+function hexValue(byte: number): number {
+  if (byte >= 48 && byte <= 57) return byte - 48;
+  if (byte >= 97 && byte <= 102) return byte - 87;
+  return -1;
+}
+
+/**
+ * Duplicate ids among the records of one shard, read back from the bytes written: each id's
+ * last word is decoded to the index it stands for, which must lie in the shard's range
+ * [startIndex, startIndex + count) and be seen once. Shards cover disjoint ranges, so the
+ * dataset's duplicates are the sum over its shards. An id that does not decode (not hex) counts.
+ *
+ * @param idOffsets - the byte offset of each record's 36-character id in `bytes`
+ */
+export function countDuplicateIds(bytes: Uint8Array, idOffsets: Int32Array, count: number, seed: number, startIndex: number): number {
+  const seen = new Uint8Array(count);
+  let duplicates = 0;
+  for (let j = 0; j < count; j += 1) {
+    let word = 0;
+    let valid = true;
+    for (let at = idOffsets[j]! + 28, end = at + 8; at < end; at += 1) {
+      const digit = hexValue(bytes[at]!);
+      if (digit < 0) valid = false;
+      word = ((word << 4) | digit) >>> 0;
+    }
+    const slot = valid ? indexOfIdWord(seed, word) - startIndex : -1;
+    if (slot < 0 || slot >= count || seen[slot] === 1) duplicates += 1;
+    else seen[slot] = 1;
+  }
+  return duplicates;
+}

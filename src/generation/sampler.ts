@@ -29,7 +29,7 @@ import { CONSISTENCY_RULES, forEachViolation, type Checked } from './consistency
 import { AGE_85_PLUS_INDEX, KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
 import { familyNameFor, namesFor } from './names.js';
 import type { Narrative, Persona, Traits } from './persona.js';
-import { personaId, personaIdWords } from './persona-id.js';
+import { personaId, countDuplicateIds, personaIdWords } from './persona-id.js';
 import { ByteWriter, utf8 } from './byte-writer.js';
 import { ageGroupOfAgeIndex } from './prior.js';
 import { createRng, type Rng } from './rng.js';
@@ -121,6 +121,8 @@ export interface ShardCounts {
   readonly region_residence: Int32Array;
   /** Violations per CONSISTENCY_RULES entry. */
   readonly consistency: Int32Array;
+  /** One cell: ids written that repeat another or do not stand for their record (persona-id.ts). */
+  readonly duplicate_ids: Int32Array;
 }
 
 export function emptyCounts(): ShardCounts {
@@ -146,6 +148,7 @@ export function emptyCounts(): ShardCounts {
     ethnicity_religion: new Int32Array(e * RELIGIONS.length),
     region_residence: new Int32Array(REGIONS.length * RESIDENCES.length),
     consistency: new Int32Array(CONSISTENCY_RULES.length),
+    duplicate_ids: new Int32Array(1),
   };
 }
 
@@ -299,6 +302,7 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
   const t = task.tables;
   const out = new ByteWriter(task.cells.length * 480, task.reuse);
   const idWords = new Uint32Array(4);
+  const idOffsets = new Int32Array(task.cells.length);
   const countViolation = (rule: number) => {
     counts.consistency[rule]! += 1;
   };
@@ -387,6 +391,7 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     // JSON.stringify'd code or name, so each line is valid JSON and byte-stable.
     out.bytes(OPEN_ID);
     personaIdWords(task.seed, index, idWords);
+    idOffsets[j] = out.length;
     out.uuid(idWords);
     out.bytes(INDEX);
     out.unsigned(index);
@@ -408,5 +413,8 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     out.bytes(CLOSE);
   }
   // The writer is dropped here, so its buffer can be handed on without a copy.
-  return { bytes: out.view(), count: task.cells.length, counts };
+  const bytes = out.view();
+  // Measured on the bytes written, not assumed from the id scheme (SPEC §6: must be 0).
+  counts.duplicate_ids[0] = countDuplicateIds(bytes, idOffsets, task.cells.length, task.seed, task.startIndex);
+  return { bytes, count: task.cells.length, counts };
 }

@@ -75,8 +75,8 @@ export function evaluationInputOf(
     joint_checks: jointChecksOf(jointTargets, generated),
     calibration: calibrationOf(output.calibration),
     consistency: Object.fromEntries(CONSISTENCY_RULES.map((rule, i) => [rule, generated.counts.consistency[i] ?? 0])) as EvaluationInput['consistency'],
-    // Ids embed a bijection of the index (src/generation/persona-id.ts), so they cannot repeat.
-    duplicate_ids: 0,
+    // Read back from the written ids by each shard (src/generation/persona-id.ts).
+    duplicate_ids: generated.counts.duplicate_ids[0] ?? 0,
     // Persons whose ethnicity has no row in the language and religion tables drew from national totals.
     ethnocultural_fallbacks:
       notDeclared > 0
