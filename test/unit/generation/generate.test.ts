@@ -8,7 +8,7 @@ import { generate, type GenerationRequest, type GenerationResult } from '../../.
 import { KEY_DIMENSIONS } from '../../../src/generation/key-joint.js';
 import { generationModelFor } from '../../../src/generation/model.js';
 import { PersonaSchema, type Persona } from '../../../src/generation/persona.js';
-import { fieldTargets, jointTargets, observedCounts, observedJointCounts } from '../../../src/generation/targets.js';
+import { expectedShares, fieldTargets, jointTargets, observedCounts, observedJointCounts } from '../../../src/generation/targets.js';
 import { shippedSnapshot } from '../../helpers/snapshot.js';
 
 const decoder = new TextDecoder();
@@ -177,21 +177,65 @@ describe.each(['all', 'adults'] as const)('at n = 200,000, scope %s', (scope) =>
 });
 
 describe('what calibration buys', () => {
-  it('fits the official margins at least as well with IPF on every margin, and strictly better on one', () => {
-    const request: GenerationRequest = { n: 100_000, seed: 9, scope: 'all', use_ipf: true, traits: false };
-    const withIpf = generate(request, snapshot);
-    const withoutIpf = generate({ ...request, use_ipf: false }, snapshot);
-    const targets = fieldTargets(withIpf.model, snapshot, 'all');
-    const fitted = observedCounts(withIpf.counts);
-    const raw = observedCounts(withoutIpf.counts);
-    let strictlyBetter = 0;
-    for (const target of targets) {
-      const on = tvd(shares(fitted[target.field]), target.target_shares);
-      const off = tvd(shares(raw[target.field]), target.target_shares);
-      // Fields the prior already matches exactly (district × residence) differ only by sampling noise.
-      expect({ field: target.field, ok: on <= off + 2e-3 }).toEqual({ field: target.field, ok: true });
-      if (on + 0.005 < off) strictlyBetter += 1;
+  // Compared on the shares a run is drawn from (`expectedShares`: the key joint and conditional
+  // tables, raked or not), not on a sample: at n = 100,000 sampling noise is ~1e-3 TVD, larger
+  // than some of the differences, and a field IPF never touches (economic_sector) came out
+  // "worse" with IPF by chance. The official targets of scope `all` are the published tables.
+  const SCOPE = 'all' as const;
+  /** IPF stops at a residual of 1e-10 of the total per category; summed over ≤ 86 categories, < 1e-8. */
+  const NUMERICAL = 1e-8;
+  /** Fields whose own official table is a margin the generator rakes to (district via district × residence). */
+  const RAKED = new Set<string>([
+    'sex',
+    'age_group',
+    'district',
+    'mother_tongue',
+    'language_usually_spoken',
+    'religion',
+    'marital_status',
+    'education_level',
+    'employment_status',
+    'inactivity_reason',
+  ]);
+  /** Official tables the raked margins imply only up to the publication's rounding. */
+  const IMPLIED = new Set<string>(['region', 'residence', 'ethnicity']);
+  /** Drawn from the published shares as they are: no margin to rake to. */
+  const NOT_RAKED = new Set<string>(['economic_sector']);
+
+  it('classifies every compared field', () => {
+    const fields = fieldTargets(generationModelFor(snapshot, true), snapshot, SCOPE).map((t) => t.field);
+    expect([...fields].sort()).toEqual([...RAKED, ...IMPLIED, ...NOT_RAKED].sort());
+  });
+
+  it('meets every raked official margin exactly with IPF, and is nowhere worse than without it', () => {
+    const on = expectedShares(generationModelFor(snapshot, true), SCOPE);
+    const off = expectedShares(generationModelFor(snapshot, false), SCOPE);
+    for (const target of fieldTargets(generationModelFor(snapshot, true), snapshot, SCOPE)) {
+      const withIpf = tvd(on[target.field], target.target_shares);
+      const without = tvd(off[target.field], target.target_shares);
+      const field = target.field;
+      expect({ field, notWorse: withIpf <= without + NUMERICAL }).toEqual({ field, notWorse: true });
+      if (RAKED.has(field)) expect({ field, exact: withIpf < NUMERICAL }).toEqual({ field, exact: true });
+      // Region and residence tables are published in thousands, national ethnicity apart from its
+      // by-residence rows: IPF meets the finer tables, and these stay within rounding of theirs.
+      if (IMPLIED.has(field)) expect({ field, close: withIpf < 1e-3 }).toEqual({ field, close: true });
+      if (NOT_RAKED.has(field)) expect({ field, same: on[field] }).toEqual({ field, same: off[field] });
     }
-    expect(strictlyBetter).toBeGreaterThan(0);
+  });
+
+  it('is strictly better wherever the priors miss the official margin', () => {
+    const on = expectedShares(generationModelFor(snapshot, true), SCOPE);
+    const off = expectedShares(generationModelFor(snapshot, false), SCOPE);
+    const targets = fieldTargets(generationModelFor(snapshot, true), snapshot, SCOPE);
+    const missed = targets.filter((t) => tvd(off[t.field], t.target_shares) > 0.005).map((t) => t.field);
+    // The modelled conditional shapes (languages, marital status, education, labour) are far off before raking.
+    expect(missed.length).toBeGreaterThanOrEqual(4);
+    for (const field of missed) {
+      const target = targets.find((t) => t.field === field)!;
+      expect({ field, better: tvd(on[field], target.target_shares) + 0.005 < tvd(off[field], target.target_shares) }).toEqual({
+        field,
+        better: true,
+      });
+    }
   });
 });
