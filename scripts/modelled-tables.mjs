@@ -102,11 +102,14 @@ write({
 
 // --- marital status by sex and age: ever-married E, widowed W and divorced V shares of the
 // ever-married, by age group (assumed schedules; raked to the census 15+ margin at run time).
+// Assumption: nobody under 20 is widowed. W is 0 in 15-19 (for both sexes, the male schedule being
+// a third of the female one), so the ever-married of that band are married or divorced; raking
+// multiplies cells and keeps that zero, so no persona aged 15-19 is drawn widowed.
 const ever = {
   female: [0, 0, 0, 0.04, 0.35, 0.65, 0.8, 0.86, 0.89, 0.92, 0.92, 0.92, 0.92, 0.92, 0.92, 0.92, 0.92, 0.92],
   male: [0, 0, 0, 0.005, 0.13, 0.45, 0.68, 0.8, 0.85, 0.89, 0.89, 0.89, 0.89, 0.89, 0.89, 0.89, 0.89, 0.89],
 };
-const widowedFemale = [0, 0, 0, 0.002, 0.003, 0.004, 0.005, 0.008, 0.02, 0.04, 0.07, 0.12, 0.19, 0.28, 0.4, 0.55, 0.68, 0.8];
+const widowedFemale = [0, 0, 0, 0, 0.003, 0.004, 0.005, 0.008, 0.02, 0.04, 0.07, 0.12, 0.19, 0.28, 0.4, 0.55, 0.68, 0.8];
 const divorcedFemale = [0, 0, 0, 0.02, 0.05, 0.1, 0.14, 0.17, 0.17, 0.17, 0.17, 0.17, 0.14, 0.14, 0.12, 0.1, 0.1, 0.1];
 const marital = [];
 for (const sex of ['female', 'male']) {
@@ -118,14 +121,18 @@ for (const sex of ['female', 'male']) {
     const e = ever[sex][b];
     const w = sex === 'female' ? widowedFemale[b] : widowedFemale[b] / 3;
     const v = sex === 'female' ? divorcedFemale[b] : divorcedFemale[b] * 0.75;
-    marital.push(round(1 - e), round(e * (1 - w) * (1 - v)), round(e * w), round(e * (1 - w) * v));
+    // never married 1 − E, married E(1 − W)(1 − V), widowed E·W, divorced E(1 − W)V: the row sums
+    // to 1 for any W, so W = 0 moves its share to married and divorced in proportion (renormalised).
+    const row = [1 - e, e * (1 - w) * (1 - v), e * w, e * (1 - w) * v];
+    const sum = row.reduce((a, x) => a + x, 0);
+    marital.push(...row.map((x) => round(x / sum)));
   });
 }
 write({
   ...common(
     'marital_by_sex_age_modelled',
     'Legal marital status by sex and five-year age group (model)',
-    'Assumed age schedules of ever-married, widowed and divorced shares by sex (women marry younger and are widowed more often), raked at run time to the census 2024 marital-status distribution of the population 15+; null under 15 (not applicable).',
+    'Assumed age schedules of ever-married, widowed and divorced shares by sex (women marry younger and are widowed more often), raked at run time to the census 2024 marital-status distribution of the population 15+; widowed share 0 at 15-19 (assumption: nobody under 20 is widowed); null under 15 (not applicable).',
     '2024-04-08',
     15,
     'usual residents aged 15 and over',

@@ -28,6 +28,7 @@ import {
   SEXES,
   type Scope,
 } from './categories.js';
+import type { ConditionalTables } from './conditionals.js';
 import { KEY_CELL_COUNT, KEY_DIMENSIONS, DISTRICT_REGION, keyCellIndexes } from './key-joint.js';
 import { minAgeOf, type GenerationModel } from './model.js';
 import { ageGroupOfAgeIndex, tableOf } from './prior.js';
@@ -168,9 +169,22 @@ export function categoriesOf(field: ComparedField): readonly string[] {
 
 /** Distributions implied by the calibrated model for ages ≥ minAge (mass, not normalised). */
 function impliedMasses(model: GenerationModel, minAge: number): Record<ComparedField, Float64Array> {
+  return fieldMasses(model.calibratedJoint, model.calibratedConditionals, minAge);
+}
+
+/**
+ * The share of each compared field a run is expected to have: the distributions of the joint and
+ * conditional tables its personas are drawn from (raked, or the priors with `use_ipf: false`),
+ * restricted to the scope. What the sampled counts scatter around, without the sampling noise.
+ */
+export function expectedShares(model: GenerationModel, scope: Scope): Record<ComparedField, number[]> {
+  const masses = fieldMasses(model.joint, model.conditionals, minAgeOf(scope));
+  return Object.fromEntries(COMPARED_FIELDS.map((field) => [field, normalise(masses[field])])) as Record<ComparedField, number[]>;
+}
+
+/** Distributions of every compared field for ages ≥ minAge, from a key joint and conditional tables (mass). */
+function fieldMasses(joint: Float64Array, c: ConditionalTables, minAge: number): Record<ComparedField, Float64Array> {
   const idx = keyCellIndexes();
-  const joint = model.calibratedJoint;
-  const c = model.calibratedConditionals;
   const out = Object.fromEntries(COMPARED_FIELDS.map((f) => [f, new Float64Array(categoriesOf(f).length)])) as Record<
     ComparedField,
     Float64Array

@@ -224,10 +224,33 @@ const findPaymentCards: Recogniser = (text) => {
   return found;
 };
 
+/** Folded, lower-cased words that make a nearby `MD ####` an address: street, locality, "cod poștal". */
+const ADDRESS_CONTEXT =
+  /(?<![a-z])(?:str\.|strada|bd\.|bul\.|bulevardul|sos\.|soseaua|calea|aleea|piata|or\.|orasul|oras|mun\.|municipiul|satul|sat|com\.|comuna|r-nul|raionul|cod(?:ul)? postal|adres[ae]|domicili\w*|nr\.)(?![a-z])/u;
+/** "Chișinău, MD 2068": a capitalised place name and a comma right before the code. */
+const PLACE_BEFORE = /\p{Lu}\p{L}+,\s*$/u;
+
+/**
+ * Moldovan postcodes. `MD-####` is the postal notation: 0.9 anywhere. `MD ####` and `MD####` are
+ * how addresses often write it, but also how a model or a product code reads ("Modelul MD 2000"):
+ * 0.8 only with address context (a street or locality word, "cod poștal", within 40 characters
+ * either side, or a place name and comma right before), else 0.3.
+ */
 const findPostcodes: Recogniser = (text) => {
   const found: PiiFinding[] = [];
   for (const match of text.matchAll(/(?<![A-Za-z0-9])MD(-| ?)(\d{4})(?![\p{L}\p{N}])/gu)) {
-    found.push(finding('postcode', match.index, match.index + match[0].length, match[1] === '-' ? 0.9 : 0.8));
+    const start = match.index;
+    const end = start + match[0].length;
+    let confidence = 0.9;
+    if (match[1] !== '-') {
+      const after = foldDiacritics(text.slice(end, end + 40)).toLowerCase();
+      const addressed =
+        ADDRESS_CONTEXT.test(contextBefore(text, start)) ||
+        ADDRESS_CONTEXT.test(after) ||
+        PLACE_BEFORE.test(text.slice(Math.max(0, start - 40), start));
+      confidence = addressed ? 0.8 : 0.3;
+    }
+    found.push(finding('postcode', start, end, confidence));
   }
   return found;
 };

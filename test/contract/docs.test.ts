@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config/env.js';
 import { ERRORS } from '../../src/errors.js';
 import { problemTypeOf } from '../../src/http/problem.js';
+import { generationModelFor } from '../../src/generation/model.js';
 import { buildTestApp } from '../helpers/app.js';
+import { shippedSnapshot } from '../helpers/snapshot.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
@@ -84,6 +86,17 @@ describe('docs/operations.md', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('docs/method.md', () => {
+  it('states the calibration sweeps and residual the shipped snapshot really takes', async () => {
+    const stated = /converges in (\d+) sweeps \(largest residual about (\de-\d+)/.exec(read('docs/method.md'));
+    const { calibration } = generationModelFor(await shippedSnapshot(), true);
+    expect({ sweeps: Number(stated?.[1]), residual: stated?.[2] }).toEqual({
+      sweeps: calibration.iterations,
+      residual: calibration.max_residual.toExponential(0),
+    });
   });
 });
 

@@ -2,11 +2,13 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../../src/census/census-table.js';
-import { DISTRICT_CATEGORIES, ETHNICITIES, REGIONS, RESIDENCES } from '../../../src/generation/categories.js';
+import { DISTRICT_CATEGORIES, ETHNICITIES, MARITAL_STATUSES, REGIONS, RESIDENCES, SEXES } from '../../../src/generation/categories.js';
 import { consistencyViolations } from '../../../src/generation/consistency.js';
 import { generate, type GenerationRequest, type GenerationResult } from '../../../src/generation/generate.js';
+import { KEY_DIMENSIONS } from '../../../src/generation/key-joint.js';
+import { generationModelFor } from '../../../src/generation/model.js';
 import { PersonaSchema, type Persona } from '../../../src/generation/persona.js';
-import { fieldTargets, jointTargets, observedCounts, observedJointCounts } from '../../../src/generation/targets.js';
+import { expectedShares, fieldTargets, jointTargets, observedCounts, observedJointCounts } from '../../../src/generation/targets.js';
 import { shippedSnapshot } from '../../helpers/snapshot.js';
 
 const decoder = new TextDecoder();
@@ -78,6 +80,42 @@ describe('generate', () => {
   });
 });
 
+describe('no widows under 20 (a modelling assumption of marital_by_sex_age_modelled, docs/data.md)', () => {
+  const WIDOWED = MARITAL_STATUSES.indexOf('widowed');
+
+  // The rate this guards against is tiny (about 3 widowed 15-19-year-olds per million persons
+  // before the assumption), which no affordable sample would catch: the tables are checked exactly.
+  it('gives ages 15-19 a widowed probability of exactly 0 in the tables persons are drawn from, raked or not', () => {
+    for (const useIpf of [true, false]) {
+      const { probabilities, categories } = generationModelFor(snapshot, useIpf).conditionals.maritalBySexAge;
+      SEXES.forEach((sex, s) => {
+        for (let age = 15; age < 20; age += 1) {
+          const p = probabilities[(s * KEY_DIMENSIONS.age + age) * categories.length + WIDOWED];
+          expect({ useIpf, sex, age, p }).toEqual({ useIpf, sex, age, p: 0 });
+        }
+      });
+    }
+  });
+
+  it('draws no widowed persona under 20, while widows 20 and over exist (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.constantFrom('adults' as const, 'all' as const),
+        fc.boolean(),
+        (seed, scope, useIpf) => {
+          const personas = personasOf(generate({ n: 20_000, seed, scope, use_ipf: useIpf, traits: false }, snapshot));
+          const young = personas.filter((p) => p.age < 20 && p.marital_status !== null);
+          expect(young.length).toBeGreaterThan(0);
+          expect(young.filter((p) => p.marital_status === 'widowed')).toEqual([]);
+          expect(personas.some((p) => p.marital_status === 'widowed')).toBe(true);
+        },
+      ),
+      { numRuns: 6 },
+    );
+  });
+});
+
 describe.each(['all', 'adults'] as const)('at n = 200,000, scope %s', (scope) => {
   let result: GenerationResult;
   beforeAll(() => {
@@ -128,24 +166,76 @@ describe.each(['all', 'adults'] as const)('at n = 200,000, scope %s', (scope) =>
     expect(ids.size).toBe(200_000);
     expect(Array.from(result.counts.consistency).every((c) => c === 0)).toBe(true);
   });
+
+  it('has no widowed persona under 20', () => {
+    const youngWidows = decoder
+      .decode(result.bytes)
+      .split('\n')
+      .filter((line) => line.includes('"marital_status":"widowed"') && Number(/"age":(\d+)/.exec(line)?.[1]) < 20);
+    expect(youngWidows).toEqual([]);
+  });
 });
 
 describe('what calibration buys', () => {
-  it('fits the official margins at least as well with IPF on every margin, and strictly better on one', () => {
-    const request: GenerationRequest = { n: 100_000, seed: 9, scope: 'all', use_ipf: true, traits: false };
-    const withIpf = generate(request, snapshot);
-    const withoutIpf = generate({ ...request, use_ipf: false }, snapshot);
-    const targets = fieldTargets(withIpf.model, snapshot, 'all');
-    const fitted = observedCounts(withIpf.counts);
-    const raw = observedCounts(withoutIpf.counts);
-    let strictlyBetter = 0;
-    for (const target of targets) {
-      const on = tvd(shares(fitted[target.field]), target.target_shares);
-      const off = tvd(shares(raw[target.field]), target.target_shares);
-      // Fields the prior already matches exactly (district × residence) differ only by sampling noise.
-      expect({ field: target.field, ok: on <= off + 2e-3 }).toEqual({ field: target.field, ok: true });
-      if (on + 0.005 < off) strictlyBetter += 1;
+  // Compared on the shares a run is drawn from (`expectedShares`: the key joint and conditional
+  // tables, raked or not), not on a sample: at n = 100,000 sampling noise is ~1e-3 TVD, larger
+  // than some of the differences, and a field IPF never touches (economic_sector) came out
+  // "worse" with IPF by chance. The official targets of scope `all` are the published tables.
+  const SCOPE = 'all' as const;
+  /** IPF stops at a residual of 1e-10 of the total per category; summed over ≤ 86 categories, < 1e-8. */
+  const NUMERICAL = 1e-8;
+  /** Fields whose own official table is a margin the generator rakes to (district via district × residence). */
+  const RAKED = new Set<string>([
+    'sex',
+    'age_group',
+    'district',
+    'mother_tongue',
+    'language_usually_spoken',
+    'religion',
+    'marital_status',
+    'education_level',
+    'employment_status',
+    'inactivity_reason',
+  ]);
+  /** Official tables the raked margins imply only up to the publication's rounding. */
+  const IMPLIED = new Set<string>(['region', 'residence', 'ethnicity']);
+  /** Drawn from the published shares as they are: no margin to rake to. */
+  const NOT_RAKED = new Set<string>(['economic_sector']);
+
+  it('classifies every compared field', () => {
+    const fields = fieldTargets(generationModelFor(snapshot, true), snapshot, SCOPE).map((t) => t.field);
+    expect([...fields].sort()).toEqual([...RAKED, ...IMPLIED, ...NOT_RAKED].sort());
+  });
+
+  it('meets every raked official margin exactly with IPF, and is nowhere worse than without it', () => {
+    const on = expectedShares(generationModelFor(snapshot, true), SCOPE);
+    const off = expectedShares(generationModelFor(snapshot, false), SCOPE);
+    for (const target of fieldTargets(generationModelFor(snapshot, true), snapshot, SCOPE)) {
+      const withIpf = tvd(on[target.field], target.target_shares);
+      const without = tvd(off[target.field], target.target_shares);
+      const field = target.field;
+      expect({ field, notWorse: withIpf <= without + NUMERICAL }).toEqual({ field, notWorse: true });
+      if (RAKED.has(field)) expect({ field, exact: withIpf < NUMERICAL }).toEqual({ field, exact: true });
+      // Region and residence tables are published in thousands, national ethnicity apart from its
+      // by-residence rows: IPF meets the finer tables, and these stay within rounding of theirs.
+      if (IMPLIED.has(field)) expect({ field, close: withIpf < 1e-3 }).toEqual({ field, close: true });
+      if (NOT_RAKED.has(field)) expect({ field, same: on[field] }).toEqual({ field, same: off[field] });
     }
-    expect(strictlyBetter).toBeGreaterThan(0);
+  });
+
+  it('is strictly better wherever the priors miss the official margin', () => {
+    const on = expectedShares(generationModelFor(snapshot, true), SCOPE);
+    const off = expectedShares(generationModelFor(snapshot, false), SCOPE);
+    const targets = fieldTargets(generationModelFor(snapshot, true), snapshot, SCOPE);
+    const missed = targets.filter((t) => tvd(off[t.field], t.target_shares) > 0.005).map((t) => t.field);
+    // The modelled conditional shapes (languages, marital status, education, labour) are far off before raking.
+    expect(missed.length).toBeGreaterThanOrEqual(4);
+    for (const field of missed) {
+      const target = targets.find((t) => t.field === field)!;
+      expect({ field, better: tvd(on[field], target.target_shares) + 0.005 < tvd(off[field], target.target_shares) }).toEqual({
+        field,
+        better: true,
+      });
+    }
   });
 });

@@ -78,6 +78,10 @@ describe('findPii positives', () => {
     ['Numărul 378282246310005 e pe card.', 'payment_card', '378282246310005'],
     ['Codul poștal MD-2001.', 'postcode', 'MD-2001'],
     ['Chișinău, MD 2068.', 'postcode', 'MD 2068'],
+    ['Locuiește în mun. Chișinău, MD 2012.', 'postcode', 'MD 2012'],
+    ['Adresa: str. Florilor 5, MD2068 Chișinău', 'postcode', 'MD2068'],
+    ['MD 3100, or. Bălți', 'postcode', 'MD 3100'],
+    ['Codul poștal e MD 6501.', 'postcode', 'MD 6501'],
     ['Locuiește pe str. Ștefan cel Mare 12.', 'street_address', 'str. Ștefan cel Mare 12'],
     ['Adresa e strada Mihai Eminescu, nr. 5, lângă parc.', 'street_address', 'strada Mihai Eminescu, nr. 5'],
     ['Bulevardul Moscova 11 e aproape.', 'street_address', 'Bulevardul Moscova 11'],
@@ -117,8 +121,33 @@ describe('findPii negatives', () => {
     'Îi place să se plimbe pe strada principală a satului.',
     'Merge pe strada Florilor în fiecare seară.',
     'A urmat cursuri la universitate în anii 2010-2014.',
+    // Postcode-shaped, but no street, locality or "cod poștal" near it: a model or product code.
+    'Modelul MD 2000 e vechi.',
+    'Modelul MD2000 e vechi, dar încă merge.',
+    'Cel mai bun an, MD 2000 a fost la fabrică.',
+    // An @ that is not in an address: no local part, no domain or no top-level domain.
+    'Vine la ora 10@ fix.',
+    'Pe forum semnează @ion_popescu.',
+    'Scria ion@acasa pe caiet.',
+    // Mod-97 fails and the string is not IBAN-shaped (an MD IBAN is MD + 2 digits + 20
+    // alphanumerics; one of that shape is withheld even when the checksum fails, see above).
+    'Codul produsului MD12ABC345 e pe cutie.',
+    'Seria MD24 AG00 0225 1000 1310 416 e incompletă.',
+    // Another country's IBAN is recognised by mod-97 only: GB29NWBK60161331926819 with its last digit changed.
+    'Cont în Anglia: GB29NWBK60161331926818',
   ])('finds nothing to withhold in %j', (text) => {
     expect(withheld(text)).toEqual([]);
+  });
+
+  it('reports a bare "MD 2000" in prose as a postcode below the threshold', () => {
+    const found = findPii('Modelul MD 2000 e vechi');
+    expect(found).toEqual([{ type: 'postcode', start: 8, end: 15, confidence: 0.3 }]);
+    expect(found[0]!.confidence).toBeLessThan(PII_WITHHOLD_CONFIDENCE);
+  });
+
+  it('checks the mod-97 negatives really fail mod-97', () => {
+    expect(ibanMod97Valid('GB29NWBK60161331926818')).toBe(false);
+    expect(ibanMod97Valid('MD12ABC345')).toBe(false);
   });
 
   it('keeps a bare 13-digit number without context or structure below the threshold', () => {
