@@ -210,10 +210,11 @@ export class FileRunStore implements RunStore {
     return createReadStream(path);
   }
 
-  async discardIncomplete(runId: string): Promise<void> {
+  async discardIncomplete(runId: string): Promise<number> {
     const dir = this.#dir(runId);
-    const names = await readdir(dir).catch(() => []);
-    await Promise.all(names.filter((name) => name.includes(TEMP_MARK)).map((name) => rm(join(dir, name), { force: true })));
+    const partial = (await readdir(dir).catch(() => [])).filter((name) => name.includes(TEMP_MARK));
+    await Promise.all(partial.map((name) => rm(join(dir, name), { force: true })));
+    return partial.length;
   }
 
   async delete(runId: string): Promise<void> {

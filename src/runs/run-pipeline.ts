@@ -60,6 +60,8 @@ export interface PipelineRun {
   readonly request: EffectiveRequest;
   /** The generator version the caller pinned, if any (checked by CONFIG_VERSION_MISMATCH). */
   readonly requestedGeneratorVersion?: string | null;
+  /** Recovery discarded what an interrupted attempt of this run half-wrote (SYSTEM_CHECKPOINT_CORRUPT). */
+  readonly discardedPartialOutput?: boolean;
   readonly requestReceived: Readonly<Record<string, unknown>>;
   readonly createdAt: string;
   readonly snapshot: InputSnapshot;
@@ -112,7 +114,12 @@ export async function executeRun(deps: PipelineDeps, run: PipelineRun): Promise<
       await run.sink.abort();
       throw error;
     }
-    const evaluationInput = evaluationInputOf(preflightInput, plan.joint_targets, { generated, calibration: plan.calibration, narratives });
+    const evaluationInput = evaluationInputOf(preflightInput, plan.joint_targets, {
+      generated,
+      calibration: plan.calibration,
+      narratives,
+      discardedPartialOutput: run.discardedPartialOutput === true,
+    });
     evaluation = evaluateGates(evaluationInput);
     input = evaluationInput;
   }

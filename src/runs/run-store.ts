@@ -84,9 +84,10 @@ export interface RunStore {
   openDatasetReader(runId: string): Promise<Readable | null>;
   /**
    * Discards what an interrupted attempt of an unfinished run left half-written (temp files of a
-   * crash); committed files stay. Called before the run is executed again.
+   * crash); committed files stay. Called before the run is executed again. Resolves with how
+   * many partial files it removed.
    */
-  discardIncomplete(runId: string): Promise<void>;
+  discardIncomplete(runId: string): Promise<number>;
   /** Removes the run and everything stored for it (idempotent). */
   delete(runId: string): Promise<void>;
   /** Maps an Idempotency-Key to a run (first writer wins); returns the run id now mapped. */

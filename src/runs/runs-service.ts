@@ -107,6 +107,8 @@ const secondsBetween = (from: string | null, to: string | null) =>
 export class RunsService {
   readonly #options: RunsServiceOptions;
   readonly #active = new Map<string, Active>();
+  /** Runs whose interrupted attempt left partial files that recovery discarded (until they run again). */
+  readonly #discardedPartial = new Set<string>();
   readonly #queue: string[] = [];
   /** Submits past the MAX_QUEUE check that are not tracked yet (their store writes are pending). */
   #reserved = 0;
@@ -149,8 +151,9 @@ export class RunsService {
         failed += 1;
         continue;
       }
-      // What an interrupted attempt half-wrote (a dataset temp file) is discarded; the new attempt rewrites all.
-      await this.#options.store.discardIncomplete(record.run_id);
+      // What an interrupted attempt half-wrote (a dataset temp file) is discarded; the new attempt
+      // rewrites all, and its trust evaluation says so (SYSTEM_CHECKPOINT_CORRUPT, a warning).
+      if ((await this.#options.store.discardIncomplete(record.run_id)) > 0) this.#discardedPartial.add(record.run_id);
       const requeued: RunRecord = { ...record, status: 'queued', started_at: null, progress: { done: 0, total: record.progress.total } };
       await this.#options.store.put(requeued);
       this.#track(requeued, false);
@@ -366,6 +369,7 @@ export class RunsService {
         runId,
         request: effectiveRequestOf(body, started.effective_request['seed'] as number),
         requestedGeneratorVersion: body.generator_version ?? null,
+        discardedPartialOutput: this.#discardedPartial.delete(runId),
         requestReceived: started.request as Record<string, unknown>,
         createdAt: started.created_at,
         snapshot,

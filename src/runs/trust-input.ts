@@ -64,7 +64,13 @@ function jointChecksOf(targets: readonly JointTarget[], generated: PoolRunResult
 export function evaluationInputOf(
   preflight: PreflightInput,
   jointTargets: readonly JointTarget[],
-  output: { readonly generated: PoolRunResult; readonly calibration: EngineCalibration; readonly narratives: NarrativeRunStats | null },
+  output: {
+    readonly generated: PoolRunResult;
+    readonly calibration: EngineCalibration;
+    readonly narratives: NarrativeRunStats | null;
+    /** Recovery discarded a half-written earlier attempt of this run. */
+    readonly discardedPartialOutput?: boolean;
+  },
 ): EvaluationInput {
   const { generated } = output;
   const notDeclared = generated.counts.ethnicity[ETHNICITIES.indexOf('not_declared')] ?? 0;
@@ -86,6 +92,7 @@ export function evaluationInputOf(
           ]
         : [],
     narratives: output.narratives,
-    system: { timed_out: false, memory_exceeded: false, checkpoint_corrupt: false },
+    // No run time or memory limit is enforced (see docs/trust.md): those two flags stay false.
+    system: { timed_out: false, memory_exceeded: false, checkpoint_corrupt: output.discardedPartialOutput === true },
   };
 }

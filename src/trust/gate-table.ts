@@ -725,7 +725,8 @@ export const GATES = {
     category: 'SYSTEM',
     stage: 'evaluation',
     origin: 'predecessor',
-    fires_when: 'The run ran out of its memory budget.',
+    fires_when:
+      'The run ran out of its memory budget. Not emitted yet: the service sets no per-run memory budget, and a worker that runs out of heap fails its run (RUN_WORKER_FAILED, no payload).',
     combine: 'any',
     measures: [flag('memory_exceeded', 'run', 'The run exceeded its memory budget (1).')],
     severity: each('hard'),
@@ -737,7 +738,8 @@ export const GATES = {
     category: 'SYSTEM',
     stage: 'evaluation',
     origin: 'predecessor',
-    fires_when: 'The run hit its time limit.',
+    fires_when:
+      'The run hit its time limit. Not emitted yet: the service sets no run time limit (runs are bounded by MAX_N and can be cancelled with DELETE).',
     combine: 'any',
     measures: [flag('timed_out', 'run', 'The run hit its time limit (1).')],
     severity: each('hard'),
@@ -749,7 +751,8 @@ export const GATES = {
     category: 'SYSTEM',
     stage: 'evaluation',
     origin: 'predecessor',
-    fires_when: 'A stored partial run was corrupt and was discarded (the run was regenerated from its request).',
+    fires_when:
+      'Crash recovery found files half-written by an interrupted attempt of the run and discarded them; the run was regenerated from its request (same bytes).',
     combine: 'any',
     measures: [flag('checkpoint_corrupt', 'run', 'A stored checkpoint was corrupt and discarded (1).')],
     severity: each('warning'),

@@ -130,6 +130,9 @@ describe('crash and shutdown recovery of a 1,000,000-person run', () => {
     const referencePayload = (await api.get(`/v1/runs/${referenceId}/trust-payload`)).body as PayloadView;
     expect(referencePayload.dataset_sha256).toBe(payload.dataset_sha256);
     expect(referencePayload.config_hash).toBe(payload.config_hash);
+    // The killed attempt's partial dataset was discarded: a warning on the recovered run only.
+    expect(payload.gate_codes).toContain('SYSTEM_CHECKPOINT_CORRUPT');
+    expect(referencePayload.gate_codes).not.toContain('SYSTEM_CHECKPOINT_CORRUPT');
     console.info(`recovered 1M run ${bigId}: ${payload.dataset_sha256} (reference run ${referenceId}: ${referencePayload.dataset_sha256})`);
 
     // The run completed before the crashes is untouched.

@@ -406,6 +406,9 @@ describe('RunsService', () => {
     await waitFor('run finished', interrupted.run_id);
     const recovered = await fileStore.get(interrupted.run_id);
     expect(recovered).toMatchObject({ status: 'succeeded', attempts: 2, dataset: { sha256: base.dataset!.sha256 } });
+    // The discarded half-written attempt is disclosed as a warning; the reference run had none.
+    expect(recovered?.gate_codes).toContain('SYSTEM_CHECKPOINT_CORRUPT');
+    expect(base.gate_codes).not.toContain('SYSTEM_CHECKPOINT_CORRUPT');
     expect(await tempFilesOf(interrupted.run_id)).toEqual([]);
     expect(await fileStore.get(unexecutable.run_id)).toMatchObject({ status: 'failed', error: { code: 'RUN_STORE_CORRUPT' } });
   });
