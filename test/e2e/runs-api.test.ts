@@ -247,7 +247,8 @@ describe('a pinned generator version (CONFIG_VERSION_MISMATCH)', () => {
 
 describe('an async run', () => {
   it('answers 202, shows progress {done, total} while running, 409 for its parts, then succeeded', async () => {
-    const n = 200_000;
+    // Large enough to still be running after the checks below on a fast machine.
+    const n = 500_000;
     const runId = await asyncRun({ n, profile: 'analysis_only', seed: nextSeed() });
     // Queued behind the first (one run executes at a time): its parts are not ready either.
     const queuedId = await asyncRun({ n: 10, profile: 'analysis_only', seed: nextSeed() });

@@ -378,6 +378,22 @@ describe('RunsService', () => {
     expect(await fileStore.get(submitted.record.run_id)).toMatchObject({ status: 'queued', finished_at: null });
   });
 
+  it('sweeps finished runs once they are older than RUN_TTL_HOURS, and never an unfinished one', async () => {
+    const service = serviceOf({ runTtlHours: 2 });
+    const finished = (await (await service.submit(body(10), { preferAsync: false }, clock)).done).record;
+    expect(finished.finished_at).toBe(TEST_NOW.toISOString());
+    const unfinished: RunRecord = { ...finished, run_id: uuidv7(), status: 'queued', finished_at: null, decision: null, gate_codes: null, dataset: null };
+    await fileStore.create(unfinished);
+    const hoursLater = (hours: number) => new Date(TEST_NOW.getTime() + hours * 3_600_000);
+
+    expect(await service.sweep(hoursLater(1.99))).toBe(0);
+    expect(await fileStore.get(finished.run_id)).not.toBeNull();
+    expect(await service.sweep(hoursLater(2.01))).toBe(1);
+    expect(await fileStore.get(finished.run_id)).toBeNull();
+    expect(await service.sweep(hoursLater(1000))).toBe(0);
+    expect(await fileStore.get(unfinished.run_id)).toMatchObject({ status: 'queued' });
+  });
+
   it('on start, re-executes unfinished runs (discarding a crashed attempt’s temp file) and fails unexecutable ones', async () => {
     const first = serviceOf();
     const reference = await (await first.submit(body(60, 5), { preferAsync: false }, clock)).done;
