@@ -82,9 +82,20 @@ export function createNotFoundHandler(routes: RouteIndex): NotFoundHandler {
 }
 
 /**
- * A `preParsing` hook: a request no route handles is answered 404/405 before its body is read, so a
- * malformed, over-limit or non-JSON body cannot turn that answer into a 400, 413 or 415. It runs
- * after every `onRequest` hook, so the `/v1` gates (503, 401) still come first.
+ * Whether the router matched a path parameter to nothing (`/v1/runs/` as `/v1/runs/:run_id`).
+ * The contract's templates and the route index need a non-empty segment, so that is no route.
+ */
+function hasEmptyParameter(request: FastifyRequest): boolean {
+  const params = request.params;
+  if (typeof params !== 'object' || params === null) return false;
+  return Object.entries(params).some(([name, value]) => name !== '*' && value === '');
+}
+
+/**
+ * A `preParsing` hook: a request no route handles (including one whose path parameter is empty)
+ * is answered 404/405 before its body is read, so a malformed, over-limit or non-JSON body cannot
+ * turn that answer into a 400, 413 or 415. It runs after every `onRequest` hook, so the `/v1`
+ * gates (503, 401) still come first.
  */
 export function createUnroutedGuard(notFound: NotFoundHandler) {
   return function answerUnroutedBeforeBody(
@@ -93,7 +104,7 @@ export function createUnroutedGuard(notFound: NotFoundHandler) {
     payload: RequestPayload,
     done: (error?: Error | null, payload?: RequestPayload) => void,
   ): void {
-    if (!request.is404) {
+    if (!request.is404 && !hasEmptyParameter(request)) {
       done(null, payload);
       return;
     }

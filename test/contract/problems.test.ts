@@ -189,6 +189,15 @@ describe('problem responses', () => {
     }
   });
 
+  it('answers a path whose parameter is empty as a path with no route (404), body or not', async () => {
+    // A test route (not in the contract): /v1/test/items/:id would otherwise see id "" and answer 400.
+    const bare = await request(app.server).get('/v1/test/items/');
+    expect(bare.status).toBe(404);
+    expect(JSON.parse(bare.text).code).toBe('REQUEST_NOT_FOUND');
+    const withBody = await request(app.server).delete('/v1/test/items/').set('content-type', 'application/json').send('{"n": 1,');
+    expect(withBody.status).toBe(404);
+  });
+
   it('answers a URL the router cannot decode with the 404/405 of its path and method, not 400', async () => {
     for (const path of ['/no/%zz', '/v1/%E0%A4%A', '/health/%C0%AF']) {
       const response = await request(app.server).get(path);
