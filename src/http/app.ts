@@ -13,7 +13,7 @@ import type { Config } from '../config/env.js';
 import { createLogger, REQUEST_ID_LOG_LABEL, type Logger } from './logger.js';
 import { errorHandler } from './error-handler.js';
 import { createMetrics, observeRequest, type Metrics } from './metrics.js';
-import { createNotFoundHandler, RouteIndex } from './not-found.js';
+import { createNotFoundHandler, createRouterErrorHandler, createUnroutedGuard, RouteIndex } from './not-found.js';
 import { readPinnedContract, swaggerOptions } from './openapi.js';
 import { dataDirWritableCheck, eventLoopDelayCheck, shutdownCheck, type ReadinessCheck } from './readiness.js';
 import { genReqId, REQUEST_ID_HEADER } from './request-id.js';
@@ -22,7 +22,7 @@ import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { openapiRoutes } from './routes/openapi.js';
 import { zodValidatorCompiler } from './validation.js';
-import { V1_PREFIX, v1Scope, type V1RoutePlugin } from './v1.js';
+import { isV1Path, V1_PREFIX, v1Gates, v1Scope, type V1RoutePlugin } from './v1.js';
 
 /** Server timeouts, ms. Requests are small JSON; responses may stream for long, so only idle time is bounded. */
 export const HTTP_TIMEOUTS = {
@@ -62,6 +62,13 @@ export async function buildApp(deps: AppDeps): Promise<ZodApp> {
   const lifecycle = { closing: false };
   const metrics = deps.metrics ?? createMetrics();
   const routeIndex = new RouteIndex();
+  const notFound = createNotFoundHandler(routeIndex);
+  const gates = v1Gates({ apiKeys: config.API_KEYS, lifecycle });
+  const answerRouterError = createRouterErrorHandler({
+    routes: routeIndex,
+    notFound,
+    gatesOf: (path) => (isV1Path(path) ? gates : []),
+  });
   const readinessChecks = [
     shutdownCheck(lifecycle),
     eventLoopDelayCheck(),
@@ -80,19 +87,22 @@ export async function buildApp(deps: AppDeps): Promise<ZodApp> {
     logController: new LogController({ requestIdLogLabel: REQUEST_ID_LOG_LABEL }),
     // Our shutdown gate answers with a problem body and Retry-After instead of fastify's plain 503.
     return503OnClosing: false,
-    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
+    // A URL the router cannot decode: answered as routing would (gates, then 404/405, then 400).
+    frameworkErrors: (error, request, reply) => void answerRouterError(error, request, reply),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(createNotFoundHandler(routeIndex));
+  app.setNotFoundHandler(notFound);
   app.decorate('metrics', metrics);
 
   app.addHook('onRoute', (route) => routeIndex.add(route));
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  // A request no route handles gets its 404/405 before its body is parsed (after every onRequest gate).
+  app.addHook('preParsing', createUnroutedGuard(notFound));
   app.addHook('onResponse', async (request, reply) => {
     observeRequest(metrics, {
       method: request.method,
@@ -120,7 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<ZodApp> {
     await app.register(metricsRoutes(metrics));
     await app.register(openapiRoutes(deps.contractJson ?? readPinnedContract()));
     await app.register(
-      v1Scope({ apiKeys: config.API_KEYS, lifecycle, routeIndex, plugins: deps.registerV1 ?? [] }),
+      v1Scope({ gates, routeIndex, plugins: deps.registerV1 ?? [] }),
       { prefix: V1_PREFIX },
     );
     await app.ready();

@@ -22,24 +22,39 @@ export type V1RoutePlugin = (v1: ZodApp) => Promise<void> | void;
 /** `application/json` is fastify's built-in parser; this adds the structured-syntax `+json` types (RFC 6839). */
 const STRUCTURED_JSON_MEDIA_TYPE = /^application\/[a-z0-9!#$&^_.-]+\+json(?:$|[;\s])/;
 
-export interface V1Options {
+export interface V1GateOptions {
   readonly apiKeys: readonly string[];
   readonly lifecycle: { readonly closing: boolean };
+}
+
+export interface V1Options {
+  /** `v1Gates(...)`: shared with the app's answer to URLs the router cannot decode. */
+  readonly gates: readonly V1Gate[];
   readonly routeIndex: RouteIndex;
   readonly plugins: readonly V1RoutePlugin[];
 }
 
-export function v1Scope(options: V1Options) {
+export type V1Gate = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+/** Whether a request path is under `/v1` (and so behind its gates). */
+export function isV1Path(path: string): boolean {
+  return path === V1_PREFIX || path.startsWith(`${V1_PREFIX}/`);
+}
+
+/** The `onRequest` gates of `/v1`, in order: the shutdown gate (503), then auth (401). Each throws to refuse. */
+export function v1Gates(options: V1GateOptions): readonly V1Gate[] {
   const authenticate = createAuthHook(options.apiKeys);
   async function refuseWhileClosing(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!options.lifecycle.closing) return;
     reply.header('connection', 'close');
     throw new ServiceError('SERVICE_SHUTTING_DOWN', 'The service is shutting down; retry on another instance.');
   }
+  return [refuseWhileClosing, authenticate];
+}
 
+export function v1Scope(options: V1Options) {
   return async function registerV1(v1: ZodApp): Promise<void> {
-    v1.addHook('onRequest', refuseWhileClosing);
-    v1.addHook('onRequest', authenticate);
+    for (const gate of options.gates) v1.addHook('onRequest', gate);
 
     const jsonParser = v1.getDefaultJsonParser('error', 'error');
     v1.removeAllContentTypeParsers();

@@ -60,6 +60,14 @@ describe('API key authentication', () => {
     expect(response.status).toBe(401);
   });
 
+  it('answers a /v1 URL the router cannot decode without a key with 401', async () => {
+    for (const path of ['/v1/test/items/%E0%A4%A', '/v1/no-such-thing/%zz']) {
+      const response = await request(app.server).get(path);
+      await expectContract(response);
+      expect(response.status, path).toBe(401);
+    }
+  });
+
   it('answers a wrong method on a /v1 path without a key with 401', async () => {
     const response = await request(app.server).delete('/v1/schema/labels');
     await expectContract(response);

@@ -169,6 +169,47 @@ describe('problem responses', () => {
     }
   });
 
+  it('answers 404/405 before reading the body: a malformed, over-limit or non-JSON body does not change them', async () => {
+    const bodies = [
+      ['application/json', '{"n": 1,'],
+      ['application/json', JSON.stringify({ n: 'x'.repeat(2048) })],
+      ['multipart/form-data', 'x'],
+    ] as const;
+    for (const [method, path, status] of [
+      ['post', '/health/live', 405],
+      ['put', '/v1/schema/labels', 405],
+      ['post', '/no/such/route', 404],
+      ['patch', '/v1/no-such-thing', 404],
+    ] as const) {
+      for (const [contentType, body] of bodies) {
+        const response = await request(app.server)[method](path).set('content-type', contentType).send(body);
+        await expectContract(response);
+        expect(response.status, `${method} ${path} with ${contentType}`).toBe(status);
+      }
+    }
+  });
+
+  it('answers a path whose parameter is empty as a path with no route (404), body or not', async () => {
+    // A test route (not in the contract): /v1/test/items/:id would otherwise see id "" and answer 400.
+    const bare = await request(app.server).get('/v1/test/items/');
+    expect(bare.status).toBe(404);
+    expect(JSON.parse(bare.text).code).toBe('REQUEST_NOT_FOUND');
+    const withBody = await request(app.server).delete('/v1/test/items/').set('content-type', 'application/json').send('{"n": 1,');
+    expect(withBody.status).toBe(404);
+  });
+
+  it('answers a URL the router cannot decode with the 404/405 of its path and method, not 400', async () => {
+    for (const path of ['/no/%zz', '/v1/%E0%A4%A', '/health/%C0%AF']) {
+      const response = await request(app.server).get(path);
+      await expectContract(response);
+      expect(response.status, path).toBe(404);
+    }
+    // A test route (not in the contract): /v1/test/items/:id has GET only.
+    const wrongMethod = await request(app.server).delete('/v1/test/items/%E0%A4%A');
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers['allow']).toBe('GET, HEAD');
+  });
+
   it('answers a bad percent-encoding in a path parameter with 400', async () => {
     const response = await request(app.server).get('/v1/test/items/%E0%A4%A');
     expect(response.status).toBe(400);

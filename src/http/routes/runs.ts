@@ -211,7 +211,7 @@ export function runsRoutes(service: RunsService, maxN: number) {
           params: RunIdParams,
           response: {
             200: { description: 'The run', content: { 'application/json': { schema: RunSchema } } },
-            ...problemResponses([401, 404, 500, 503]),
+            ...problemResponses([400, 401, 404, 500, 503]),
           },
         },
       },
@@ -234,7 +234,7 @@ export function runsRoutes(service: RunsService, maxN: number) {
             params: RunIdParams,
             response: {
               200: { description: summary, content: { 'application/json': { schema } } },
-              ...problemResponses([401, 404, 409, 500, 503]),
+              ...problemResponses([400, 401, 404, 409, 500, 503]),
             },
           },
         },
@@ -297,7 +297,7 @@ export function runsRoutes(service: RunsService, maxN: number) {
           tags: RUN_TAGS,
           security,
           params: RunIdParams,
-          response: { 204: z.null().describe('Deleted'), ...problemResponses([401, 404, 500, 503]) },
+          response: { 204: z.null().describe('Deleted'), ...problemResponses([400, 401, 404, 413, 415, 500, 503]) },
         },
       },
       async (request, reply) => {

@@ -1,30 +1,30 @@
-import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { catalogueRoutes } from '../../../../src/http/routes/catalogues.js';
+/**
+ * `GET /v1/profiles` and `GET /v1/gate-codes` in the real app (the product's `/v1` routes,
+ * gates and error handler). Every response is checked against the pinned contract.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ZodApp } from '../../../../src/http/route-schema.js';
 import { GATE_CODES, GATES } from '../../../../src/trust/gate-table.js';
 import { PROFILE_DETAILS } from '../../../../src/trust/profiles.js';
+import { buildTestApp } from '../../../helpers/app.js';
+import { expectContract } from '../../../helpers/contract.js';
 
-let app: FastifyInstance;
+let app: ZodApp;
 
-beforeEach(async () => {
-  app = Fastify();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  await app.register(catalogueRoutes, { prefix: '/v1' });
-  await app.ready();
+beforeAll(async () => {
+  app = await buildTestApp();
 });
 
-afterEach(async () => {
+afterAll(async () => {
   await app.close();
 });
 
 describe('GET /v1/profiles', () => {
   it('serves the three profiles with their defaults', async () => {
     const response = await app.inject({ method: 'GET', url: '/v1/profiles' });
+    const body = (await expectContract(response)) as { profiles: { profile: string; strict_default: boolean; narratives_default: string }[] };
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
-    const body = response.json<{ profiles: { profile: string; strict_default: boolean; narratives_default: string }[] }>();
     expect(body.profiles.map((p) => [p.profile, p.strict_default, p.narratives_default])).toEqual([
       ['analysis_only', false, 'none'],
       ['narrative_required', false, 'template'],
@@ -37,11 +37,11 @@ describe('GET /v1/profiles', () => {
 describe('GET /v1/gate-codes', () => {
   it('serves every code of the gate table with thresholds and severities per profile', async () => {
     const response = await app.inject({ method: 'GET', url: '/v1/gate-codes' });
-    expect(response.statusCode).toBe(200);
-    const body = response.json<{
+    const body = (await expectContract(response)) as {
       sampling_multiplier: number;
       codes: { code: string; escalation_priority: number; severity: Record<string, string>; measures: { measure: string; thresholds: Record<string, number | null> }[] }[];
-    }>();
+    };
+    expect(response.statusCode).toBe(200);
     expect(body.codes.map((entry) => entry.code)).toEqual(GATE_CODES);
     const ess = body.codes.find((entry) => entry.code === 'ESS_TOO_LOW');
     expect(ess?.escalation_priority).toBe(3);
@@ -51,6 +51,15 @@ describe('GET /v1/gate-codes', () => {
   });
 
   it('answers 404 outside the declared routes', async () => {
-    expect((await app.inject({ method: 'GET', url: '/v1/gate-code' })).statusCode).toBe(404);
+    const response = await app.inject({ method: 'GET', url: '/v1/gate-code' });
+    await expectContract(response);
+    expect(response.statusCode).toBe(404);
+  });
+
+  it('answers another method with a documented 405', async () => {
+    const response = await app.inject({ method: 'DELETE', url: '/v1/gate-codes' });
+    await expectContract(response);
+    expect(response.statusCode).toBe(405);
+    expect(response.headers['allow']).toBe('GET, HEAD');
   });
 });
