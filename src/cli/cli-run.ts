@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { v7 as uuidv7 } from 'uuid';
 import { createCensusServiceFromConfig } from '../census/census-service.js';
 import { loadEmbeddedSnapshot } from '../census/snapshot-loader.js';
-import type { Config } from '../config/env.js';
+import { ipfSettingsOf, type Config } from '../config/env.js';
 import { ServiceError } from '../errors.js';
 import { SHARD_SIZE } from '../generation/sampler.js';
 import { executeRun, type PipelineResult, type RunSink } from '../runs/run-pipeline.js';
@@ -114,6 +114,7 @@ export async function executeCliRun(options: CliRunOptions): Promise<PipelineRes
     throwIfCancelled(signal);
     const pool = new GenerationPool({
       threads: threadsFor(request.n, config.WORKERS),
+      ipf: ipfSettingsOf(config),
       ...(runtime.workerFile === undefined ? {} : { workerFile: runtime.workerFile }),
     });
     cleanUps.push(() => pool.close());

@@ -33,6 +33,14 @@ export const CONFIG_VARIABLES = {
     schema: integer(1, 64).default(2),
     doc: 'Runs executing at once (they share the worker pool; more than one keeps small runs from waiting behind a large one).',
   },
+  IPF_TOLERANCE: {
+    schema: z.coerce.number().min(1e-15).max(1e-2).default(1e-10),
+    doc: 'IPF stops once every margin is within this share of the total (recorded as `calibration.tolerance`).',
+  },
+  IPF_MAX_ITERATIONS: {
+    schema: integer(1, 100_000).default(500),
+    doc: 'IPF sweeps at most; a run that stops here unconverged fires `IPF_DIVERGENCE`.',
+  },
   BODY_LIMIT: { schema: integer(1_024, 10_485_760).default(65_536), doc: 'Largest request body in bytes (413 above).' },
   RUN_TTL_HOURS: { schema: z.coerce.number().positive().max(87_600).default(168), doc: 'Hours a finished run is kept.' },
   API_KEYS: {
@@ -110,4 +118,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const config = { ...parsed.data };
   if (config.SYNC_MAX_N > config.MAX_N) config.SYNC_MAX_N = config.MAX_N;
   return deepFreeze(config);
+}
+
+/** The IPF stopping rule the configuration asks for, as the worker pool takes it. */
+export function ipfSettingsOf(config: Pick<Config, 'IPF_TOLERANCE' | 'IPF_MAX_ITERATIONS'>): { tolerance: number; maxIterations: number } {
+  return { tolerance: config.IPF_TOLERANCE, maxIterations: config.IPF_MAX_ITERATIONS };
 }

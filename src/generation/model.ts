@@ -68,12 +68,18 @@ export function buildGenerationModel(
 const cache = new Map<string, GenerationModel>();
 const CACHE_LIMIT = 4;
 
-/** `buildGenerationModel`, memoised by (snapshot hash, use_ipf): calibration runs once per snapshot. */
-export function generationModelFor(snapshot: InputSnapshot, useIpf: boolean): GenerationModel {
-  const key = `${snapshot.snapshot_hash}|${useIpf}`;
+/** IPF's stopping rule (IPF_TOLERANCE, IPF_MAX_ITERATIONS); the defaults converge on the shipped snapshot. */
+export type IpfSettings = Pick<CalibrationOptions, 'tolerance' | 'maxIterations'>;
+
+/**
+ * `buildGenerationModel`, memoised by (snapshot hash, use_ipf, IPF settings): calibration runs
+ * once per snapshot.
+ */
+export function generationModelFor(snapshot: InputSnapshot, useIpf: boolean, ipf: IpfSettings = DEFAULT_CALIBRATION): GenerationModel {
+  const key = `${snapshot.snapshot_hash}|${useIpf}|${ipf.tolerance}|${ipf.maxIterations}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const model = buildGenerationModel(snapshot, { ...DEFAULT_CALIBRATION, useIpf });
+  const model = buildGenerationModel(snapshot, { useIpf, tolerance: ipf.tolerance, maxIterations: ipf.maxIterations });
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(key, model);
   return model;

@@ -6,7 +6,7 @@
  * A capability joins by adding its plugin to `V1_ROUTES` (or, when it needs services built from
  * the config, by constructing them in `assembleApp` and passing a closure over them).
  */
-import type { Config } from '../config/env.js';
+import { ipfSettingsOf, type Config } from '../config/env.js';
 import { createCensusServiceFromConfig } from '../census/census-service.js';
 import { resolveInputSnapshot } from '../census/resolve-snapshot.js';
 import { loadEmbeddedSnapshot } from '../census/snapshot-loader.js';
@@ -65,7 +65,7 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
   const { config } = options;
   const now = options.now ?? (() => new Date());
   const census = createCensusServiceFromConfig(config, { embedded: await loadEmbeddedSnapshot() });
-  const pool = new GenerationPool({ threads: config.WORKERS });
+  const pool = new GenerationPool({ threads: config.WORKERS, ipf: ipfSettingsOf(config) });
   let closing = false;
   let warmUp: CheckResult = options.warmUp
     ? { status: 'warn', output: 'warming up: calibrating the model and compiling the sampler in each worker' }

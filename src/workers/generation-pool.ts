@@ -20,6 +20,7 @@ import { deepFreeze } from '../deep-freeze.js';
 import { ServiceError, isErrorCode } from '../errors.js';
 import type { CalibrationDiagnostics } from '../generation/calibration.js';
 import type { GenerationRequest } from '../generation/generate.js';
+import type { IpfSettings } from '../generation/model.js';
 import type { FieldTarget, JointTarget } from '../generation/targets.js';
 import { mergeNarrativeRunStats, type NarrativeRunStats } from '../narratives/narrative-stats.js';
 import { shardRanges } from '../generation/plan.js';
@@ -28,6 +29,8 @@ import type { SharedSnapshot, WorkerTask } from './generation-worker.js';
 
 export interface PoolOptions {
   readonly threads: number;
+  /** IPF's stopping rule in every worker (default: DEFAULT_CALIBRATION's). */
+  readonly ipf?: IpfSettings;
   /** The compiled worker entry; defaults to `defaultWorkerFile()`. */
   readonly workerFile?: string;
 }
@@ -159,6 +162,7 @@ export class GenerationPool {
       minThreads: options.threads,
       maxThreads: options.threads,
       idleTimeout: 60_000,
+      workerData: options.ipf ? { ipf: { tolerance: options.ipf.tolerance, maxIterations: options.ipf.maxIterations } } : undefined,
     });
   }
 

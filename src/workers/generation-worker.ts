@@ -4,12 +4,13 @@
  * boundary as `{ ok: false, code, message }` because structured clone drops an error's class
  * and code (STYLE.md, Errors); the pool side rebuilds the ServiceError.
  */
-import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { move, Piscina, transferableSymbol, valueSymbol } from 'piscina';
 import { z } from 'zod';
 import type { InputSnapshot } from '../census/census-table.js';
 import { hasErrorCode } from '../errors.js';
 import { SCOPES } from '../generation/categories.js';
-import { generationModelFor } from '../generation/model.js';
+import { DEFAULT_CALIBRATION } from '../generation/calibration.js';
+import { generationModelFor, type IpfSettings } from '../generation/model.js';
 import { planCells } from '../generation/plan.js';
 import { sampleShard } from '../generation/sampler.js';
 import { fieldTargets, jointTargets } from '../generation/targets.js';
@@ -80,9 +81,20 @@ function snapshotOf(shared: SharedSnapshot): InputSnapshot {
   return snapshot;
 }
 
+/** What the pool gives every worker at start (piscina `workerData`): the IPF stopping rule. */
+const WorkerSettingsSchema = z
+  .object({ ipf: z.object({ tolerance: z.number().positive(), maxIterations: z.number().int().min(1) }) })
+  .partial()
+  .optional();
+let ipfSettings: IpfSettings | undefined;
+function ipf(): IpfSettings {
+  ipfSettings ??= WorkerSettingsSchema.parse(Piscina.workerData)?.ipf ?? DEFAULT_CALIBRATION;
+  return ipfSettings;
+}
+
 function run(task: z.infer<typeof TaskSchema>): unknown {
   const snapshot = snapshotOf(task.snapshot);
-  const model = generationModelFor(snapshot, task.use_ipf);
+  const model = generationModelFor(snapshot, task.use_ipf, ipf());
   if (task.kind === 'warm') {
     // The JIT optimises the sampler after a few dozen calls; until then a shard runs 2-3x slower.
     for (let round = 0; round < task.rounds; round += 1) {

@@ -79,6 +79,20 @@ describe('moldova-personas serve', () => {
     expect((await get(server, '/health/ready')).status).toBe(200);
   });
 
+  it('IPF_MAX_ITERATIONS reaches the workers: a capped calibration is reported and fires IPF_DIVERGENCE', async () => {
+    const server = await start({ IPF_MAX_ITERATIONS: '3', IPF_TOLERANCE: '1e-12' });
+    const response = await request(`${server.baseUrl}/v1/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ n: 50, profile: 'analysis_only', seed: 1 }),
+    });
+    const created = (await expectContract(response, { method: 'POST', path: '/v1/runs' })) as { run_id: string; trust_payload: { gate_codes: string[] } };
+    expect(response.statusCode).toBe(201);
+    expect(created.trust_payload.gate_codes).toContain('IPF_DIVERGENCE');
+    const report = (await get(server, `/v1/runs/${created.run_id}/report`)).body as { calibration: Record<string, unknown> };
+    expect(report.calibration).toMatchObject({ applied: true, iterations: 3, max_iterations: 3, tolerance: 1e-12, converged: false });
+  });
+
   it('on SIGTERM stops listening, finishes the in-flight request, and exits 0', async () => {
     const server = await start();
     const inFlight = await halfSentRequest(server, '/v1/runs');
