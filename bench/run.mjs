@@ -9,10 +9,13 @@
 //   3. POST /v1/runs n = 1,000 sync under load (autocannon, 8 connections, 20 s)
 //   4. /health/live latency while scenario 2 runs
 //   5. calibration time
+//   3b. scenario 3 again with DATA_DIR on tmpfs (/dev/shm, when the machine has it): the same
+//       code without the disk, to show what the durable writes cost
 //
-// Options: --quick (smaller sizes and a 5 s load test, for a smoke run).
+// Options: --quick (smaller sizes and a 5 s load test, for a smoke run); --sync-only (scenarios 3
+// and 3b alone, to re-measure the sync target).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,6 +29,8 @@ import { sampleShard } from '../dist/generation/sampler.js';
 import { templateNarrative } from '../dist/narratives/providers/template.js';
 
 const QUICK = process.argv.includes('--quick');
+const SYNC_ONLY = process.argv.includes('--sync-only');
+const TMPFS = '/dev/shm';
 const ROOT = new URL('../', import.meta.url);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const percentile = (values, p) => {
@@ -205,8 +210,8 @@ async function endToEnd(workers, n) {
   }
 }
 
-async function syncLoad(durationSeconds) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'mp-bench-'));
+async function syncLoad(durationSeconds, root = tmpdir()) {
+  const dataDir = mkdtempSync(join(root, 'mp-bench-'));
   const { child, base } = await startServer({ WORKERS: '2', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
   try {
     await warmedUp(base);
@@ -223,6 +228,7 @@ async function syncLoad(durationSeconds) {
       duration: durationSeconds,
     });
     return {
+      data_dir_root: root,
       connections: 8,
       duration_seconds: durationSeconds,
       requests: result.requests.total,
@@ -260,6 +266,7 @@ function summariseEndToEnd(runs) {
 function summariseLoad(loads) {
   const pick = (f) => median(loads.map(f));
   return {
+    data_dir_root: loads[0].data_dir_root,
     connections: loads[0].connections,
     duration_seconds: loads[0].duration_seconds,
     repeats: loads.length,
@@ -276,16 +283,20 @@ const fmt = (value, digits = 0) => (value === null || value === undefined ? '—
 async function main() {
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: totalmem() / 2 ** 30, node: process.version, platform: process.platform };
   log(`machine: ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}`);
-  const snap = await snapshot();
-  log('5. calibration');
-  const calibrationTime = calibration(snap);
-  log('1. in-process generation');
-  const generation = inProcess(snap);
   const n = QUICK ? 100_000 : 1_000_000;
   const repeats = QUICK ? 1 : 3;
-  log(`2+4. end to end, ${n} personas async, ${repeats} fresh servers per worker count`);
+  let calibrationTime = null;
+  let generation = [];
   const endToEndRuns = [];
-  for (const workers of [1, 2]) {
+  if (!SYNC_ONLY) {
+    const snap = await snapshot();
+    log('5. calibration');
+    calibrationTime = calibration(snap);
+    log('1. in-process generation');
+    generation = inProcess(snap);
+    log(`2+4. end to end, ${n} personas async, ${repeats} fresh servers per worker count`);
+  }
+  for (const workers of SYNC_ONLY ? [] : [1, 2]) {
     const runs = [];
     for (let i = 0; i < repeats; i += 1) runs.push(await endToEnd(workers, n));
     endToEndRuns.push(summariseEndToEnd(runs));
@@ -295,8 +306,25 @@ async function main() {
   const loads = [];
   for (let i = 0; i < repeats; i += 1) loads.push(await syncLoad(QUICK ? 5 : 20));
   const load = summariseLoad(loads);
+  let tmpfsLoad = null;
+  if (existsSync(TMPFS)) {
+    log(`3b. the same on tmpfs (${TMPFS}), ${repeats} fresh servers`);
+    const tmpfsLoads = [];
+    for (let i = 0; i < repeats; i += 1) tmpfsLoads.push(await syncLoad(QUICK ? 5 : 20, TMPFS));
+    tmpfsLoad = summariseLoad(tmpfsLoads);
+  }
 
-  const results = { date: new Date().toISOString(), quick: QUICK, machine, calibration: calibrationTime, generation, end_to_end: endToEndRuns, sync_load: load };
+  const results = {
+    date: new Date().toISOString(),
+    quick: QUICK,
+    sync_only: SYNC_ONLY,
+    machine,
+    calibration: calibrationTime,
+    generation,
+    end_to_end: endToEndRuns,
+    sync_load: load,
+    sync_load_tmpfs: tmpfsLoad,
+  };
   mkdirSync(new URL('bench/results/', ROOT), { recursive: true });
   const file = new URL(`bench/results/${results.date.slice(0, 19).replace(/:/g, '-')}.json`, ROOT);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
@@ -304,7 +332,7 @@ async function main() {
   const lines = [
     `| scenario | measure | result | target |`,
     `|---|---|---|---|`,
-    `| calibration (IPF, 108,360 cells) | median time | ${fmt(calibrationTime.median_ms)} ms | — |`,
+    ...(calibrationTime ? [`| calibration (IPF, 108,360 cells) | median time | ${fmt(calibrationTime.median_ms)} ms | — |`] : []),
     ...generation.map(
       (row) =>
         `| in-process, n=${fmt(row.n)}, IPF ${row.use_ipf ? 'on' : 'off'}, narratives ${row.narratives} | personas/s per worker | ${fmt(row.personas_per_second)} | ${row.narratives === 'none' ? '≥ 250,000' : '—'} |`,
@@ -316,6 +344,12 @@ async function main() {
     ]),
     `| POST /v1/runs n=1,000 sync, 8 connections, ${load.duration_seconds} s, median of ${load.repeats} | throughput | ${fmt(load.throughput_rps, 1)} req/s | — |`,
     `| same | p50 / p99 latency | ${fmt(load.latency_ms.p50)} / ${fmt(load.latency_ms.p99)} ms | p99 ≤ 150 ms |`,
+    ...(tmpfsLoad
+      ? [
+          `| same, DATA_DIR on tmpfs, median of ${tmpfsLoad.repeats} | throughput | ${fmt(tmpfsLoad.throughput_rps, 1)} req/s | — |`,
+          `| same | p50 / p99 latency | ${fmt(tmpfsLoad.latency_ms.p50)} / ${fmt(tmpfsLoad.latency_ms.p99)} ms | (for comparison) |`,
+        ]
+      : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n\nresults: ${file.pathname}\n`);
 }
