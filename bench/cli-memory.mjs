@@ -1,4 +1,5 @@
-// `node bench/cli-memory.mjs [N] [FORMAT]` (after `npm run build`): runs
+// `node bench/cli-memory.mjs [N] [FORMAT] [--json]` (after `npm run build`; bench/run.mjs runs it
+// as scenario 6 with --json, which prints one JSON object instead of the text report): runs
 // `node dist/cli/main.js generate -n N -p analysis_only --format FORMAT -o <tmp>` as a child and
 // reports its wall time, personas per second and peak resident memory. Peak RSS is the kernel's
 // high-water mark (VmHWM in /proc/<pid>/status, Linux), read by polling while the child runs and
@@ -11,8 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const n = Number(process.argv[2] ?? 1_000_000);
-const format = process.argv[3] ?? 'ndjson';
+const [nArg, formatArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const n = Number(nArg ?? 1_000_000);
+const format = formatArg ?? 'ndjson';
+const asJson = process.argv.includes('--json');
 const entry = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const dir = await mkdtemp(join(tmpdir(), 'cli-memory-'));
 const output = join(dir, `dataset.${format}`);
@@ -50,7 +53,10 @@ const bytes = code === 0 ? (await stat(output)).size : 0;
 await rm(dir, { recursive: true, force: true });
 
 const mb = (kb) => (kb / 1024).toFixed(1);
-process.stdout.write(
+if (asJson) {
+  const result = { n, format, exit_code: code, wall_seconds: seconds, personas_per_second: n / seconds, output_mib: bytes / 2 ** 20, peak_rss_mb: peakHwmKb / 1024, samples };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else process.stdout.write(
   [
     `generate -n ${n} --format ${format}: exit ${code}`,
     `wall time:    ${seconds.toFixed(2)} s (${Math.round(n / seconds).toLocaleString('en-US')} personas/s, process start included)`,

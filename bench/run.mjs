@@ -9,6 +9,8 @@
 //   3. POST /v1/runs n = 1,000 sync under load (autocannon, 8 connections, 20 s)
 //   4. /health/live latency while scenario 2 runs
 //   5. calibration time
+//   6. the CLI writing 1,000,000 personas to a file (ndjson, csv, json): wall time and peak RSS of
+//      the process (bench/cli-memory.mjs)
 //   3b. scenario 3 again with DATA_DIR on tmpfs (/dev/shm, when the machine has it): the same
 //       code without the disk, to show what the durable writes cost
 //
@@ -18,6 +20,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { request } from 'undici';
@@ -306,6 +309,15 @@ async function main() {
   const loads = [];
   for (let i = 0; i < repeats; i += 1) loads.push(await syncLoad(QUICK ? 5 : 20));
   const load = summariseLoad(loads);
+  const cliRuns = [];
+  for (const format of SYNC_ONLY ? [] : ['ndjson', 'csv', 'json']) {
+    log(`6. CLI generate -n ${n} --format ${format} -o FILE`);
+    const child = spawn(process.execPath, [fileURLToPath(new URL('bench/cli-memory.mjs', ROOT)), String(n), format, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
+    await new Promise((resolve) => child.once('exit', resolve));
+    cliRuns.push(JSON.parse(out));
+  }
   let tmpfsLoad = null;
   if (existsSync(TMPFS)) {
     log(`3b. the same on tmpfs (${TMPFS}), ${repeats} fresh servers`);
@@ -324,6 +336,7 @@ async function main() {
     end_to_end: endToEndRuns,
     sync_load: load,
     sync_load_tmpfs: tmpfsLoad,
+    cli_to_file: cliRuns,
   };
   mkdirSync(new URL('bench/results/', ROOT), { recursive: true });
   const file = new URL(`bench/results/${results.date.slice(0, 19).replace(/:/g, '-')}.json`, ROOT);
@@ -344,6 +357,10 @@ async function main() {
     ]),
     `| POST /v1/runs n=1,000 sync, 8 connections, ${load.duration_seconds} s, median of ${load.repeats} | throughput | ${fmt(load.throughput_rps, 1)} req/s | — |`,
     `| same | p50 / p99 latency | ${fmt(load.latency_ms.p50)} / ${fmt(load.latency_ms.p99)} ms | p99 ≤ 150 ms |`,
+    ...cliRuns.map(
+      (run) =>
+        `| CLI generate -n ${fmt(run.n)} --format ${run.format} -o FILE | wall time / peak RSS | ${fmt(run.wall_seconds, 2)} s / ${fmt(run.peak_rss_mb)} MB | RSS < 400 MB |`,
+    ),
     ...(tmpfsLoad
       ? [
           `| same, DATA_DIR on tmpfs, median of ${tmpfsLoad.repeats} | throughput | ${fmt(tmpfsLoad.throughput_rps, 1)} req/s | — |`,
