@@ -24,6 +24,7 @@ import {
   type RunView,
 } from '../helpers/runs-api.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { metricsOf } from '../helpers/metrics-text.js';
 
 const MILLION = 1_000_000;
 
@@ -451,13 +452,3 @@ describe('listing, metrics and readiness', () => {
   });
 });
 
-/** Sample values of a Prometheus text exposition, keyed by `name{labels}`. */
-function metricsOf(text: string): Map<string, number> {
-  const values = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#') || line.trim() === '') continue;
-    const at = line.lastIndexOf(' ');
-    values.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return values;
-}

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../helpers/runs-api.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { startFakeLlm, type FakeLlm } from '../servers/fake-llm.js';
+import { metric, metricsOf } from '../helpers/metrics-text.js';
 
 let dataDir: string;
 let llm: FakeLlm;
@@ -65,17 +66,6 @@ interface SyncAnswer {
   dataset: { given_name: string; narrative?: NarrativeView }[];
 }
 
-/** Sample values of a Prometheus text exposition, keyed by `name{labels}`. */
-function metricsOf(text: string): Map<string, number> {
-  const values = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#') || line.trim() === '') continue;
-    const at = line.lastIndexOf(' ');
-    values.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return values;
-}
-const metric = (values: Map<string, number>, key: string) => values.get(key) ?? 0;
 
 async function llmRun(n: number, seed: number): Promise<SyncAnswer> {
   const answer = await api.post('/v1/runs', { n, profile: 'narrative_required', scope: 'all', seed, narratives: { provider: 'llm' } });
