@@ -108,7 +108,10 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
     },
     {
       name: 'workers:threads',
-      check: async () => ({ status: pool.threads > 0 ? 'pass' : 'fail', observedValue: pool.threads }),
+      check: async () => {
+        const live = pool.liveThreads;
+        return { status: live === 0 ? 'fail' : live < pool.threads ? 'warn' : 'pass', observedValue: live };
+      },
     },
     {
       name: 'workers:warm-up',

@@ -166,6 +166,11 @@ export class GenerationPool {
     });
   }
 
+  /** Worker threads alive now (piscina replaces a crashed one; fewer than `threads` meanwhile). */
+  get liveThreads(): number {
+    return this.#pool.threads.length;
+  }
+
   /** Share of time the threads were busy (0..1), for metrics. */
   get utilization(): number {
     return this.#pool.utilization;

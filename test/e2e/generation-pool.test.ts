@@ -29,6 +29,14 @@ const collect = () => {
 };
 
 describe('GenerationPool', () => {
+  it('reports its live threads (readiness): all of them once started, none once closed', async () => {
+    const pool = new GenerationPool({ threads: 2, workerFile: WORKER });
+    await pool.warmUp(snapshot);
+    expect(pool.liveThreads).toBe(2);
+    await pool.close();
+    expect(pool.liveThreads).toBe(0);
+  });
+
   it('gives the in-process bytes with 1, 2 and 4 workers', async () => {
     const request: GenerationRequest = { n: 3 * SHARD_SIZE + 123, seed: 77, scope: 'all', use_ipf: true, traits: true };
     const reference = createHash('sha256').update(generate(request, snapshot).bytes).digest('hex');
