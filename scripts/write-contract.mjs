@@ -3,7 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
-import { PINNED_CONTRACT_URL, formatContract, generateContract } from '../dist/http/index.js';
+import { formatContract, generateContract } from '../dist/http/generate-contract.js';
+import { PINNED_CONTRACT_URL } from '../dist/http/openapi.js';
 
 const target = fileURLToPath(PINNED_CONTRACT_URL);
 mkdirSync(dirname(target), { recursive: true });

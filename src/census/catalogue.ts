@@ -13,10 +13,9 @@ import {
   type InputSnapshot,
   type PxwebFetchAttempt,
 } from './census-table.js';
+import { PXWEB_MODES } from '../domain/request.js';
 import { wholeDaysSince } from './input-snapshot.js';
 import type { PxwebCacheState } from './pxweb/cache.js';
-
-const PXWEB_MODES = ['off', 'cache', 'live'] as const;
 
 export const LastFetchSchema = z.object({
   outcome: z.enum(PXWEB_FETCH_OUTCOMES),

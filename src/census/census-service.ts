@@ -12,7 +12,8 @@ import { PxwebClient } from './pxweb/client.js';
 import { createPxwebDispatcher, type PxwebRetryOptions } from './pxweb/dispatcher.js';
 import { PxwebSource } from './pxweb/pxweb-source.js';
 import { PXWEB_TABLES } from './pxweb/pxweb-tables.js';
-import { resolveInputSnapshot, type PxwebMode } from './resolve-snapshot.js';
+import type { PxwebMode } from '../domain/request.js';
+import { resolveInputSnapshot } from './resolve-snapshot.js';
 import type { EmbeddedSnapshot } from './snapshot-loader.js';
 
 export interface CensusService {

@@ -5,6 +5,7 @@
  * not published.
  */
 import { z } from 'zod';
+import type { PxwebMode } from '../domain/request.js';
 import { VARIABLE_NAMES, type VariableName } from './domains.js';
 
 export const TRUST_LEVELS = ['A', 'A-', 'B+', 'B', 'B-', 'C'] as const;
@@ -113,7 +114,7 @@ export interface InputSnapshot {
   /** `sha256:<hex>` over the ids and content hashes of every table, in id order. */
   readonly snapshot_hash: string;
   readonly resolved_at: string;
-  readonly pxweb_mode: 'off' | 'cache' | 'live';
+  readonly pxweb_mode: PxwebMode;
   readonly tables: Readonly<Record<string, ResolvedTable>>;
   readonly fetch_log: readonly PxwebFetchAttempt[];
 }

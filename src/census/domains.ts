@@ -3,49 +3,23 @@
  * variables reuse the record's enums; the rest are the groupings NBS publishes (broad age groups,
  * ten-year bands, merged language columns) that only census tables use.
  */
-import {
-  AGE_GROUPS,
-  DISTRICTS,
-  EDUCATION_LEVELS,
-  ECONOMIC_SECTORS,
-  EMPLOYMENT_STATUSES,
-  ETHNICITIES,
-  INACTIVITY_REASONS,
-  LANGUAGES,
-  MARITAL_STATUSES,
-  REGIONS,
-  RELIGIONS,
-  RESIDENCES,
-  SEXES,
-} from '../generation/categories.js';
+import { ETHNICITIES, FIELD_CODES, RELIGIONS } from '../domain/categories.js';
 
 /** Single years 0..84 and the open group 85+, as in PxWeb POP010200rcl (after the code fix). */
 export const AGE_SINGLE_CODES = [...Array.from({ length: 85 }, (_, age) => String(age)), '85+'] as const;
 
 export const VARIABLE_DOMAINS = {
-  sex: SEXES,
-  residence: RESIDENCES,
-  region: REGIONS,
-  district: DISTRICTS,
-  ethnicity: ETHNICITIES,
+  /** Every categorical persona field, with the record's own codes. */
+  ...FIELD_CODES,
   /** The eight declared groups, without `not_declared` (tables that renormalise over declarers). */
   ethnicity_declared: ETHNICITIES.filter((code) => code !== 'not_declared'),
-  mother_tongue: LANGUAGES,
   /** NBS ethnocultural sheets merge Moldovenească and Română into one column. */
   mother_tongue_merged: ['moldovan_or_romanian', 'russian', 'ukrainian', 'gagauz', 'bulgarian', 'romani', 'other'],
-  language_usually_spoken: LANGUAGES,
   /** As published: five languages and a residual (Bulgarian, Romani, other, not declared). */
   language_usually_spoken_published: ['moldovan', 'romanian', 'russian', 'gagauz', 'ukrainian', 'other_residual'],
-  religion: RELIGIONS,
   /** The ten named religions (sheets that renormalise over persons declaring a named religion). */
   religion_named: RELIGIONS.filter((code) => !['atheist_agnostic', 'none', 'not_declared'].includes(code)),
-  marital_status: MARITAL_STATUSES,
-  education_level: EDUCATION_LEVELS,
-  employment_status: EMPLOYMENT_STATUSES,
-  inactivity_reason: INACTIVITY_REASONS,
-  economic_sector: ECONOMIC_SECTORS,
   age_single: AGE_SINGLE_CODES,
-  age_group: AGE_GROUPS,
   /** Census working-age groups: under working age (0-15), working age, over working age (sex-specific bounds). */
   broad_age: ['0-15', '16-retirement', 'retirement+'],
   /** Ten-year bands of the ethnicity age profile. */

@@ -10,6 +10,7 @@
  *
  * Nothing here throws because PxWeb failed: failures are entries of `fetch_log`.
  */
+import type { PxwebMode } from '../domain/request.js';
 import { ServiceError } from '../errors.js';
 import type { InputSnapshot, PxwebFetchAttempt, ResolvedTable } from './census-table.js';
 import { assembleInputSnapshot, isFresh, resolveEmbeddedTable, resolvePxwebTable } from './input-snapshot.js';
@@ -17,8 +18,6 @@ import type { PxwebCacheEntry } from './pxweb/cache.js';
 import type { PxwebSource } from './pxweb/pxweb-source.js';
 import type { PxwebTableDefinition } from './pxweb/table-definition.js';
 import type { EmbeddedSnapshot } from './snapshot-loader.js';
-
-export type PxwebMode = InputSnapshot['pxweb_mode'];
 
 export interface ResolveSnapshotOptions {
   readonly embedded: EmbeddedSnapshot;

@@ -5,7 +5,6 @@
  *   withCancellation: SIGINT/SIGTERM abort the run (RUN_CANCELLED, exit 1); a second one exits
  *     └─ executeCliRun: census service ─► snapshot (once) ─► pool ─► executeRun(sink) ─► close all
  */
-import { randomInt } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { v7 as uuidv7 } from 'uuid';
 import { createCensusServiceFromConfig } from '../census/census-service.js';
@@ -14,10 +13,10 @@ import { ipfSettingsOf, type Config } from '../config/env.js';
 import { ServiceError } from '../errors.js';
 import { SHARD_SIZE } from '../generation/sampler.js';
 import { executeRun, type PipelineResult, type RunSink } from '../runs/run-pipeline.js';
-import { MAX_SEED } from '../runs/run-request.js';
+import { drawSeed } from '../runs/run-request.js';
 import { payloadSchemaHash } from '../runs/schema-hash.js';
 import { llmProviderFromConfig } from '../runs/llm-from-config.js';
-import type { EffectiveRequest } from '../trust/index.js';
+import type { EffectiveRequest } from '../domain/request.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { GenerationPool } from '../workers/generation-pool.js';
 import { EXIT_CODES, type ExitCode } from './command.js';
@@ -44,7 +43,7 @@ export const PROCESS_RUNTIME: CliRuntime = {
   forceExit: (code) => process.exit(code),
   clock: () => new Date(),
   nowMs: () => performance.now(),
-  drawSeed: () => randomInt(0, MAX_SEED + 1),
+  drawSeed,
   newRunId: () => uuidv7(),
   tempDirectory: tmpdir(),
 };

@@ -3,7 +3,7 @@
  * where the dataset went, and how to reproduce it. The full payload goes to `--payload FILE`.
  */
 import type { PipelineResult } from '../runs/run-pipeline.js';
-import type { EffectiveRequest } from '../trust/index.js';
+import type { EffectiveRequest } from '../domain/request.js';
 import { EXIT_CODES, type ExitCode } from './command.js';
 
 const grouped = new Intl.NumberFormat('en-US');

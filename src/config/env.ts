@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ServiceError } from '../errors.js';
 import { deepFreeze } from '../deep-freeze.js';
+import { PXWEB_MODES } from '../domain/request.js';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -60,7 +61,7 @@ export const CONFIG_VARIABLES = {
     doc: 'pino log level.',
   },
   PXWEB_MODE: {
-    schema: z.enum(['off', 'cache', 'live']).default('off'),
+    schema: z.enum(PXWEB_MODES).default('off'),
     doc: '`off`: embedded snapshot only; `cache`: use cached PxWeb tables; `live`: refresh stale tables at run start.',
   },
   PXWEB_BASE_URL: {

@@ -10,7 +10,7 @@
  * Reference: W. G. Madow, "On the theory of systematic sampling, II", Ann. Math. Stat. 20(3), 1949.
  */
 import { ServiceError } from '../errors.js';
-import { nextInt, type Rng } from './rng.js';
+import { nextInt, type Rng } from '../rng.js';
 
 /**
  * Cumulative shares of the weights (the last one exactly 1), the input of `systematicCells`.

@@ -12,7 +12,7 @@
 import type { InputSnapshot } from '../census/census-table.js';
 import { AGE_SINGLE_CODES } from '../census/domains.js';
 import { ServiceError } from '../errors.js';
-import { DISTRICTS, ETHNICITIES, RESIDENCES, SEXES } from './categories.js';
+import { DISTRICTS, ETHNICITIES, RESIDENCES, SEXES } from '../domain/categories.js';
 import { fitIpf, type IpfMargin } from './ipf.js';
 import { KEY_DIMENSIONS, crossIndex, keyCellIndexes } from './key-joint.js';
 import { buildKeyPrior, tableOf } from './prior.js';

@@ -23,7 +23,7 @@ import {
   MARITAL_STATUSES,
   RELIGIONS,
   SEXES,
-} from './categories.js';
+} from '../domain/categories.js';
 import { fitIpf } from './ipf.js';
 import { KEY_DIMENSIONS } from './key-joint.js';
 import { ageGroupOfAgeIndex, tableOf } from './prior.js';

@@ -3,9 +3,9 @@
  * for every dataset; any violation is a hard gate. The generator is built so the counts are 0;
  * this check is what proves it on every run.
  */
-import { AGE_GROUP_CATEGORIES, DISTRICT_CATEGORIES, type Sex } from './categories.js';
+import { AGE_GROUP_CATEGORIES, REGION_OF_DISTRICT, type District, type Sex } from '../domain/categories.js';
+import type { Persona } from '../domain/persona.js';
 import { GIVEN_NAMES_BY_SEX } from './names.js';
-import type { Persona } from './persona.js';
 
 export const CONSISTENCY_RULES = [
   'under15_marital_status',
@@ -21,7 +21,6 @@ export const CONSISTENCY_RULES = [
 ] as const;
 export type ConsistencyRule = (typeof CONSISTENCY_RULES)[number];
 
-const REGION_OF_DISTRICT = new Map<string, string>(DISTRICT_CATEGORIES.map((d) => [d.code, d.region]));
 const GROUP_BOUNDS = new Map<string, { min: number; max: number }>(AGE_GROUP_CATEGORIES.map((g) => [g.code, g]));
 
 /** Fields that must be non-empty text in every record. */
@@ -58,7 +57,7 @@ export function forEachViolation(p: Checked, broken: (rule: number) => void): vo
   if (p.economic_sector !== null && p.employment_status !== 'employed') broken(RULE.sector_not_employed);
   const bounds = GROUP_BOUNDS.get(p.age_group);
   if (!bounds || p.age < bounds.min || p.age > bounds.max) broken(RULE.age_outside_group);
-  if (REGION_OF_DISTRICT.get(p.district) !== p.region) broken(RULE.district_outside_region);
+  if (REGION_OF_DISTRICT[p.district as District] !== p.region) broken(RULE.district_outside_region);
   if (!GIVEN_NAMES_BY_SEX[p.sex as Sex]?.has(p.given_name)) broken(RULE.name_sex_mismatch);
   for (const key of REQUIRED_TEXT) {
     const value = p[key];

@@ -4,7 +4,7 @@
  * parallel and gets the same bytes.
  */
 import type { InputSnapshot } from '../census/census-table.js';
-import type { Scope } from './categories.js';
+import type { Scope } from '../domain/request.js';
 import type { CalibrationDiagnostics } from './calibration.js';
 import { generationModelFor, type GenerationModel } from './model.js';
 import { planCells, shardRanges } from './plan.js';

@@ -6,7 +6,7 @@
  * blocks (a district, a district × residence, …) receive their expected count to within one.
  */
 import { AGE_SINGLE_CODES } from '../census/domains.js';
-import { DISTRICT_CATEGORIES, ETHNICITIES, RESIDENCES, SEXES, type Region } from './categories.js';
+import { DISTRICT_CATEGORIES, ETHNICITIES, RESIDENCES, SEXES } from '../domain/categories.js';
 
 export const KEY_DIMENSIONS = {
   district: DISTRICT_CATEGORIES.length,
@@ -49,9 +49,6 @@ export function decodeKeyCell(index: number): KeyCell {
   const districtIndex = (rest - residenceIndex) / residence;
   return { district: districtIndex, residence: residenceIndex, sex: sexIndex, ethnicity: ethnicityIndex, age: ageIndex };
 }
-
-/** Region index (in REGIONS order) of each district index. */
-export const DISTRICT_REGION: readonly Region[] = DISTRICT_CATEGORIES.map((d) => d.region);
 
 /**
  * Per-cell category arrays for each dimension (Uint16Array of KEY_CELL_COUNT), built once and

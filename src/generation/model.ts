@@ -4,8 +4,14 @@
  * memoised by snapshot hash; a run only restricts it to its scope and allocates n people.
  */
 import type { InputSnapshot } from '../census/census-table.js';
-import { ADULT_MIN_AGE, ETHNICITIES, SEXES, type Scope } from './categories.js';
-import { calibrateKeyJoint, DEFAULT_CALIBRATION, type CalibrationDiagnostics, type CalibrationOptions } from './calibration.js';
+import { ADULT_MIN_AGE, type Scope } from '../domain/request.js';
+import { ETHNICITIES, SEXES } from '../domain/categories.js';
+import {
+  calibrateKeyJoint,
+  DEFAULT_CALIBRATION,
+  type CalibrationDiagnostics,
+  type CalibrationOptions,
+} from './calibration.js';
 import { buildConditionals, type ConditionalTables, type PopulationMasses } from './conditionals.js';
 import { KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
 import { samplingTablesOf, type SamplingTables } from './sampler.js';

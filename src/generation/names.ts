@@ -7,7 +7,7 @@
  *
  * This is a data table, which is why it runs past the usual module length.
  */
-import type { Ethnicity, Sex } from './categories.js';
+import type { Ethnicity, Sex } from '../domain/categories.js';
 
 interface NameList {
   readonly female: readonly string[];

@@ -2,10 +2,10 @@
  * A run's plan: which key cell each of the n personas gets, and how the work splits into shards.
  * Computed once per run (allocation + shuffle are O(n + cells)), then handed to the shards.
  */
-import type { Scope } from './categories.js';
+import type { Scope } from '../domain/request.js';
+import { createRng } from '../rng.js';
 import { cumulativeShares, shuffleInPlace, systematicCells } from './allocation.js';
 import { scopedJoint, type GenerationModel } from './model.js';
-import { createRng } from './rng.js';
 import { SHARD_SIZE } from './sampler.js';
 
 export interface ShardRange {

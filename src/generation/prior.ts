@@ -20,8 +20,16 @@
 import type { InputSnapshot } from '../census/census-table.js';
 import { AGE_SINGLE_CODES, VARIABLE_DOMAINS } from '../census/domains.js';
 import { ServiceError } from '../errors.js';
-import { AGE_GROUPS, DISTRICTS, ETHNICITIES, REGIONS, RESIDENCES, SEXES } from './categories.js';
-import { DISTRICT_REGION, KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndex } from './key-joint.js';
+import {
+  AGE_GROUPS,
+  DISTRICTS,
+  ETHNICITIES,
+  REGIONS,
+  RESIDENCES,
+  SEXES,
+  DISTRICT_REGION_INDEX,
+} from '../domain/categories.js';
+import { KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndex } from './key-joint.js';
 import { fitIpf } from './ipf.js';
 import { matrixOf, rowSharesOf, sharesOf } from './table-view.js';
 
@@ -170,7 +178,7 @@ export function buildKeyPrior(tables: Tables): Float64Array {
   // structure relative to it, so the residence effect is not applied twice.
   const regionResidence = REGIONS.map(() => [0, 0]);
   districtResidence.forEach((row, d) => {
-    const g = REGIONS.indexOf(DISTRICT_REGION[d]!);
+    const g = DISTRICT_REGION_INDEX[d]!;
     row.forEach((v, r) => (regionResidence[g]![r]! += v ?? 0));
   });
   const expected = regionResidence.map(([urban, rural]) =>
@@ -188,7 +196,7 @@ export function buildKeyPrior(tables: Tables): Float64Array {
   const prior = new Float64Array(KEY_CELL_COUNT);
   const ethnicityWeights = new Float64Array(KEY_DIMENSIONS.ethnicity);
   for (let d = 0; d < KEY_DIMENSIONS.district; d += 1) {
-    const g = REGIONS.indexOf(DISTRICT_REGION[d]!);
+    const g = DISTRICT_REGION_INDEX[d]!;
     for (let r = 0; r < KEY_DIMENSIONS.residence; r += 1) {
       const persons = districtResidence[d]![r] ?? 0;
       if (persons === 0) continue;

@@ -14,25 +14,26 @@ import {
   EDUCATION_LEVELS,
   EMPLOYMENT_STATUSES,
   ETHNICITIES,
+  type Ethnicity,
   INACTIVITY_REASONS,
   LANGUAGES,
   MARITAL_STATUSES,
   REGIONS,
   RELIGIONS,
   RESIDENCES,
-  SEXES,
-  type Ethnicity,
   type Sex,
-} from './categories.js';
+  SEXES,
+  DISTRICT_REGION_INDEX,
+} from '../domain/categories.js';
+import type { Narrative, Persona, Traits } from '../domain/persona.js';
+import { createRng, type Rng } from '../rng.js';
 import type { ConditionalTable, ConditionalTables } from './conditionals.js';
 import { CONSISTENCY_RULES, forEachViolation, type Checked } from './consistency.js';
 import { AGE_85_PLUS_INDEX, KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
 import { familyNameFor, namesFor } from './names.js';
-import type { Narrative, Persona, Traits } from './persona.js';
 import { personaId, countDuplicateIds, personaIdWords } from './persona-id.js';
 import { ByteWriter, utf8 } from './byte-writer.js';
 import { ageGroupOfAgeIndex } from './prior.js';
-import { createRng, type Rng } from './rng.js';
 
 /** Personas per shard: fixed, so shard RNG streams never depend on the pool size. */
 export const SHARD_SIZE = 16_384;
@@ -273,7 +274,6 @@ function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return joined;
 }
 
-const DISTRICT_REGION_INDEX = DISTRICT_CATEGORIES.map((d) => REGIONS.indexOf(d.region));
 const EMPLOYED = EMPLOYMENT_STATUSES.indexOf('employed');
 const INACTIVE = EMPLOYMENT_STATUSES.indexOf('inactive');
 

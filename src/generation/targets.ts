@@ -15,43 +15,25 @@ import { AGE_SINGLE_CODES, VARIABLE_DOMAINS } from '../census/domains.js';
 import {
   AGE_GROUPS,
   DISTRICTS,
-  ECONOMIC_SECTORS,
   EDUCATION_LEVELS,
   EMPLOYMENT_STATUSES,
   ETHNICITIES,
-  INACTIVITY_REASONS,
+  FIELD_CODES,
   LANGUAGES,
-  MARITAL_STATUSES,
   REGIONS,
   RELIGIONS,
   RESIDENCES,
   SEXES,
-  type Scope,
-} from './categories.js';
+  DISTRICT_REGION_INDEX,
+} from '../domain/categories.js';
+import type { Scope } from '../domain/request.js';
+import { COMPARED_FIELDS, FIELD_MIN_AGE, type ComparedField } from '../domain/fields.js';
 import type { ConditionalTables } from './conditionals.js';
-import { KEY_CELL_COUNT, KEY_DIMENSIONS, DISTRICT_REGION, keyCellIndexes } from './key-joint.js';
+import { KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
 import { minAgeOf, type GenerationModel } from './model.js';
 import { ageGroupOfAgeIndex, tableOf } from './prior.js';
 import type { ShardCounts } from './sampler.js';
 import { matrixOf, rowSharesOf, sharesOf } from './table-view.js';
-
-export const COMPARED_FIELDS = [
-  'sex',
-  'age_group',
-  'region',
-  'district',
-  'residence',
-  'ethnicity',
-  'mother_tongue',
-  'language_usually_spoken',
-  'religion',
-  'marital_status',
-  'education_level',
-  'employment_status',
-  'inactivity_reason',
-  'economic_sector',
-] as const;
-export type ComparedField = (typeof COMPARED_FIELDS)[number];
 
 export interface FieldTarget {
   readonly field: ComparedField;
@@ -75,24 +57,6 @@ export interface JointTarget {
   readonly provenance_class: ProvenanceClass;
   readonly table_ids: readonly string[];
 }
-
-/** The field's own universe: the youngest age at which it is not null. */
-const FIELD_MIN_AGE: Readonly<Record<ComparedField, number>> = {
-  sex: 0,
-  age_group: 0,
-  region: 0,
-  district: 0,
-  residence: 0,
-  ethnicity: 0,
-  mother_tongue: 0,
-  language_usually_spoken: 0,
-  religion: 0,
-  marital_status: 15,
-  education_level: 10,
-  employment_status: 15,
-  inactivity_reason: 15,
-  economic_sector: 15,
-};
 
 const FIELD_TABLE: Readonly<Record<ComparedField, string>> = {
   sex: 'sex',
@@ -147,24 +111,9 @@ function officialShares(tables: InputSnapshot['tables'], field: ComparedField): 
   }
 }
 
+/** A compared field's categories; the language usually spoken is compared on its published categories. */
 export function categoriesOf(field: ComparedField): readonly string[] {
-  const byField: Readonly<Record<ComparedField, readonly string[]>> = {
-    sex: SEXES,
-    age_group: AGE_GROUPS,
-    region: REGIONS,
-    district: DISTRICTS,
-    residence: RESIDENCES,
-    ethnicity: ETHNICITIES,
-    mother_tongue: LANGUAGES,
-    language_usually_spoken: USUAL_PUBLISHED,
-    religion: RELIGIONS,
-    marital_status: MARITAL_STATUSES,
-    education_level: EDUCATION_LEVELS,
-    employment_status: EMPLOYMENT_STATUSES,
-    inactivity_reason: INACTIVITY_REASONS,
-    economic_sector: ECONOMIC_SECTORS,
-  };
-  return byField[field];
+  return field === 'language_usually_spoken' ? USUAL_PUBLISHED : FIELD_CODES[field];
 }
 
 /** Distributions implied by the calibrated model for ages ≥ minAge (mass, not normalised). */
@@ -198,7 +147,7 @@ function fieldMasses(joint: Float64Array, c: ConditionalTables, minAge: number):
     const d = idx.district[cell]!;
     out.sex[idx.sex[cell]!]! += mass;
     out.age_group[ageGroupOfAgeIndex(a)]! += mass;
-    out.region[REGIONS.indexOf(DISTRICT_REGION[d]!)]! += mass;
+    out.region[DISTRICT_REGION_INDEX[d]!]! += mass;
     out.district[d]! += mass;
     out.residence[idx.residence[cell]!]! += mass;
     out.ethnicity[idx.ethnicity[cell]!]! += mass;
@@ -353,7 +302,7 @@ function impliedJointRows(model: GenerationModel, minAge: number): Record<string
     if (mass === 0 || idx.age[cell]! < minAge) continue;
     const e = idx.ethnicity[cell]!;
     const r = idx.residence[cell]!;
-    const g = REGIONS.indexOf(DISTRICT_REGION[idx.district[cell]!]!);
+    const g = DISTRICT_REGION_INDEX[idx.district[cell]!]!;
     residenceEthnicity[r]![e]! += mass;
     regionResidence[g]![r]! += mass;
     regionEthnicity[g]![e]! += mass;
@@ -391,7 +340,7 @@ function publishedJointTargets(snapshot: InputSnapshot): JointTarget[] {
   const districtResidence = matrixOf(tableOf(tables, 'district_by_residence'), DISTRICTS, RESIDENCES);
   const regionResidence = REGIONS.map(() => [0, 0]);
   districtResidence.forEach((row, d) =>
-    row.forEach((v, r) => (regionResidence[REGIONS.indexOf(DISTRICT_REGION[d]!)]![r]! += v ?? 0)),
+    row.forEach((v, r) => (regionResidence[DISTRICT_REGION_INDEX[d]!]![r]! += v ?? 0)),
   );
   const partial = tableOf(tables, 'ethnicity_by_region_partial');
   const motherTongue = tableOf(tables, 'mother_tongue_by_ethnicity');

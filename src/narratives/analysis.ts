@@ -4,8 +4,15 @@
  * per-section language counts. Tokenising once keeps the template provider fast enough to check
  * every narrative it writes (SPEC §7: every narrative is validated). Pure.
  */
-import { NARRATIVE_SECTIONS, type NarrativeSectionKey, type NarrativeSections } from '../generation/persona.js';
-import { WORD_CLASS, classifyToken, emptyLanguageCounts, isDiacriticCode, wordClassOf, type LanguageCounts } from './checks/language.js';
+import { NARRATIVE_SECTIONS, type NarrativeSectionKey, type NarrativeSections } from '../domain/persona.js';
+import {
+  WORD_CLASS,
+  classifyToken,
+  emptyLanguageCounts,
+  isDiacriticCode,
+  wordClassOf,
+  type LanguageCounts,
+} from './checks/language.js';
 import { foldDiacritics, isLetterCode } from './text.js';
 
 export interface SentenceInfo {

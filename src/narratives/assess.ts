@@ -3,7 +3,7 @@
  * the served status. PII above the threshold withholds the narrative whatever else is true; any
  * other issue fails it; only a clean narrative keeps its sections. Pure.
  */
-import { NARRATIVE_SECTIONS, type Narrative, type NarrativeSections, type Persona } from '../generation/persona.js';
+import { type Narrative, NARRATIVE_SECTIONS, type NarrativeSections, type Persona } from '../domain/persona.js';
 import { lengthIssues, mentionsGivenName, parseNarrativeJson, validateNarrative } from './contract.js';
 import { findPii, withholdingPii, type PiiFinding } from './pii.js';
 import { reasonCodesOf, type NarrativeIssue } from './reasons.js';

@@ -4,11 +4,17 @@
  * persona. Every check returns structured issues whose codes are gate codes. Pure.
  */
 import { z } from 'zod';
-import type { Persona } from '../generation/persona.js';
-import { NARRATIVE_SECTIONS, type NarrativeSectionKey, type NarrativeSections } from '../generation/persona.js';
+import type { Persona } from '../domain/persona.js';
+import { NARRATIVE_SECTIONS, type NarrativeSectionKey, type NarrativeSections } from '../domain/persona.js';
 import { countAgreement, isAgreementMismatch } from './checks/agreement.js';
 import { contradictionIssues } from './checks/consistency.js';
-import { addLanguageCounts, emptyLanguageCounts, languageMeasures, romanianFailures, sectionLanguageFailures } from './checks/language.js';
+import {
+  addLanguageCounts,
+  emptyLanguageCounts,
+  languageMeasures,
+  romanianFailures,
+  sectionLanguageFailures,
+} from './checks/language.js';
 import { analyseNarrative, type AnalysedNarrative } from './analysis.js';
 import type { NarrativeIssue } from './reasons.js';
 import { foldDiacritics, isLetterCode } from './text.js';

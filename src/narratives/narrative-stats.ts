@@ -5,42 +5,14 @@
  * in for a requested llm one is mock. Pure; field names are the gates' contract.
  */
 import { ServiceError } from '../errors.js';
-import type { Narrative } from '../generation/persona.js';
-import type { NarrativeProviderName } from './provider.js';
+import type { Narrative, NarrativeRunStats } from '../domain/persona.js';
+import type { NarrativeSource } from '../domain/request.js';
 import { NARRATIVE_REASON_CODES, type NarrativeReasonCode } from './reasons.js';
-
-export interface NarrativeRunStats {
-  provider: NarrativeProviderName;
-  /** Personas for which a narrative was requested. */
-  total: number;
-  generated: number;
-  template: number;
-  failed: number;
-  withheld: number;
-  /** Requested but absent (counts as failed for the mock ratio). */
-  missing: number;
-  /** (failed + missing + template fallbacks when llm was requested) / total; 0 when total = 0. */
-  mock_ratio: number;
-  /** Narratives withheld for PII. */
-  pii_count: number;
-  /** Over attempted narratives (total − missing): share with NARRATIVE_SCHEMA_INVALID. */
-  schema_invalid_ratio: number;
-  /** Over attempted narratives: share with NARRATIVE_PARSE_FAILURE. */
-  parse_failure_ratio: number;
-  too_short: number;
-  too_long: number;
-  language_invalid: number;
-  pronoun_mismatch: number;
-  name_missing: number;
-  contradiction: number;
-  /** Every reason code with the number of narratives carrying it (each code once per narrative). */
-  reasons: Record<string, number>;
-}
 
 /** The counts the ratios derive from; stats of two shards merge by adding these. */
 type Counts = Omit<NarrativeRunStats, 'mock_ratio' | 'schema_invalid_ratio' | 'parse_failure_ratio'>;
 
-function emptyCounts(provider: NarrativeProviderName): Counts {
+function emptyCounts(provider: NarrativeSource): Counts {
   return {
     provider,
     total: 0,
@@ -110,7 +82,7 @@ function addInPlace(counts: Counts, narrative: Narrative | undefined): void {
  * Folds the narratives of the personas for which one was requested (`undefined` = missing).
  * @example narrativeRunStats('llm', [undefined]).mock_ratio // => 1
  */
-export function narrativeRunStats(provider: NarrativeProviderName, narratives: Iterable<Narrative | undefined>): NarrativeRunStats {
+export function narrativeRunStats(provider: NarrativeSource, narratives: Iterable<Narrative | undefined>): NarrativeRunStats {
   const counts = emptyCounts(provider);
   for (const narrative of narratives) addInPlace(counts, narrative);
   return withRatios(counts);

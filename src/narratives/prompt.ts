@@ -6,6 +6,7 @@
  * instructions. Pure; bump `PROMPT_VERSION` whenever the wording changes.
  */
 import {
+  type Category,
   ECONOMIC_SECTOR_CATEGORIES,
   EDUCATION_LEVEL_CATEGORIES,
   EMPLOYMENT_STATUS_CATEGORIES,
@@ -13,9 +14,8 @@ import {
   MARITAL_STATUS_CATEGORIES,
   REGION_CATEGORIES,
   RELIGION_CATEGORIES,
-  type Category,
-} from '../generation/categories.js';
-import { NARRATIVE_SECTIONS, type NarrativeSectionKey, type Persona } from '../generation/persona.js';
+} from '../domain/categories.js';
+import { NARRATIVE_SECTIONS, type NarrativeSectionKey, type Persona } from '../domain/persona.js';
 import type { NarrativeIssue } from './reasons.js';
 import { agePhrase, bySex, districtPhrase, ethnicNoun, genderedLabel, languagePhrase } from './romanian.js';
 

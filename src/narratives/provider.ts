@@ -3,11 +3,9 @@
  * carries — served, withheld or failed — and never throws for a bad answer: only cancellation
  * rejects. Providers: `template` (pure, offline) and `llm` (an OpenAI-compatible endpoint).
  */
-import type { Narrative, Persona } from '../generation/persona.js';
+import type { Narrative, Persona } from '../domain/persona.js';
+import type { NarrativeSource } from '../domain/request.js';
 import type { NarrativeIssue } from './reasons.js';
-
-export const NARRATIVE_PROVIDERS = ['template', 'llm'] as const;
-export type NarrativeProviderName = (typeof NARRATIVE_PROVIDERS)[number];
 
 export interface NarrativeContext {
   /** The run's seed; with the persona's index it seeds the narrative (worker-count independent). */
@@ -26,7 +24,7 @@ export interface NarrativeResult {
 }
 
 export interface NarrativeProvider {
-  readonly name: NarrativeProviderName;
+  readonly name: NarrativeSource;
   /** Prompt or template version, recorded as `narrative.prompt_version`. */
   readonly promptVersion: string;
   /**

@@ -4,7 +4,7 @@
  * without mapping free text. The first seven are the predecessor's codes (anchor-behaviour
  * §5.9); the rest are ours (listed in docs/narratives.md).
  */
-import type { NarrativeSectionKey } from '../generation/persona.js';
+import type { NarrativeSectionKey } from '../domain/persona.js';
 import type { PiiType } from './pii.js';
 
 export const NARRATIVE_REASON_CODES = [

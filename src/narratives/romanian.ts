@@ -4,15 +4,15 @@
  * Labels come from `categories.ts`; this module adds only grammar. Pure.
  */
 import {
-  DISTRICT_CATEGORIES,
-  LANGUAGE_CATEGORIES,
   type District,
+  DISTRICT_CATEGORIES,
   type Ethnicity,
   type Language,
+  LANGUAGE_CATEGORIES,
   type Region,
   type Residence,
   type Sex,
-} from '../generation/categories.js';
+} from '../domain/categories.js';
 
 /** Picks the masculine or feminine form: `bySex('female', 'născut', 'născută')` → "născută". */
 export function bySex(sex: Sex, masculine: string, feminine: string): string {

@@ -15,7 +15,7 @@
  */
 import { Transform } from 'node:stream';
 import { ServiceError } from '../errors.js';
-import { PERSONA_FIELDS, TraitsSchema, type Traits } from '../generation/persona.js';
+import { PERSONA_FIELDS, type Traits, TraitsSchema } from '../domain/persona.js';
 
 export const DATASET_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];

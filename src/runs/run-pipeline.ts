@@ -13,24 +13,20 @@
 import type { InputSnapshot } from '../census/census-table.js';
 import type { RunPlan, GenerationPool, PoolRunResult } from '../workers/generation-pool.js';
 import { SHARD_SIZE } from '../generation/sampler.js';
-import {
-  buildGradientPayload,
-  buildRunManifest,
-  buildTrustReport,
-  evaluateGates,
-  evaluatePreflight,
-  type EffectiveRequest,
-  type GradientTrustPayload,
-  type RunManifest,
-  type TrustEvaluation,
-  type TrustReport,
-} from '../trust/index.js';
+import { buildGradientPayload } from '../trust/payload.js';
+import { buildRunManifest, type RunManifest } from '../trust/manifest.js';
+import { buildTrustReport } from '../trust/report.js';
+import { evaluateGates, evaluatePreflight, type TrustEvaluation } from '../trust/evaluate.js';
+import type { GradientTrustPayload } from '../trust/payload-schema.js';
+import type { TrustReport } from '../trust/report-schema.js';
+import type { EffectiveRequest } from '../domain/request.js';
+import type { Persona } from '../domain/persona.js';
 import { evaluationInputOf, preflightInputOf } from './trust-input.js';
 import { createHash } from 'node:crypto';
-import type { Persona } from '../generation/persona.js';
 import { generateNarratives } from '../narratives/provider.js';
 import type { LlmNarrativeProvider } from '../narratives/providers/llm.js';
-import { narrativeRunStats, type NarrativeRunStats } from '../narratives/narrative-stats.js';
+import { narrativeRunStats } from '../narratives/narrative-stats.js';
+import type { NarrativeRunStats } from '../domain/persona.js';
 
 /** What a run needs of the worker pool (the pool itself, or a wrapper around it in tests). */
 export type PipelinePool = Pick<GenerationPool, 'plan' | 'sample' | 'threads'>;

@@ -3,12 +3,17 @@
  * defaults that turn it into the effective request — exactly what the generator runs and what
  * `config_hash` covers. A seed left out is drawn by the caller of `effectiveRequestOf` and recorded.
  */
+import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { PROFILES, SCOPES, type Profile } from '../generation/categories.js';
-import { PROFILE_DETAILS } from '../trust/profiles.js';
-import { NARRATIVE_PROVIDERS, type EffectiveRequest } from '../trust/evaluation-input.js';
-
-export const MAX_SEED = 0xffffffff;
+import {
+  MAX_SEED,
+  NARRATIVE_PROVIDERS,
+  PROFILES,
+  SCOPES,
+  type EffectiveRequest,
+  type Profile,
+} from '../domain/request.js';
+import { PROFILE_DETAILS } from '../domain/profiles.js';
 
 export function runRequestSchema(maxN: number) {
   return z
@@ -35,6 +40,11 @@ export function runRequestSchema(maxN: number) {
     .meta({ id: 'RunRequest', description: 'A generation request.' });
 }
 export type RunRequest = z.infer<ReturnType<typeof runRequestSchema>>;
+
+/** A seed for a request that gave none: uniform over 0..MAX_SEED (randomInt's bound is exclusive). */
+export function drawSeed(): number {
+  return randomInt(0, MAX_SEED + 1);
+}
 
 /** The request after defaults. `seed` must already be resolved (given, or drawn by the caller). */
 export function effectiveRequestOf(request: RunRequest, seed: number): EffectiveRequest {

@@ -13,14 +13,13 @@
  * Every tracked run settles its `done` promise exactly once, whatever happens (success, failure,
  * cancel, shutdown, a store that throws), so no caller waiting for a sync answer can hang.
  */
-import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { v7 as uuidv7 } from 'uuid';
 import type { CensusService } from '../census/census-service.js';
 import { ServiceError, hasErrorCode } from '../errors.js';
-import { sha256OfCanonicalJson } from '../trust/hashes.js';
+import { canonicalSha256 } from '../canonical-hash.js';
 import { executeRun, type PipelineDeps, type PipelineResult, type RunSink } from './run-pipeline.js';
-import { effectiveRequestOf, MAX_SEED, runRequestSchema, type RunRequest } from './run-request.js';
+import { drawSeed, effectiveRequestOf, runRequestSchema, type RunRequest } from './run-request.js';
 import {
   FINISHED_STATUSES,
   type ArtifactName,
@@ -176,7 +175,7 @@ export class RunsService {
   /** Validates (already parsed by the route), stores and queues a run. */
   async submit(body: RunRequest, options: SubmitOptions, now: () => Date = () => new Date()): Promise<Submitted> {
     this.#refuseWhenClosed();
-    const requestHash = sha256OfCanonicalJson(body);
+    const requestHash = canonicalSha256(body);
     const sync = !options.preferAsync && body.n <= this.#options.syncMaxN;
     const key = options.idempotencyKey;
     if (key === undefined) return this.#create(body, requestHash, null, sync, now);
@@ -219,7 +218,7 @@ export class RunsService {
     let active: Active;
     let record: RunRecord;
     try {
-      const seed = body.seed ?? randomInt(0, MAX_SEED);
+      const seed = body.seed ?? drawSeed();
       record = {
         run_id: uuidv7(),
         status: 'queued',

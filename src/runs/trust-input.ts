@@ -2,20 +2,20 @@
  * Adapts what the engine produced (targets, counts, calibration) and the run's snapshot to the
  * trust evaluator's input shapes. Pure: no clock, no I/O.
  */
-import { ETHNICITIES } from '../generation/categories.js';
+import { ETHNICITIES } from '../domain/categories.js';
+import {
+  type CalibrationDiagnostics,
+  type EvaluationInput,
+  type JointCheck,
+  type PreflightInput,
+  tableProvenanceOf,
+} from '../trust/evaluation-input.js';
+import type { EffectiveRequest } from '../domain/request.js';
+import type { NarrativeRunStats } from '../domain/persona.js';
 import type { CalibrationDiagnostics as EngineCalibration } from '../generation/calibration.js';
 import { CONSISTENCY_RULES } from '../generation/consistency.js';
 import type { InputSnapshot } from '../census/census-table.js';
 import { observedCounts, observedJointCounts, type FieldTarget, type JointTarget } from '../generation/targets.js';
-import {
-  tableProvenanceOf,
-  type CalibrationDiagnostics,
-  type EffectiveRequest,
-  type EvaluationInput,
-  type JointCheck,
-  type NarrativeRunStats,
-  type PreflightInput,
-} from '../trust/evaluation-input.js';
 import type { PoolRunResult } from '../workers/generation-pool.js';
 
 export function preflightInputOf(options: {

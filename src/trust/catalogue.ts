@@ -4,10 +4,9 @@
  * pinned OpenAPI document. Nothing here is restated: both are read from the tables.
  */
 import { z } from 'zod';
-import { PROFILES } from '../generation/categories.js';
-import { NARRATIVE_PROVIDERS } from './evaluation-input.js';
+import { NARRATIVE_PROVIDERS, PROFILES } from '../domain/request.js';
+import { PROFILE_LIST } from '../domain/profiles.js';
 import { GATE_CODES, GATES, SAMPLING, type GateDefinition } from './gate-table.js';
-import { PROFILE_LIST } from './profiles.js';
 
 const perProfile = <T extends z.ZodType>(schema: T) =>
   z.strictObject({ analysis_only: schema, narrative_required: schema, high_stakes: schema });

@@ -2,10 +2,17 @@
  * Confidence (SPEC §8.3): a base level from named factors, then monotone caps. The confidence
  * never rises above the base: `confidence = min(base_confidence, caps)`.
  */
-import { criticalityOf, type Profile } from '../generation/categories.js';
+import { criticalityOf } from '../domain/fields.js';
+import type { Profile } from '../domain/request.js';
+import type { CalibrationDiagnostics, PreflightInput } from './evaluation-input.js';
+import type { NarrativeRunStats } from '../domain/persona.js';
 import type { Decision } from './decision.js';
-import type { CalibrationDiagnostics, NarrativeRunStats, PreflightInput } from './evaluation-input.js';
-import { BASE_CONFIDENCE_BANDS, CONFIDENCE_FACTOR_NAMES, CONFIDENCE_FACTORS, type ConfidenceFactor } from './gate-table.js';
+import {
+  BASE_CONFIDENCE_BANDS,
+  CONFIDENCE_FACTOR_NAMES,
+  CONFIDENCE_FACTORS,
+  type ConfidenceFactor,
+} from './gate-table.js';
 import { failedFetchTables, staleTables } from './gates/preflight-gates.js';
 import type { ProvenanceSummary } from './provenance-summary.js';
 

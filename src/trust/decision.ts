@@ -9,8 +9,8 @@
  * decision is readable from the list alone. Strict mode never changes the decision: it adds
  * STRICT_MODE_BLOCKED to a rejected run and withholds its dataset.
  */
-import type { Profile } from '../generation/categories.js';
-import { COMPARED_FIELDS, type ComparedField } from './evaluation-input.js';
+import type { Profile } from '../domain/request.js';
+import { COMPARED_FIELDS, type ComparedField } from '../domain/fields.js';
 import { detailOf, type GateDetail } from './gates/gate-detail.js';
 import { GATES, type GateCode, type GateDefinition } from './gate-table.js';
 

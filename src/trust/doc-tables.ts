@@ -4,10 +4,17 @@
  * writes them between the doc's GENERATED markers; a contract test fails when the doc and the
  * tables differ, so neither can drift.
  */
-import { PROFILES } from '../generation/categories.js';
+import { PROFILES } from '../domain/request.js';
+import { PROFILE_LIST } from '../domain/profiles.js';
 import { CONFIDENCE_CAPS } from './confidence.js';
-import { CONFIDENCE_FACTOR_NAMES, CONFIDENCE_FACTORS, GATE_CODES, GATES, type GateDefinition, type GateMeasure } from './gate-table.js';
-import { PROFILE_LIST } from './profiles.js';
+import {
+  CONFIDENCE_FACTOR_NAMES,
+  CONFIDENCE_FACTORS,
+  GATE_CODES,
+  GATES,
+  type GateDefinition,
+  type GateMeasure,
+} from './gate-table.js';
 
 function row(cells: readonly (string | number)[]): string {
   return `| ${cells.map((cell) => String(cell).replace(/\|/g, '\\|')).join(' | ')} |`;

@@ -4,7 +4,7 @@
  * stops there (`withhold_dataset`), and its payload and report are built from this result.
  * `evaluateGates` runs every gate on the final output. Both return the same shape.
  */
-import type { Profile } from '../generation/categories.js';
+import type { Profile } from '../domain/request.js';
 import { baseConfidenceOf, capConfidence, confidenceFactorsOf, type Confidence } from './confidence.js';
 import { decide, type GateOutcome } from './decision.js';
 import type { EvaluationInput, PreflightInput } from './evaluation-input.js';

@@ -5,32 +5,15 @@
  * OUTPUT's universe (adult outputs against adult targets).
  */
 import type { ProvenanceClass, PxwebFetchAttempt, ResolvedTable, TrustLevel } from '../census/census-table.js';
-import type { Profile, Scope } from '../generation/categories.js';
+import type { EffectiveRequest, PxwebMode } from '../domain/request.js';
+import type { NarrativeRunStats } from '../domain/persona.js';
+import type { ComparedField } from '../domain/fields.js';
+import type { FieldTarget, JointTarget } from '../generation/targets.js';
 import { CONSISTENCY_RULES, type ConsistencyRule } from '../generation/consistency.js';
 import type { CalibrationDiagnostics as EngineCalibrationDiagnostics } from '../generation/calibration.js';
-import { COMPARED_FIELDS, type ComparedField, type FieldTarget, type JointTarget } from '../generation/targets.js';
 
-// The engine owns these lists and the target shape; the evaluator reads them from there.
-export { COMPARED_FIELDS, CONSISTENCY_RULES, type ComparedField, type ConsistencyRule, type FieldTarget };
-
-export const NARRATIVE_PROVIDERS = ['none', 'template', 'llm'] as const;
-export type NarrativeProvider = (typeof NARRATIVE_PROVIDERS)[number];
-
-export const PXWEB_MODES = ['off', 'cache', 'live'] as const;
-export type PxwebMode = (typeof PXWEB_MODES)[number];
-
-/** The request after defaults: exactly what feeds `config_hash` (with snapshot hash and version). */
-export interface EffectiveRequest {
-  readonly n: number;
-  readonly profile: Profile;
-  readonly seed: number;
-  readonly strict: boolean;
-  readonly scope: Scope;
-  readonly use_ipf: boolean;
-  /** Optional Big Five traits in every record (they change the bytes, so they are hashed). */
-  readonly traits: boolean;
-  readonly narratives: { readonly provider: NarrativeProvider };
-}
+// The engine owns the consistency rules and the target shape; the evaluator reads them from there.
+export { CONSISTENCY_RULES, type ConsistencyRule, type FieldTarget };
 
 /**
  * A published cross-tab compared with the output, row by row: each row is the distribution of
@@ -50,31 +33,6 @@ export interface JointCheck extends Omit<JointTarget, 'row_field' | 'col_field'>
  * engine's record without its list of margin names.
  */
 export type CalibrationDiagnostics = Omit<EngineCalibrationDiagnostics, 'margins'>;
-
-/** Run-level narrative statistics (SPEC §7); counts are personas, ratios are over `total`. */
-export interface NarrativeRunStats {
-  readonly provider: 'template' | 'llm';
-  /** Personas whose narrative was requested. */
-  readonly total: number;
-  readonly generated: number;
-  readonly template: number;
-  readonly failed: number;
-  readonly withheld: number;
-  /** Requested but missing (counted as failed in the mock ratio). */
-  readonly missing: number;
-  /** Share of narratives not delivered by the requested provider (template fallback, failed, missing). */
-  readonly mock_ratio: number;
-  readonly pii_count: number;
-  readonly schema_invalid_ratio: number;
-  readonly parse_failure_ratio: number;
-  readonly too_short: number;
-  readonly too_long: number;
-  readonly language_invalid: number;
-  readonly pronoun_mismatch: number;
-  readonly name_missing: number;
-  readonly contradiction: number;
-  readonly reasons: Readonly<Record<string, number>>;
-}
 
 /** One table used by the run, with where it came from and how old it is. */
 export interface TableProvenance {

@@ -9,7 +9,7 @@
  *
  * This is a data table, which is why it runs past the usual module length.
  */
-import type { Profile } from '../generation/categories.js';
+import type { Profile } from '../domain/request.js';
 
 export type Severity = 'hard' | 'warning' | 'off';
 export type Comparator = '>' | '<';

@@ -6,10 +6,10 @@
  * the decision. Pure: times, versions and files are arguments.
  */
 import { z } from 'zod';
-import { PROFILES, SCOPES } from '../generation/categories.js';
+import { EffectiveRequestSchema, PXWEB_MODES } from '../domain/request.js';
+import type { EvaluationInput, PreflightInput } from './evaluation-input.js';
 import { CONFIDENCE_LEVELS } from './confidence.js';
 import { DECISIONS } from './decision.js';
-import { NARRATIVE_PROVIDERS, PXWEB_MODES, type EvaluationInput, type PreflightInput } from './evaluation-input.js';
 import type { TrustEvaluation } from './evaluate.js';
 import { GATE_CODES } from './gate-table.js';
 import { Sha256Schema } from './payload-schema.js';
@@ -36,16 +36,7 @@ export const RunManifestSchema = z.strictObject({
   finished_at: isoTime.nullable(),
   request: z.strictObject({
     received: z.record(z.string(), z.unknown()).describe('The request body exactly as received.'),
-    effective: z.strictObject({
-      n: z.number().int().min(1),
-      profile: z.enum(PROFILES),
-      seed: z.number(),
-      strict: z.boolean(),
-      scope: z.enum(SCOPES),
-      use_ipf: z.boolean(),
-      traits: z.boolean(),
-      narratives: z.strictObject({ provider: z.enum(NARRATIVE_PROVIDERS) }),
-    }),
+    effective: EffectiveRequestSchema,
   }),
   config_hash: Sha256Schema,
   seed: z.number(),

@@ -5,8 +5,10 @@
  * max(limit, SAMPLING.multiplier × expected drift at this n), once, for everyone.
  */
 import type { ProvenanceClass } from '../census/census-table.js';
-import type { FieldCriticality, Profile } from '../generation/categories.js';
-import { COMPARED_FIELDS, type ComparedField, type EvaluationInput, type FieldTarget, type JointCheck } from './evaluation-input.js';
+import type { FieldCriticality } from '../domain/fields.js';
+import type { Profile } from '../domain/request.js';
+import { COMPARED_FIELDS, type ComparedField } from '../domain/fields.js';
+import type { EvaluationInput, FieldTarget, JointCheck } from './evaluation-input.js';
 import { SAMPLING, thresholdOf } from './gate-table.js';
 import {
   chiSquareGoodnessOfFit,

@@ -8,10 +8,10 @@
  */
 import { z } from 'zod';
 import { PROVENANCE_CLASSES } from '../census/census-table.js';
-import { PROFILES } from '../generation/categories.js';
+import { PROFILES } from '../domain/request.js';
+import { COMPARED_FIELDS } from '../domain/fields.js';
 import { CONFIDENCE_LEVELS } from './confidence.js';
 import { DECISIONS } from './decision.js';
-import { COMPARED_FIELDS } from './evaluation-input.js';
 import { CONFIDENCE_FACTOR_NAMES, GATE_CODES } from './gate-table.js';
 import { QUALITY_TIER_VALUES } from './quality-tier.js';
 

@@ -5,8 +5,8 @@
  * as in the predecessor's `fallback_ratio_critical`; `age_group` has the criticality of `age`.
  */
 import { PROVENANCE_CLASSES, type ProvenanceClass } from '../census/census-table.js';
-import { criticalityOf, type FieldCriticality } from '../generation/categories.js';
-import { COMPARED_FIELDS, type ComparedField, type FieldTarget } from './evaluation-input.js';
+import { COMPARED_FIELDS, type ComparedField, criticalityOf, type FieldCriticality } from '../domain/fields.js';
+import type { FieldTarget } from './evaluation-input.js';
 
 /** Official figures: live or cached PxWeb tables and official tables of the embedded snapshot. */
 export const OFFICIAL_CLASSES = ['pxweb_live', 'pxweb_cache', 'official_snapshot'] as const satisfies readonly ProvenanceClass[];

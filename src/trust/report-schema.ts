@@ -6,10 +6,12 @@
  */
 import { z } from 'zod';
 import { PROVENANCE_CLASSES, TRUST_LEVELS } from '../census/census-table.js';
-import { PROFILES, SCOPES } from '../generation/categories.js';
+import { PROFILES, PXWEB_MODES, SCOPES } from '../domain/request.js';
+import { COMPARED_FIELDS } from '../domain/fields.js';
+import { CONSISTENCY_RULES } from './evaluation-input.js';
+import { NarrativeRunStatsSchema } from '../domain/persona.js';
 import { CONFIDENCE_LEVELS } from './confidence.js';
 import { DECISIONS } from './decision.js';
-import { COMPARED_FIELDS, CONSISTENCY_RULES, PXWEB_MODES } from './evaluation-input.js';
 import { CONFIDENCE_FACTOR_NAMES, GATE_CODES } from './gate-table.js';
 import { GateDetailSchema, Sha256Schema, TrustSignalsSchema } from './payload-schema.js';
 import { QUALITY_TIER_VALUES } from './quality-tier.js';
@@ -100,26 +102,6 @@ const JointCheckReportSchema = z.strictObject({
   ),
 });
 
-const NarrativeStatsSchema = z.strictObject({
-  provider: z.enum(['template', 'llm']),
-  total: z.number().int().min(0),
-  generated: z.number().int().min(0),
-  template: z.number().int().min(0),
-  failed: z.number().int().min(0),
-  withheld: z.number().int().min(0),
-  missing: z.number().int().min(0),
-  mock_ratio: z.number(),
-  pii_count: z.number().int().min(0),
-  schema_invalid_ratio: z.number(),
-  parse_failure_ratio: z.number(),
-  too_short: z.number().int().min(0),
-  too_long: z.number().int().min(0),
-  language_invalid: z.number().int().min(0),
-  pronoun_mismatch: z.number().int().min(0),
-  name_missing: z.number().int().min(0),
-  contradiction: z.number().int().min(0),
-  reasons: z.record(z.string(), z.number()),
-});
 
 export const TrustReportSchema = z.strictObject({
   report_version: z.literal(REPORT_VERSION),
@@ -188,7 +170,7 @@ export const TrustReportSchema = z.strictObject({
     secondary_fields: z.array(z.enum(COMPARED_FIELDS)),
   }),
   pxweb: z.strictObject({ mode: z.enum(PXWEB_MODES), fetch_log: z.array(PxwebFetchAttemptSchema) }),
-  narratives: NarrativeStatsSchema.nullable(),
+  narratives: NarrativeRunStatsSchema.nullable(),
   ethnocultural_fallbacks: z.array(z.strictObject({ table_id: z.string(), persons: z.number().min(0) })).nullable(),
   system: z.strictObject({ timed_out: z.boolean(), memory_exceeded: z.boolean(), checkpoint_corrupt: z.boolean() }).nullable(),
   signals: TrustSignalsSchema,

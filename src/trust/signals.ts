@@ -5,7 +5,8 @@
  * discloses the modelled targets it does not gate), and the drift extremes are given.
  */
 import type { ProvenanceClass } from '../census/census-table.js';
-import type { ComparedField, EvaluationInput, PreflightInput } from './evaluation-input.js';
+import type { ComparedField } from '../domain/fields.js';
+import type { EvaluationInput, PreflightInput } from './evaluation-input.js';
 import { isPxwebTable } from './gates/preflight-gates.js';
 import type { RunMeasurements } from './measurements.js';
 import type { ProvenanceSummary, TargetsSource } from './provenance-summary.js';

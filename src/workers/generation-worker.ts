@@ -8,13 +8,13 @@ import { move, Piscina, transferableSymbol, valueSymbol } from 'piscina';
 import { z } from 'zod';
 import type { InputSnapshot } from '../census/census-table.js';
 import { hasErrorCode } from '../errors.js';
-import { SCOPES } from '../generation/categories.js';
+import { SCOPES } from '../domain/request.js';
+import type { Narrative } from '../domain/persona.js';
 import { DEFAULT_CALIBRATION } from '../generation/calibration.js';
 import { generationModelFor, type IpfSettings } from '../generation/model.js';
 import { planCells } from '../generation/plan.js';
 import { sampleShard } from '../generation/sampler.js';
 import { fieldTargets, jointTargets } from '../generation/targets.js';
-import type { Narrative } from '../generation/persona.js';
 import { narrativeRunStats } from '../narratives/narrative-stats.js';
 import { templateNarrative } from '../narratives/providers/template.js';
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DISTRICT_CATEGORIES } from '../../src/generation/categories.js';
+import { DISTRICT_CATEGORIES } from '../../src/domain/categories.js';
 import type { CensusTable } from '../../src/census/census-table.js';
 import type { EmbeddedSnapshot } from '../../src/census/snapshot-loader.js';
 import { SHIPPED_TABLE_SPECS, loadShippedSnapshot, referenceDir } from '../helpers/census.js';

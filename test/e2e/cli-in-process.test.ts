@@ -16,9 +16,9 @@ import { createCensusCommand } from '../../src/cli/commands/census.js';
 import { createExampleCommand } from '../../src/cli/commands/example.js';
 import { createGenerateCommand } from '../../src/cli/commands/generate.js';
 import { runCli } from '../../src/cli/run-cli.js';
-import { PersonaSchema } from '../../src/generation/persona.js';
+import { PersonaSchema } from '../../src/domain/persona.js';
 import { CSV_COLUMNS } from '../../src/runs/dataset-formats.js';
-import { GradientTrustPayloadSchema } from '../../src/trust/index.js';
+import { GradientTrustPayloadSchema } from '../../src/trust/payload-schema.js';
 import { makeTempDir } from '../helpers/census.js';
 import { expectedCsvCells, parseCsv } from '../helpers/csv.js';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROFILES } from '../../src/generation/categories.js';
+import { PROFILES } from '../../src/domain/request.js';
 import { expectContract } from '../helpers/contract.js';
 import { ApiClient, runFinished, type ApiAnswer, type ProblemView } from '../helpers/runs-api.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';

@@ -6,10 +6,17 @@
 import { loadConfig, type Config } from '../../config/env.js';
 import type { DatasetFormat } from '../../runs/dataset-formats.js';
 import { effectiveRequestOf } from '../../runs/run-request.js';
-import type { EffectiveRequest } from '../../trust/index.js';
+import type { EffectiveRequest } from '../../domain/request.js';
 import { executeCliRun, PROCESS_RUNTIME, withCancellation, type CliRuntime } from '../cli-run.js';
 import { EXIT_CODES, type Command, type CommandIo, type ExitCode, type ParsedValues } from '../command.js';
-import { formatSink, openFileTarget, openSpooledTarget, OutputError, streamTarget, type OutputTarget } from '../output-sink.js';
+import {
+  formatSink,
+  openFileTarget,
+  openSpooledTarget,
+  OutputError,
+  streamTarget,
+  type OutputTarget,
+} from '../output-sink.js';
 import { exitCodeOf, formatPayloadSummary } from '../payload-summary.js';
 import { progressBarFor } from '../progress-bar.js';
 import { parseFormatFlag, parseRequestFlags, REQUEST_OPTIONS } from '../run-flags.js';

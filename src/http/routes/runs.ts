@@ -8,12 +8,14 @@ import { buffer } from 'node:stream/consumers';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ServiceError } from '../../errors.js';
-import { PersonaSchema } from '../../generation/persona.js';
+import { PersonaSchema } from '../../domain/persona.js';
 import type { RunRecord } from '../../runs/run-store.js';
 import { RUN_STATUSES } from '../../runs/run-store.js';
 import type { RunsService, Settled } from '../../runs/runs-service.js';
 import { runRequestSchema } from '../../runs/run-request.js';
-import { GradientTrustPayloadSchema, RunManifestSchema, TrustReportSchema } from '../../trust/index.js';
+import { GradientTrustPayloadSchema } from '../../trust/payload-schema.js';
+import { RunManifestSchema } from '../../trust/manifest.js';
+import { TrustReportSchema } from '../../trust/report-schema.js';
 import { baseMediaType, DATASET_MEDIA_TYPES, negotiateDatasetType, datasetBody } from '../dataset-response.js';
 import { problemResponses, type ZodApp } from '../route-schema.js';
 

@@ -11,7 +11,7 @@
  * "a lucrat") is invariant and not counted. A wrong form in a skipped sentence goes unseen, and
  * a pronoun that refers to someone introduced two sentences earlier can still be miscounted.
  */
-import type { Sex } from '../../generation/categories.js';
+import type { Sex } from '../../domain/categories.js';
 import { personaSentences, type SentenceInfo } from '../analysis.js';
 
 /** Masculine and feminine forms; any of them is read as a statement about the persona's gender. */

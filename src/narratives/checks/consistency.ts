@@ -16,8 +16,8 @@
  * seats are unknown (a village name never contradicts); a contradiction phrased indirectly
  * ("își câștigă pâinea pe șantier" for a pensioner) passes.
  */
-import { DISTRICTS, type District, type Region } from '../../generation/categories.js';
-import type { Persona } from '../../generation/persona.js';
+import { type District, DISTRICTS, type Region } from '../../domain/categories.js';
+import type { Persona } from '../../domain/persona.js';
 import type { NarrativeIssue } from '../reasons.js';
 import { districtName } from '../romanian.js';
 import { personaSentences, type AnalysedNarrative } from '../analysis.js';

@@ -15,8 +15,8 @@
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ServiceError, hasErrorCode } from '../../errors.js';
-import type { Persona } from '../../generation/persona.js';
-import { createRng } from '../../generation/rng.js';
+import type { Persona } from '../../domain/persona.js';
+import { createRng } from '../../rng.js';
 import { assessNarrativeText, failedNarrative, narrativeFromAssessment, type NarrativeAssessment } from '../assess.js';
 import { buildNarrativePrompt, buildRepairMessages, PROMPT_VERSION, type ChatMessage } from '../prompt.js';
 import type { NarrativeContext, NarrativeProvider, NarrativeResult } from '../provider.js';

@@ -6,8 +6,8 @@
  *
  * This file is mostly phrase tables, which is why it runs past the usual module length.
  */
-import { nextInt, type Rng } from '../../generation/rng.js';
-import type { Persona, Traits } from '../../generation/persona.js';
+import { nextInt, type Rng } from '../../rng.js';
+import type { Persona, Traits } from '../../domain/persona.js';
 import {
   agePhrase,
   bySex,

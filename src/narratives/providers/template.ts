@@ -7,8 +7,8 @@
  * as a failed narrative in the run's stats instead of being served.
  */
 import { ServiceError } from '../../errors.js';
-import { createRng } from '../../generation/rng.js';
-import type { NarrativeSections, Persona } from '../../generation/persona.js';
+import { createRng } from '../../rng.js';
+import type { NarrativeSections, Persona } from '../../domain/persona.js';
 import { assessNarrative, assessTemplateGuards, narrativeFromAssessment } from '../assess.js';
 import type { NarrativeContext, NarrativeProvider, NarrativeResult } from '../provider.js';
 import { homePhrases } from '../romanian.js';

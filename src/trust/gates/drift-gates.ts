@@ -2,7 +2,7 @@
  * Gates on how far the output departs from its targets (SPEC §6): marginal drift per field and
  * overall, and joint checks row by row, with limits widened for sampling error at small n.
  */
-import type { Profile } from '../../generation/categories.js';
+import type { Profile } from '../../domain/request.js';
 import { thresholdOf } from '../gate-table.js';
 import type { FieldMeasurement, JointMeasurement, RunMeasurements } from '../measurements.js';
 import { check, compares, detailOf, type GateDetail } from './gate-detail.js';

@@ -2,8 +2,8 @@
  * The record a gate emits when it fires (SPEC §8.1), built from the gate table only: severity,
  * category and recommendation are looked up, never restated by the gate.
  */
-import type { Profile } from '../../generation/categories.js';
-import type { ComparedField } from '../evaluation-input.js';
+import type { Profile } from '../../domain/request.js';
+import type { ComparedField } from '../../domain/fields.js';
 import { GATES, type Comparator, type GateCode, type GateDefinition, type GateMeasure } from '../gate-table.js';
 
 export interface GateDetail {

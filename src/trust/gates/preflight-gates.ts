@@ -2,14 +2,13 @@
  * Gates that need nothing but what is known before sampling (SPEC §8.2): target provenance,
  * staleness of the sources, PxWeb fetches and configuration. A strict run stops on them.
  */
-import type { Profile } from '../../generation/categories.js';
+import { MAX_SEED, type Profile } from '../../domain/request.js';
+import { PROFILE_DETAILS } from '../../domain/profiles.js';
 import type { PreflightInput, TableProvenance } from '../evaluation-input.js';
 import { thresholdOf } from '../gate-table.js';
-import { PROFILE_DETAILS } from '../profiles.js';
 import type { ProvenanceSummary } from '../provenance-summary.js';
 import { check, type GateDetail } from './gate-detail.js';
 
-const MAX_SEED = 2 ** 32 - 1;
 const FAILED_OUTCOMES = new Set(['http_error', 'timeout', 'network_error', 'schema_drift', 'circuit_open']);
 
 function provenanceGates(profile: Profile, summary: ProvenanceSummary): GateDetail[] {

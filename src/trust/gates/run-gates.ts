@@ -3,8 +3,9 @@
  * duplicate ids, record count), calibration diagnostics, ethnocultural fallbacks, narratives and
  * the system flags.
  */
-import type { Profile } from '../../generation/categories.js';
-import { CONSISTENCY_RULES, type EvaluationInput, type NarrativeRunStats } from '../evaluation-input.js';
+import type { Profile } from '../../domain/request.js';
+import { CONSISTENCY_RULES, type EvaluationInput } from '../evaluation-input.js';
+import type { NarrativeRunStats } from '../../domain/persona.js';
 import { check, detailOf, type GateDetail } from './gate-detail.js';
 
 function integrityGates(profile: Profile, input: EvaluationInput): GateDetail[] {

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocateSystematic, cumulativeShares, shuffleInPlace, systematicCells } from '../../../src/generation/allocation.js';
-import { createRng } from '../../../src/generation/rng.js';
+import {
+  allocateSystematic,
+  cumulativeShares,
+  shuffleInPlace,
+  systematicCells,
+} from '../../../src/generation/allocation.js';
+import { createRng } from '../../../src/rng.js';
 
 describe('allocateSystematic', () => {
   it('allocates the documented example exactly', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AGE_GROUP_CATEGORIES, DISTRICT_CATEGORIES, REGIONS, ageGroupOf } from '../../../src/generation/categories.js';
+import { AGE_GROUP_CATEGORIES, ageGroupOf, DISTRICT_CATEGORIES, REGIONS } from '../../../src/domain/categories.js';
 
 describe('categories', () => {
   it('lists the 35 enumerated units, each in a known region', () => {

@@ -2,13 +2,26 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../../src/census/census-table.js';
-import { DISTRICT_CATEGORIES, ETHNICITIES, MARITAL_STATUSES, REGIONS, RESIDENCES, SEXES } from '../../../src/generation/categories.js';
+import {
+  DISTRICT_CATEGORIES,
+  ETHNICITIES,
+  MARITAL_STATUSES,
+  REGIONS,
+  RESIDENCES,
+  SEXES,
+} from '../../../src/domain/categories.js';
+import { type Persona, PersonaSchema } from '../../../src/domain/persona.js';
 import { consistencyViolations } from '../../../src/generation/consistency.js';
 import { generate, type GenerationRequest, type GenerationResult } from '../../../src/generation/generate.js';
 import { KEY_DIMENSIONS } from '../../../src/generation/key-joint.js';
 import { generationModelFor } from '../../../src/generation/model.js';
-import { PersonaSchema, type Persona } from '../../../src/generation/persona.js';
-import { expectedShares, fieldTargets, jointTargets, observedCounts, observedJointCounts } from '../../../src/generation/targets.js';
+import {
+  expectedShares,
+  fieldTargets,
+  jointTargets,
+  observedCounts,
+  observedJointCounts,
+} from '../../../src/generation/targets.js';
 import { shippedSnapshot } from '../../helpers/snapshot.js';
 
 const decoder = new TextDecoder();

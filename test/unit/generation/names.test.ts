@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ETHNICITIES } from '../../../src/generation/categories.js';
+import { ETHNICITIES } from '../../../src/domain/categories.js';
 import { GIVEN_NAMES_BY_SEX, familyNameFor, feminineFamilyName, namesFor } from '../../../src/generation/names.js';
 
 describe('names', () => {

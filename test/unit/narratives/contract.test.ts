@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NarrativeSections, Persona } from '../../../src/generation/persona.js';
+import type { NarrativeSections, Persona } from '../../../src/domain/persona.js';
 import { mentionsGivenName, parseNarrativeJson, validateNarrative } from '../../../src/narratives/contract.js';
 import type { NarrativeReasonCode } from '../../../src/narratives/reasons.js';
 import { makePersona } from '../../fixtures/personas.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Narrative } from '../../../src/generation/persona.js';
+import type { Narrative } from '../../../src/domain/persona.js';
 import { mergeNarrativeRunStats, narrativeRunStats } from '../../../src/narratives/narrative-stats.js';
 
 const sections = {

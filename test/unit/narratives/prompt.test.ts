@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NARRATIVE_SECTIONS } from '../../../src/generation/persona.js';
+import { NARRATIVE_SECTIONS } from '../../../src/domain/persona.js';
 import { withholdingPii, findPii } from '../../../src/narratives/pii.js';
 import { PROMPT_VERSION, buildNarrativePrompt, buildRepairMessages } from '../../../src/narratives/prompt.js';
 import { makePersona } from '../../fixtures/personas.js';

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PERSONA_FIELDS } from '../../../src/generation/persona.js';
+import { PERSONA_FIELDS } from '../../../src/domain/persona.js';
 import {
   createDatasetEncoder,
   createDatasetTransform,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { baseConfidenceOf, capConfidence, confidenceFactorsOf } from '../../../src/trust/confidence.js';
 import { summariseProvenance } from '../../../src/trust/provenance-summary.js';
-import type { ComparedField } from '../../../src/trust/evaluation-input.js';
+import type { ComparedField } from '../../../src/domain/fields.js';
 import { cleanCalibration, cleanInput, cleanNarratives, table, withRequest, withTargets } from './fixtures.js';
 
 describe('baseConfidenceOf', () => {

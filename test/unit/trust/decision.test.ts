@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PROFILES } from '../../../src/generation/categories.js';
+import { PROFILES } from '../../../src/domain/request.js';
+import { COMPARED_FIELDS } from '../../../src/domain/fields.js';
+import { CONSISTENCY_RULES, type EvaluationInput } from '../../../src/trust/evaluation-input.js';
 import { CONFIDENCE_LEVELS } from '../../../src/trust/confidence.js';
 import { decide } from '../../../src/trust/decision.js';
 import { evaluateGates } from '../../../src/trust/evaluate.js';
-import { COMPARED_FIELDS, CONSISTENCY_RULES, type EvaluationInput } from '../../../src/trust/evaluation-input.js';
 import { GATES, GATE_CODES, MARKER_CODES, type GateCode, type GateDefinition } from '../../../src/trust/gate-table.js';
 import { buildRunManifest, RunManifestSchema } from '../../../src/trust/manifest.js';
 import { buildTrustReport } from '../../../src/trust/report.js';

@@ -2,18 +2,17 @@
 // edits that make one thing wrong at a time. Categories are synthetic (the evaluator is generic
 // over categories), with shares chosen so exact counts exist at n = 1000.
 import type { ProvenanceClass } from '../../../src/census/census-table.js';
-import type { Profile } from '../../../src/generation/categories.js';
+import type { Profile } from '../../../src/domain/request.js';
+import { COMPARED_FIELDS, type ComparedField } from '../../../src/domain/fields.js';
 import {
-  COMPARED_FIELDS,
-  CONSISTENCY_RULES,
   type CalibrationDiagnostics,
-  type ComparedField,
+  CONSISTENCY_RULES,
   type EvaluationInput,
   type FieldTarget,
-  type NarrativeRunStats,
   type TableProvenance,
 } from '../../../src/trust/evaluation-input.js';
-import { PROFILE_DETAILS } from '../../../src/trust/profiles.js';
+import type { NarrativeRunStats } from '../../../src/domain/persona.js';
+import { PROFILE_DETAILS } from '../../../src/domain/profiles.js';
 
 export const N = 1000;
 

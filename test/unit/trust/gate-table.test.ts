@@ -2,7 +2,7 @@
 // §5.10; SPEC §8.1–8.3). These lists are the contract restated, so a change to the table that
 // breaks it fails here.
 import { describe, expect, it } from 'vitest';
-import { PROFILES } from '../../../src/generation/categories.js';
+import { PROFILES } from '../../../src/domain/request.js';
 import { GATES, GATE_CODES, thresholdOf, type GateCode, type GateDefinition } from '../../../src/trust/gate-table.js';
 
 const PREDECESSOR_CODES = [

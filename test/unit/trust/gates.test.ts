@@ -3,11 +3,21 @@
 // `off` stays silent on its own scenario. Expected observed values and thresholds are worked
 // out by hand (or with SciPy, call beside) from the scenario, not read back from the evaluator.
 import { describe, expect, it } from 'vitest';
-import { PROFILES, type Profile } from '../../../src/generation/categories.js';
+import { type Profile, PROFILES } from '../../../src/domain/request.js';
+import type { ComparedField } from '../../../src/domain/fields.js';
+import type { EvaluationInput } from '../../../src/trust/evaluation-input.js';
 import { evaluateGates } from '../../../src/trust/evaluate.js';
-import type { ComparedField, EvaluationInput } from '../../../src/trust/evaluation-input.js';
 import { GATE_CODES, GATES, MARKER_CODES, type GateCode, type GateDefinition } from '../../../src/trust/gate-table.js';
-import { cleanCalibration, cleanInput, cleanNarratives, N, table, withObserved, withRequest, withTargets } from './fixtures.js';
+import {
+  cleanCalibration,
+  cleanInput,
+  cleanNarratives,
+  N,
+  table,
+  withObserved,
+  withRequest,
+  withTargets,
+} from './fixtures.js';
 
 interface Expected {
   readonly observed: number;

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PROFILES } from '../../../src/generation/categories.js';
+import { PROFILES } from '../../../src/domain/request.js';
 import { evaluateGates, evaluatePreflight } from '../../../src/trust/evaluate.js';
 import type { EvaluationInput } from '../../../src/trust/evaluation-input.js';
-import { configHashOf, effectiveConfigOf, schemaHashOf, sha256OfCanonicalJson } from '../../../src/trust/hashes.js';
+import { configHashOf, effectiveConfigOf, schemaHashOf } from '../../../src/trust/hashes.js';
 import { buildGradientPayload, type PayloadRunInfo } from '../../../src/trust/payload.js';
 import { gradientTrustPayloadJsonSchema } from '../../../src/trust/json-schema.js';
 import { compileSchema } from './ajv.js';
@@ -155,7 +155,7 @@ describe('schemaHashOf', () => {
     expect(schemaHashOf({ b: 1, a: [1, 2] })).toBe('sha256:94a786c3662bc7beeb598efa7d8cb58d7bea25d6c275ea9785a0230ff1f8c2ba');
     // JCS writes 1e21 as 1e+21 and keeps non-ASCII as UTF-8:
     // hashlib.sha256('{"a":"ă","n":1e+21,"z":0.1}'.encode()).hexdigest()
-    expect(sha256OfCanonicalJson({ z: 0.1, n: 1e21, a: 'ă' })).toBe(
+    expect(schemaHashOf({ z: 0.1, n: 1e21, a: 'ă' })).toBe(
       'sha256:facc4d181c2179b9749fcd17b797150cd1ea88403facb0ea2a860d9257b26e5f',
     );
   });

@@ -1,10 +1,10 @@
 // PASS is reachable for every profile under the documented conditions (docs/trust.md,
 // "Reaching PASS"), and the offline default of each profile is what the docs say it is.
 import { describe, expect, it } from 'vitest';
-import { PROFILES } from '../../../src/generation/categories.js';
+import { PROFILES } from '../../../src/domain/request.js';
+import { PROFILE_DETAILS, PROFILE_LIST } from '../../../src/domain/profiles.js';
 import { evaluateGates, evaluatePreflight } from '../../../src/trust/evaluate.js';
 import { GATES } from '../../../src/trust/gate-table.js';
-import { PROFILE_DETAILS, PROFILE_LIST } from '../../../src/trust/profiles.js';
 import { cleanInput, offlineAdultInput } from './fixtures.js';
 
 describe('profiles table', () => {

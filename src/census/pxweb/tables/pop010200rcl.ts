@@ -11,7 +11,7 @@
  */
 import type { CensusTable } from '../../census-table.js';
 import { AGE_SINGLE_CODES } from '../../domains.js';
-import { RESIDENCES, SEXES } from '../../../generation/categories.js';
+import { RESIDENCES, SEXES } from '../../../domain/categories.js';
 import { buildQueryBody, extractCube, type DimensionMapping } from '../extract-cube.js';
 import { schemaDrift } from '../schema-drift.js';
 import {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZodApp } from '../../../../src/http/route-schema.js';
 import { GATE_CODES, GATES } from '../../../../src/trust/gate-table.js';
-import { PROFILE_DETAILS } from '../../../../src/trust/profiles.js';
+import { PROFILE_DETAILS } from '../../../../src/domain/profiles.js';
 import { buildTestApp } from '../../../helpers/app.js';
 import { expectContract } from '../../../helpers/contract.js';
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PersonaSchema } from '../../../../src/generation/persona.js';
+import { PersonaSchema } from '../../../../src/domain/persona.js';
 import type { ZodApp } from '../../../../src/http/route-schema.js';
 import { buildTestApp } from '../../../helpers/app.js';
 import { expectContract } from '../../../helpers/contract.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NARRATIVE_SECTIONS } from '../../../../src/generation/persona.js';
+import { NARRATIVE_SECTIONS } from '../../../../src/domain/persona.js';
 import { validateNarrative } from '../../../../src/narratives/contract.js';
 import { findPii, withholdingPii } from '../../../../src/narratives/pii.js';
 import { generateNarratives } from '../../../../src/narratives/provider.js';

@@ -6,6 +6,7 @@
  *
  * This is a data table, which is why it runs past the usual module length.
  */
+import type { ComparedField } from './fields.js';
 
 /** A code with its Romanian label (and, where useful, the census label it maps from). */
 export interface Category<Code extends string = string> {
@@ -229,32 +230,39 @@ export function ageGroupOf(age: number): AgeGroup {
   return group.code;
 }
 
-/** Output universes: `adults` = 18+ (the default), `all` = every age. */
-export const SCOPES = ['adults', 'all'] as const;
-export type Scope = (typeof SCOPES)[number];
-export const ADULT_MIN_AGE = 18;
+/** Each district's development region: by code, and by index in `REGIONS` (for the hot loops). */
+export const REGION_OF_DISTRICT: Readonly<Record<District, Region>> = Object.fromEntries(
+  DISTRICT_CATEGORIES.map((district) => [district.code, district.region]),
+) as Record<District, Region>;
+export const DISTRICT_REGION_INDEX: readonly number[] = DISTRICT_CATEGORIES.map((district) => REGIONS.indexOf(district.region));
 
-/** Trust profiles (predecessor vocabulary). */
-export const PROFILES = ['analysis_only', 'narrative_required', 'high_stakes'] as const;
-export type Profile = (typeof PROFILES)[number];
+/**
+ * Every categorical persona field with its category table, in record order: the one map from
+ * which counts, targets, labels and the census variable domains are derived.
+ */
+export const FIELD_CATEGORIES = {
+  sex: SEX_CATEGORIES,
+  age_group: AGE_GROUP_CATEGORIES,
+  region: REGION_CATEGORIES,
+  district: DISTRICT_CATEGORIES,
+  residence: RESIDENCE_CATEGORIES,
+  ethnicity: ETHNICITY_CATEGORIES,
+  mother_tongue: LANGUAGE_CATEGORIES,
+  language_usually_spoken: LANGUAGE_CATEGORIES,
+  religion: RELIGION_CATEGORIES,
+  marital_status: MARITAL_STATUS_CATEGORIES,
+  education_level: EDUCATION_LEVEL_CATEGORIES,
+  employment_status: EMPLOYMENT_STATUS_CATEGORIES,
+  inactivity_reason: INACTIVITY_REASON_CATEGORIES,
+  economic_sector: ECONOMIC_SECTOR_CATEGORIES,
+} as const satisfies { readonly [F in ComparedField]: readonly Category[] };
+export type CategoricalField = keyof typeof FIELD_CATEGORIES;
+export const CATEGORICAL_FIELDS = Object.keys(FIELD_CATEGORIES) as readonly CategoricalField[];
 
-/** The persona fields whose targets drive provenance gates (SPEC §3.2, kept from the predecessor). */
-export const SUPER_CRITICAL_FIELDS = ['region', 'ethnicity', 'education_level', 'employment_status'] as const;
-export const CRITICAL_FIELDS = [
-  'sex',
-  'age',
-  'residence',
-  'mother_tongue',
-  'religion',
-  'marital_status',
-  'district',
-] as const;
-export type SuperCriticalField = (typeof SUPER_CRITICAL_FIELDS)[number];
-export type CriticalField = (typeof CRITICAL_FIELDS)[number];
-export type FieldCriticality = 'super_critical' | 'critical' | 'ordinary';
+/** The code type of a categorical field (`CodeOf<'sex'>` is `Sex`). */
+export type CodeOf<F extends CategoricalField> = (typeof FIELD_CATEGORIES)[F][number]['code'];
 
-export function criticalityOf(field: string): FieldCriticality {
-  if ((SUPER_CRITICAL_FIELDS as readonly string[]).includes(field)) return 'super_critical';
-  if ((CRITICAL_FIELDS as readonly string[]).includes(field)) return 'critical';
-  return 'ordinary';
-}
+/** The codes of every categorical field, in table order. */
+export const FIELD_CODES = Object.fromEntries(
+  CATEGORICAL_FIELDS.map((field) => [field, FIELD_CATEGORIES[field].map((entry) => entry.code)]),
+) as unknown as { readonly [F in CategoricalField]: readonly CodeOf<F>[] };

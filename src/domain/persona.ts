@@ -19,6 +19,7 @@ import {
   RESIDENCES,
   SEXES,
 } from './categories.js';
+import { NARRATIVE_SOURCES } from './request.js';
 
 /** The eight narrative sections (keys kept from the predecessor's contract), with their lengths. */
 export const NARRATIVE_SECTIONS = [
@@ -49,7 +50,7 @@ export type NarrativeSections = z.infer<typeof NarrativeSectionsSchema>;
  */
 export const NarrativeSchema = z.strictObject({
   status: z.enum(NARRATIVE_STATUSES),
-  source: z.enum(['template', 'llm']),
+  source: z.enum(NARRATIVE_SOURCES),
   prompt_version: z.string().nullable(),
   sections: NarrativeSectionsSchema.optional(),
   reasons: z.array(z.string()).optional(),
@@ -93,3 +94,36 @@ export type Persona = z.infer<typeof PersonaSchema>;
 
 /** Field order of the NDJSON/CSV output (the schema's key order). */
 export const PERSONA_FIELDS = Object.keys(PersonaSchema.shape) as (keyof Persona)[];
+
+/**
+ * Run-level narrative statistics (SPEC §6, §7): counts are personas, ratios are over the
+ * requested narratives; field names are the gates' contract. Folded by `narratives/narrative-stats.ts`.
+ */
+export const NarrativeRunStatsSchema = z.strictObject({
+  provider: z.enum(NARRATIVE_SOURCES),
+  /** Personas whose narrative was requested. */
+  total: z.number().int().min(0),
+  generated: z.number().int().min(0),
+  template: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  withheld: z.number().int().min(0),
+  /** Requested but absent (counts as failed for the mock ratio). */
+  missing: z.number().int().min(0),
+  /** (failed + missing + template fallbacks when llm was requested) / total; 0 when total = 0. */
+  mock_ratio: z.number(),
+  /** Narratives withheld for PII. */
+  pii_count: z.number().int().min(0),
+  /** Over attempted narratives (total − missing): share with NARRATIVE_SCHEMA_INVALID. */
+  schema_invalid_ratio: z.number(),
+  /** Over attempted narratives: share with NARRATIVE_PARSE_FAILURE. */
+  parse_failure_ratio: z.number(),
+  too_short: z.number().int().min(0),
+  too_long: z.number().int().min(0),
+  language_invalid: z.number().int().min(0),
+  pronoun_mismatch: z.number().int().min(0),
+  name_missing: z.number().int().min(0),
+  contradiction: z.number().int().min(0),
+  /** Every reason code with the number of narratives carrying it (each code once per narrative). */
+  reasons: z.record(z.string(), z.number()),
+});
+export type NarrativeRunStats = z.infer<typeof NarrativeRunStatsSchema>;

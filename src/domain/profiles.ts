@@ -2,8 +2,7 @@
  * The trust profiles (SPEC §8.2): what each is for and its request defaults. Thresholds and
  * severities per profile live in the gate table, not here. `GET /v1/profiles` serves this table.
  */
-import { PROFILES, type Profile } from '../generation/categories.js';
-import type { NarrativeProvider } from './evaluation-input.js';
+import { PROFILES, type NarrativeProvider, type Profile } from './request.js';
 
 export interface ProfileDetail {
   readonly profile: Profile;
