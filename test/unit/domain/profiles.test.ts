@@ -5,7 +5,7 @@ import { PROFILES } from '../../../src/domain/request.js';
 import { PROFILE_DETAILS, PROFILE_LIST } from '../../../src/domain/profiles.js';
 import { evaluateGates, evaluatePreflight } from '../../../src/trust/evaluate.js';
 import { GATES } from '../../../src/trust/gate-table.js';
-import { cleanInput, offlineAdultInput } from './fixtures.js';
+import { cleanInput, offlineAdultInput } from '../trust/fixtures.js';
 
 describe('profiles table', () => {
   it('defaults strict only for high_stakes and narratives to none only for analysis_only', () => {
