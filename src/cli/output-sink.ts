@@ -49,6 +49,17 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
 }
 
 /** A temp file in `directory` (hidden, named after `name`), opened now so a bad path fails before the run. */
+/** A target's `write` to an open file: an I/O failure becomes an OutputError naming the file. */
+function guardedWrite(label: string, handle: FileHandle): (bytes: Uint8Array) => Promise<void> {
+  return async (bytes) => {
+    try {
+      await writeAll(handle, bytes);
+    } catch (error) {
+      throw new OutputError(label, error);
+    }
+  };
+}
+
 async function openTempFile(directory: string, name: string): Promise<{ path: string; handle: FileHandle }> {
   const path = join(directory, `.${name}.tmp-${randomUUID()}`);
   return { path, handle: await open(path, 'wx') };
@@ -75,13 +86,7 @@ export async function openFileTarget(path: string): Promise<OutputTarget> {
   };
   return {
     label,
-    async write(bytes) {
-      try {
-        await writeAll(temp.handle, bytes);
-      } catch (error) {
-        throw new OutputError(label, error);
-      }
-    },
+    write: guardedWrite(label, temp.handle),
     async commit() {
       try {
         await close();
@@ -169,13 +174,7 @@ export async function openSpooledTarget(stream: NodeJS.WritableStream, tempDirec
   };
   return {
     label,
-    async write(bytes) {
-      try {
-        await writeAll(temp.handle, bytes);
-      } catch (error) {
-        throw new OutputError(`the spool file ${temp.path}`, error);
-      }
-    },
+    write: guardedWrite(`the spool file ${temp.path}`, temp.handle),
     async commit() {
       await temp.handle.close();
       closed = true;

@@ -3,22 +3,7 @@
  * This schema feeds the OpenAPI contract and validates records read back from disk.
  */
 import { z } from 'zod';
-import {
-  AGE_GROUPS,
-  DISTRICTS,
-  ECONOMIC_SECTORS,
-  EDUCATION_LEVELS,
-  EMPLOYMENT_STATUSES,
-  ETHNICITIES,
-  INACTIVITY_REASONS,
-  LANGUAGES,
-  MARITAL_STATUSES,
-  MAX_AGE,
-  REGIONS,
-  RELIGIONS,
-  RESIDENCES,
-  SEXES,
-} from './categories.js';
+import { FIELD_CODES, MAX_AGE, type CategoricalField, type CodeOf } from './categories.js';
 import { NARRATIVE_SOURCES } from './request.js';
 
 /** The eight narrative sections (keys kept from the predecessor's contract), with their lengths. */
@@ -67,26 +52,31 @@ export const TraitsSchema = z.strictObject({
 });
 export type Traits = z.infer<typeof TraitsSchema>;
 
+/** The zod enum of a categorical field's codes. */
+export function categoryOf<F extends CategoricalField>(field: F) {
+  return z.enum(FIELD_CODES[field] as unknown as readonly [CodeOf<F>, ...CodeOf<F>[]]);
+}
+
 export const PersonaSchema = z.strictObject({
   id: z.uuid(),
   index: z.number().int().min(0),
   given_name: z.string().min(1),
   family_name: z.string().min(1),
-  sex: z.enum(SEXES),
+  sex: categoryOf('sex'),
   age: z.number().int().min(0).max(MAX_AGE),
-  age_group: z.enum(AGE_GROUPS),
-  region: z.enum(REGIONS),
-  district: z.enum(DISTRICTS),
-  residence: z.enum(RESIDENCES),
-  ethnicity: z.enum(ETHNICITIES),
-  mother_tongue: z.enum(LANGUAGES),
-  language_usually_spoken: z.enum(LANGUAGES),
-  religion: z.enum(RELIGIONS),
-  marital_status: z.enum(MARITAL_STATUSES).nullable(),
-  education_level: z.enum(EDUCATION_LEVELS).nullable(),
-  employment_status: z.enum(EMPLOYMENT_STATUSES).nullable(),
-  inactivity_reason: z.enum(INACTIVITY_REASONS).nullable(),
-  economic_sector: z.enum(ECONOMIC_SECTORS).nullable(),
+  age_group: categoryOf('age_group'),
+  region: categoryOf('region'),
+  district: categoryOf('district'),
+  residence: categoryOf('residence'),
+  ethnicity: categoryOf('ethnicity'),
+  mother_tongue: categoryOf('mother_tongue'),
+  language_usually_spoken: categoryOf('language_usually_spoken'),
+  religion: categoryOf('religion'),
+  marital_status: categoryOf('marital_status').nullable(),
+  education_level: categoryOf('education_level').nullable(),
+  employment_status: categoryOf('employment_status').nullable(),
+  inactivity_reason: categoryOf('inactivity_reason').nullable(),
+  economic_sector: categoryOf('economic_sector').nullable(),
   traits: TraitsSchema.optional(),
   narrative: NarrativeSchema.optional(),
 });

@@ -5,17 +5,12 @@
  * look up `labels[field]` for any field without knowing how categories are shared.
  */
 import { z } from 'zod';
-import {
-  CATEGORICAL_FIELDS,
-  FIELD_CATEGORIES,
-  FIELD_CODES,
-  type CategoricalField,
-  type CodeOf,
-} from '../../domain/categories.js';
+import { CATEGORICAL_FIELDS, FIELD_CATEGORIES, type CategoricalField } from '../../domain/categories.js';
+import { categoryOf } from '../../domain/persona.js';
 import { problemResponses, type ZodApp } from '../route-schema.js';
 
 const labelList = <F extends CategoricalField>(field: F) =>
-  z.array(z.strictObject({ code: z.enum(FIELD_CODES[field] as readonly [CodeOf<F>, ...CodeOf<F>[]]), label_ro: z.string().min(1) }));
+  z.array(z.strictObject({ code: categoryOf(field), label_ro: z.string().min(1) }));
 
 export const SchemaLabelsSchema = z
   .strictObject(
