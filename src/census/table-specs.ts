@@ -55,4 +55,3 @@ export const TABLE_SPECS = [
 ] as const satisfies readonly TableSpec[];
 
 export type TableId = (typeof TABLE_SPECS)[number]['id'];
-export const TABLE_IDS = TABLE_SPECS.map((spec) => spec.id) as readonly TableId[];

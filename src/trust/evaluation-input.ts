@@ -4,11 +4,13 @@
  * is adapted to these shapes at the edge; everything here is plain data, compared in the
  * OUTPUT's universe (adult outputs against adult targets).
  */
-import type { ProvenanceClass, PxwebFetchAttempt, ResolvedTable, TrustLevel } from '../census/census-table.js';
+import type { z } from 'zod';
+import type { PxwebFetchAttempt, ResolvedTable } from '../census/census-table.js';
 import type { EffectiveRequest, PxwebMode } from '../domain/request.js';
 import type { NarrativeRunStats } from '../domain/persona.js';
 import type { ComparedField } from '../domain/fields.js';
 import type { FieldTarget, JointTarget } from '../generation/targets.js';
+import type { TableProvenanceSchema } from './report-schema.js';
 import { CONSISTENCY_RULES, type ConsistencyRule } from '../generation/consistency.js';
 import type { CalibrationDiagnostics as EngineCalibrationDiagnostics } from '../generation/calibration.js';
 
@@ -34,20 +36,8 @@ export interface JointCheck extends Omit<JointTarget, 'row_field' | 'col_field'>
  */
 export type CalibrationDiagnostics = Omit<EngineCalibrationDiagnostics, 'margins'>;
 
-/** One table used by the run, with where it came from and how old it is. */
-export interface TableProvenance {
-  readonly table_id: string;
-  readonly provenance_class: ProvenanceClass;
-  readonly trust: TrustLevel;
-  readonly reference_date: string;
-  readonly retrieved: string;
-  readonly fetched_at: string | null;
-  /** Days since `fetched_at` (PxWeb) or `retrieved` (periodic series); null when it cannot go stale. */
-  readonly age_days: number | null;
-  readonly periodic: boolean;
-  readonly source_table_id: string;
-  readonly content_hash: string;
-}
+/** One table used by the run, with where it came from and how old it is (the report's schema is its type). */
+export type TableProvenance = z.infer<typeof TableProvenanceSchema>;
 
 /** Personas whose language or religion was drawn from national totals because their ethnicity had no row. */
 export interface EthnoculturalFallback {

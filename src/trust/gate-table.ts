@@ -807,16 +807,15 @@ export const BASE_CONFIDENCE_BANDS = { medium_from_factors: 1, low_from_factors:
  */
 export const QUALITY_TIERS = { tier_a_max_share_of_limit: 0.5 } as const;
 
-/** Severity of a code for a profile. */
-export function severityOf(code: GateCode, profile: Profile): Severity {
-  return GATES[code].severity[profile];
+/** One declared measure of a code; a RangeError names a measure the code does not have. */
+export function measureOf(code: GateCode, measure: string): GateMeasure {
+  const definition: GateDefinition = GATES[code];
+  const found = definition.measures.find((entry) => entry.measure === measure);
+  if (found === undefined) throw new RangeError(`gate ${code} has no measure ${measure}`);
+  return found;
 }
 
 /** The threshold of one measure of a code for a profile (null when it comes from the run itself). */
 export function thresholdOf(code: GateCode, measure: string, profile: Profile): number | null {
-  const definition: GateDefinition = GATES[code];
-  const found = definition.measures.find((entry) => entry.measure === measure);
-  if (found === undefined) throw new RangeError(`gate ${code} has no measure ${measure}`);
-  return found.threshold[profile];
+  return measureOf(code, measure).threshold[profile];
 }
-

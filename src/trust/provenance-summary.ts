@@ -8,8 +8,6 @@ import { PROVENANCE_CLASSES, type ProvenanceClass } from '../census/census-table
 import { COMPARED_FIELDS, type ComparedField, criticalityOf, type FieldCriticality } from '../domain/fields.js';
 import type { FieldTarget } from './evaluation-input.js';
 
-/** Official figures: live or cached PxWeb tables and official tables of the embedded snapshot. */
-export const OFFICIAL_CLASSES = ['pxweb_live', 'pxweb_cache', 'official_snapshot'] as const satisfies readonly ProvenanceClass[];
 /** SPEC §8.2: secondary and modelled targets are fallbacks; official snapshot figures are not. */
 export const FALLBACK_CLASSES = ['secondary', 'modelled'] as const satisfies readonly ProvenanceClass[];
 

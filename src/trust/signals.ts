@@ -4,37 +4,16 @@
  * `provenance_by_field` discloses every compared field's provenance class (how analysis_only
  * discloses the modelled targets it does not gate), and the drift extremes are given.
  */
-import type { ProvenanceClass } from '../census/census-table.js';
-import type { ComparedField } from '../domain/fields.js';
+import type { z } from 'zod';
 import type { EvaluationInput, PreflightInput } from './evaluation-input.js';
 import { isPxwebTable } from './gates/preflight-gates.js';
 import type { RunMeasurements } from './measurements.js';
-import type { ProvenanceSummary, TargetsSource } from './provenance-summary.js';
+import type { ProvenanceSummary } from './provenance-summary.js';
 import { CONSISTENCY_RULES } from './evaluation-input.js';
+import type { TrustSignalsSchema } from './payload-schema.js';
 
-export interface TrustSignals {
-  readonly provenance_coverage_critical: Readonly<Record<ProvenanceClass, number>>;
-  readonly targets_source: TargetsSource | null;
-  readonly pxweb_cache_age_days: number | null;
-  readonly ess_ratio: number | null;
-  readonly information_loss: number | null;
-  readonly mean_l1_error: number | null;
-  readonly max_l1_error: number | null;
-  readonly max_category_error: number | null;
-  readonly max_joint_tvd: number | null;
-  readonly fallback_ratio_super_critical: number | null;
-  readonly fallback_ratio_critical: number | null;
-  readonly narrative_mock_ratio: number | null;
-  readonly narrative_pii_count: number | null;
-  readonly consistency_violations: number | null;
-  readonly duplicate_ids: number | null;
-  readonly n_requested: number;
-  readonly n_generated: number;
-  readonly data_vintages: Readonly<Record<string, string>>;
-  readonly provenance_by_field: Readonly<Partial<Record<ComparedField, ProvenanceClass>>>;
-  readonly max_js_divergence_bits: number | null;
-  readonly min_chi_square_p_value: number | null;
-}
+/** The payload's `signals` (SPEC §9): the contract's schema is its type. */
+export type TrustSignals = z.infer<typeof TrustSignalsSchema>;
 
 function pxwebCacheAgeDays(input: PreflightInput): number | null {
   const ages = input.tables.filter(isPxwebTable).flatMap((table) => (table.age_days === null ? [] : [table.age_days]));

@@ -3,24 +3,13 @@
  * category and recommendation are looked up, never restated by the gate.
  */
 import type { Profile } from '../../domain/request.js';
+import type { z } from 'zod';
 import type { ComparedField } from '../../domain/fields.js';
-import { GATES, type Comparator, type GateCode, type GateDefinition, type GateMeasure } from '../gate-table.js';
+import type { GateDetailSchema } from '../payload-schema.js';
+import { GATES, measureOf, type Comparator, type GateCode, type GateDefinition } from '../gate-table.js';
 
-export interface GateDetail {
-  readonly code: GateCode;
-  readonly category: string;
-  readonly severity: 'hard' | 'warning';
-  readonly is_hard_gate: boolean;
-  /** The persona field the record is about, or null. */
-  readonly field: ComparedField | null;
-  /** The table id, joint check id or consistency rule the record is about, or null. */
-  readonly subject: string | null;
-  readonly measure: string;
-  readonly comparator: Comparator;
-  readonly observed: number | null;
-  readonly threshold: number | null;
-  readonly recommendation: string;
-}
+/** The record a gate emits (the payload's `gate_code_details[]`): the contract's schema is its type. */
+export type GateDetail = Readonly<z.infer<typeof GateDetailSchema>>;
 
 export interface Where {
   readonly field?: ComparedField | null;
@@ -29,13 +18,6 @@ export interface Where {
 
 export function compares(observed: number, comparator: Comparator, threshold: number): boolean {
   return comparator === '>' ? observed > threshold : observed < threshold;
-}
-
-function measureOf(code: GateCode, measure: string): GateMeasure {
-  const definition: GateDefinition = GATES[code];
-  const found = definition.measures.find((entry) => entry.measure === measure);
-  if (found === undefined) throw new RangeError(`gate ${code} has no measure ${measure}`);
-  return found;
 }
 
 /** The detail record of a firing, or none when the code is `off` for the profile. */
