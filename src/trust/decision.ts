@@ -57,6 +57,30 @@ export function orderGateCodes(details: readonly GateDetail[]): { decision: Deci
   return { decision: 'PASS', gate_codes: ['PASS'] };
 }
 
+/**
+ * The record of a passing decision's marker, as the predecessor documented it (category
+ * `SUCCESS`, not a hard gate, its recommendation), so a consumer reading the details of a passing
+ * run finds one. `observed` counts the warning records behind it (0 for PASS).
+ */
+function markerDetail(marker: 'PASS' | 'PASS_WITH_WARNINGS', warnings: number): GateDetail {
+  return {
+    code: marker,
+    category: MARKER_DETAIL_CATEGORY,
+    severity: 'info',
+    is_hard_gate: false,
+    field: null,
+    subject: null,
+    measure: 'warning_records',
+    comparator: '>',
+    observed: warnings,
+    threshold: 0,
+    recommendation: GATES[marker].recommendation,
+  };
+}
+
+/** The category the predecessor's payload example gives the marker record. */
+export const MARKER_DETAIL_CATEGORY = 'SUCCESS';
+
 export function decide(args: { readonly profile: Profile; readonly strict: boolean; readonly firings: readonly GateDetail[] }): GateOutcome {
   const hardCodes = new Set(args.firings.filter((detail) => detail.is_hard_gate).map((detail) => detail.code));
   const blocked =
@@ -78,7 +102,7 @@ export function decide(args: { readonly profile: Profile; readonly strict: boole
   return {
     decision,
     gate_codes,
-    gate_code_details: details,
+    gate_code_details: decision === 'REJECT' ? details : [...details, markerDetail(decision, firings.length)],
     recommendations: definitions.map((definition) => definition.recommendation),
     hard_gates_triggered: hardTriggered,
     should_escalate: decision === 'REJECT' || hardTriggered || definitions.some((definition) => definition.always_escalate),

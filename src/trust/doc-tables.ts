@@ -69,7 +69,7 @@ function renderGateSection(code: (typeof GATE_CODES)[number]): string {
   }
   const severity =
     d.stage === 'marker'
-      ? 'A decision marker, not a gate: no severity, no detail record.'
+      ? 'A decision marker, not a gate: no severity; its one detail record has category `SUCCESS`, severity `info` and `observed` = the warning records behind it.'
       : `Severity: ${PROFILES.map((p) => `${p} **${d.severity[p]}**`).join(', ')}.`;
   lines.push(
     `${severity} Escalation priority: ${d.priority}${d.always_escalate ? ' (always escalates)' : ''}.`,

@@ -96,6 +96,9 @@ function narrativeRatio(measure: string, threshold: PerProfile<number>, descript
 
 const NARRATIVE_CHECK_LIMIT = perProfile(0.1, 0.05, 0.02);
 
+/** What a marker's detail record carries (category SUCCESS, severity info): the warnings behind it. */
+const MARKER_MEASURE = zeroCount('warning_records', 'run', 'Warning records behind the decision: 0 for PASS, at least 1 for PASS_WITH_WARNINGS.');
+
 export const GATES = {
   // PASS markers: the decision when nothing (or only warnings) fired. Not gates.
   PASS: {
@@ -104,7 +107,7 @@ export const GATES = {
     origin: 'predecessor',
     fires_when: 'The decision is PASS: no gate fired.',
     combine: 'any',
-    measures: [],
+    measures: [MARKER_MEASURE],
     severity: each('off'),
     priority: 10,
     always_escalate: false,
@@ -116,7 +119,7 @@ export const GATES = {
     origin: 'predecessor',
     fires_when: 'The decision is PASS_WITH_WARNINGS: warnings fired, no hard gate did.',
     combine: 'any',
-    measures: [],
+    measures: [MARKER_MEASURE],
     severity: each('off'),
     priority: 10,
     always_escalate: false,

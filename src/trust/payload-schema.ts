@@ -22,7 +22,7 @@ export const Sha256Schema = z.string().regex(/^sha256:[0-9a-f]{64}$/);
 export const GateDetailSchema = z.strictObject({
   code: z.enum(GATE_CODES),
   category: z.string(),
-  severity: z.enum(['hard', 'warning']),
+  severity: z.enum(['hard', 'warning', 'info']).describe('`info` only on the record of the PASS / PASS_WITH_WARNINGS marker.'),
   is_hard_gate: z.boolean(),
   field: z.enum(COMPARED_FIELDS).nullable().describe('The persona field the record is about, or null.'),
   subject: z.string().nullable().describe('The table id, joint check id or consistency rule the record is about, or null.'),

@@ -22,7 +22,22 @@ describe.each(PROFILES)('%s', (profile) => {
     const evaluation = evaluateGates(cleanInput(profile));
     expect(evaluation.decision).toBe('PASS');
     expect(evaluation.gate_codes).toEqual(['PASS']);
-    expect(evaluation.gate_code_details).toEqual([]);
+    // #13: the passing marker has its own record, as the predecessor documented it
+    expect(evaluation.gate_code_details).toEqual([
+      {
+        code: 'PASS',
+        category: 'SUCCESS',
+        severity: 'info',
+        is_hard_gate: false,
+        field: null,
+        subject: null,
+        measure: 'warning_records',
+        comparator: '>',
+        observed: 0,
+        threshold: 0,
+        recommendation: GATES.PASS.recommendation,
+      },
+    ]);
     expect(evaluation.recommendations).toEqual([GATES.PASS.recommendation]);
     expect(evaluation.confidence).toBe('high');
     expect(evaluation.base_confidence).toBe('high');

@@ -59,6 +59,11 @@ describe('decide', () => {
     const outcome = decide({ profile: 'analysis_only', strict: false, firings: [firing('SYSTEM_CHECKPOINT_CORRUPT', 'warning'), firing('CONFIG_INVALID_SEED', 'warning')] });
     expect(outcome.decision).toBe('PASS_WITH_WARNINGS');
     expect(outcome.gate_codes).toEqual(['CONFIG_INVALID_SEED', 'SYSTEM_CHECKPOINT_CORRUPT', 'PASS_WITH_WARNINGS']);
+    expect(outcome.gate_code_details.map((d) => [d.code, d.severity, d.observed])).toEqual([
+      ['CONFIG_INVALID_SEED', 'warning', 1],
+      ['SYSTEM_CHECKPOINT_CORRUPT', 'warning', 1],
+      ['PASS_WITH_WARNINGS', 'info', 2],
+    ]);
     expect(outcome.recommendations).toHaveLength(3);
     expect(outcome.should_escalate).toBe(false);
   });
@@ -197,8 +202,12 @@ describe('evaluateGates invariants (fast-check)', () => {
         const e = evaluateGates(input);
         const codes = e.gate_codes;
         const hard = [...new Set(e.gate_code_details.filter((d) => d.is_hard_gate).map((d) => d.code))].sort();
-        const warnings = [...new Set(e.gate_code_details.filter((d) => !d.is_hard_gate).map((d) => d.code))].sort();
+        const warnings = [...new Set(e.gate_code_details.filter((d) => d.severity === 'warning').map((d) => d.code))].sort();
         const marker = hard.length > 0 ? [] : warnings.length > 0 ? ['PASS_WITH_WARNINGS'] : ['PASS'];
+        // the marker of a passing decision has exactly one record, last, and a rejected run has none
+        const markerRecords = e.gate_code_details.filter((d) => d.severity === 'info');
+        expect(markerRecords.map((d) => d.code)).toEqual(marker);
+        if (marker.length > 0) expect(e.gate_code_details.at(-1)).toMatchObject({ code: marker[0], category: 'SUCCESS', is_hard_gate: false });
         expect(codes.length).toBeGreaterThan(0);
         expect(new Set(codes).size).toBe(codes.length);
         expect(codes).toEqual([...hard, ...warnings, ...marker]);
@@ -219,7 +228,7 @@ describe('evaluateGates invariants (fast-check)', () => {
         for (const detail of e.gate_code_details) {
           expect(Number.isFinite(detail.observed)).toBe(true);
           expect(Number.isFinite(detail.threshold)).toBe(true);
-          expect(definitionOf(detail.code).severity[input.request.profile]).toBe(detail.severity);
+          if (detail.severity !== 'info') expect(definitionOf(detail.code).severity[input.request.profile]).toBe(detail.severity);
         }
         const markers: readonly GateCode[] = MARKER_CODES;
         for (const code of e.gate_codes) {

@@ -96,11 +96,12 @@ describe('GATES', () => {
     expect(GATES.NARRATIVE_PII_DETECTED.always_escalate).toBe(true);
   });
 
-  it('declares a measure, a recommendation and a stage for every gate, and none for the markers', () => {
+  it('declares a measure, a recommendation and a stage for every gate, and for the markers only the warning count their record carries', () => {
     for (const code of GATE_CODES) {
       const definition = definitionOf(code);
       expect(definition.recommendation.length).toBeGreaterThan(10);
-      expect(definition.measures.length === 0).toBe(definition.stage === 'marker');
+      expect(definition.measures.length).toBeGreaterThan(0);
+      if (definition.stage === 'marker') expect(definition.measures.map((m) => m.measure)).toEqual(['warning_records']);
       for (const measure of definition.measures) {
         for (const profile of PROFILES) {
           const threshold = measure.threshold[profile];
