@@ -18,10 +18,10 @@ import { censusRoutes } from '../../src/http/routes/census.js';
 import { runsRoutes } from '../../src/http/routes/runs.js';
 import { FileRunStore } from '../../src/runs/file-run-store.js';
 import type { PipelinePool } from '../../src/runs/run-pipeline.js';
-import { RunsService } from '../../src/runs/runs-service.js';
 import { buildTestApp } from '../helpers/app.js';
 import { loadShippedSnapshot } from '../helpers/census.js';
 import { expectContract } from '../helpers/contract.js';
+import { testRunsService } from '../helpers/runs-service.js';
 import { inputTestRoutes } from '../helpers/test-routes.js';
 
 const BODY_LIMIT = 1024;
@@ -118,22 +118,7 @@ describe('no input produces a 5xx', () => {
     const census = createCensusService({ embedded: await loadShippedSnapshot(), mode: 'off', maxAgeDays: 30 });
     const store = new FileRunStore(dataDir);
     await store.init();
-    const runs = new RunsService({
-      store,
-      census,
-      pipeline: {
-        pool: refusingPool,
-        generatorVersion: '0.0.0-test',
-        schemaHash: `sha256:${'0'.repeat(64)}`,
-        llmConfigured: false,
-        nodeVersion: process.version,
-        clock: () => new Date(),
-      },
-      maxN: MAX_N,
-      syncMaxN: MAX_N,
-      maxQueue: 4,
-      runTtlHours: 1,
-    });
+    const runs = testRunsService({ store, census, pool: refusingPool, clock: () => new Date(), maxN: MAX_N });
     app = await buildTestApp({
       env: { BODY_LIMIT: String(BODY_LIMIT), DATA_DIR: dataDir },
       extraV1: [

@@ -15,10 +15,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { InputSnapshot } from '../../../src/census/census-table.js';
 import { ServiceError } from '../../../src/errors.js';
 import { FileRunStore } from '../../../src/runs/file-run-store.js';
-import type { PipelinePool } from '../../../src/runs/run-pipeline.js';
-import type { RunRecord, RunStore } from '../../../src/runs/run-store.js';
-import { RunsService, type RunsLog, type RunsServiceOptions } from '../../../src/runs/runs-service.js';
+import type { RunRecord } from '../../../src/runs/run-store.js';
+import type { RunsService } from '../../../src/runs/runs-service.js';
 import { GenerationPool } from '../../../src/workers/generation-pool.js';
+import { gate, poolWith, recordingLog, storeWith, testRunsService, unlessAborted, type TestRunsServiceOptions } from '../../helpers/runs-service.js';
 import { shippedSnapshot, TEST_NOW } from '../../helpers/snapshot.js';
 
 let snapshot: InputSnapshot;
@@ -47,99 +47,8 @@ afterEach(async () => {
 const clock = () => TEST_NOW;
 const body = (n: number, seed = 7) => ({ n, profile: 'analysis_only' as const, seed });
 
-/** A promise opened from outside. */
-function gate<T = void>(): { promise: Promise<T>; open: (value: T) => void } {
-  let open!: (value: T) => void;
-  const promise = new Promise<T>((resolve) => (open = resolve));
-  return { promise, open };
-}
-
-/** Waits for `promise`, or fails like the real pool does when the run's signal aborts. */
-function unlessAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new ServiceError('RUN_CANCELLED', 'the run was cancelled'));
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    void promise.then(resolve);
-  });
-}
-
-/** The real pool, with a hook that runs before each plan (to hold a run or make it fail). */
-function poolWith(beforePlan: (signal: AbortSignal | undefined) => Promise<void>): PipelinePool {
-  return {
-    threads: realPool.threads,
-    plan: async (request, snap, signal) => {
-      await beforePlan(signal);
-      return realPool.plan(request, snap, signal);
-    },
-    sample: (request, plan, sink, options) => realPool.sample(request, plan, sink, options),
-  };
-}
-
-/** The file store behind a plain object, so a test can replace single methods. */
-function storeWith(overrides: Partial<RunStore> = {}): RunStore {
-  const s = fileStore;
-  return {
-    create: (r) => s.create(r),
-    get: (id) => s.get(id),
-    put: (r) => s.put(r),
-    list: (o) => s.list(o),
-    listUnfinished: () => s.listUnfinished(),
-    putFinished: (r, artifacts, options) => s.putFinished(r, artifacts, options),
-    getArtifact: (id, name) => s.getArtifact(id, name),
-    openDatasetWriter: (id) => s.openDatasetWriter(id),
-    openDatasetReader: (id) => s.openDatasetReader(id),
-    discardIncomplete: (id) => s.discardIncomplete(id),
-    delete: (id) => s.delete(id),
-    claimIdempotencyKey: (key, id) => s.claimIdempotencyKey(key, id),
-    lookupIdempotencyKey: (key) => s.lookupIdempotencyKey(key),
-    sweepFinishedBefore: (cutoff) => s.sweepFinishedBefore(cutoff),
-    checkWritable: () => s.checkWritable(),
-    ...overrides,
-  };
-}
-
-/** A log that lets a test wait for a message about a run. */
-function recordingLog() {
-  const lines: { msg: string; obj: Record<string, unknown> }[] = [];
-  const waiters: { match: (line: (typeof lines)[number]) => boolean; resolve: () => void }[] = [];
-  const push = (obj: object, msg: string) => {
-    const line = { msg, obj: obj as Record<string, unknown> };
-    lines.push(line);
-    for (const waiter of waiters.splice(0)) {
-      if (waiter.match(line)) waiter.resolve();
-      else waiters.push(waiter);
-    }
-  };
-  const log: RunsLog = { debug: push, info: push, error: push };
-  const waitFor = (msg: string, runId?: string) =>
-    new Promise<void>((resolve) => {
-      const match = (line: (typeof lines)[number]) => line.msg === msg && (runId === undefined || line.obj['run_id'] === runId);
-      if (lines.some(match)) resolve();
-      else waiters.push({ match, resolve });
-    });
-  return { log, lines, waitFor };
-}
-
-function serviceOf(options: Partial<RunsServiceOptions> & { pool?: PipelinePool } = {}): RunsService {
-  const { pool, ...rest } = options;
-  const service = new RunsService({
-    store: storeWith(),
-    census: { resolveForRun: async () => snapshot },
-    pipeline: {
-      pool: pool ?? realPool,
-      generatorVersion: '0.0.0-test',
-      schemaHash: `sha256:${'0'.repeat(64)}`,
-      llmConfigured: false,
-      nodeVersion: process.version,
-      clock,
-    },
-    maxN: 1_000_000,
-    syncMaxN: 1_000,
-    maxQueue: 8,
-    runTtlHours: 1,
-    ...rest,
-  });
+function serviceOf(options: Partial<TestRunsServiceOptions> = {}): RunsService {
+  const service = testRunsService({ store: storeWith(fileStore), snapshot, pool: realPool, clock, syncMaxN: 1_000, maxQueue: 8, ...options });
   services.push(service);
   return service;
 }
@@ -170,7 +79,7 @@ describe('RunsService', () => {
       failOnce = false;
       throw new Error('EIO: disk went away');
     };
-    const store = storeWith({
+    const store = storeWith(fileStore, {
       put: async (record) => {
         if (preferAsync && record.status === 'running' && failOnce) fail();
         return fileStore.put(record);
@@ -193,7 +102,7 @@ describe('RunsService', () => {
   it('stores a sync run without a key only when it ends, and shows it from memory until then', async () => {
     const hold = gate();
     const { log, waitFor } = recordingLog();
-    const service = serviceOf({ log, pool: poolWith(() => hold.promise) });
+    const service = serviceOf({ log, pool: poolWith(realPool, () => hold.promise) });
     const submitted = await service.submit(body(10), { preferAsync: false }, clock);
     try {
       await waitFor('run started', submitted.record.run_id);
@@ -213,7 +122,7 @@ describe('RunsService', () => {
   it('stores a sync run with an Idempotency-Key at once, so a retry finds it', async () => {
     const hold = gate();
     const { log, waitFor } = recordingLog();
-    const service = serviceOf({ log, pool: poolWith(() => hold.promise) });
+    const service = serviceOf({ log, pool: poolWith(realPool, () => hold.promise) });
     const submitted = await service.submit(body(10), { preferAsync: false, idempotencyKey: 'sync-key-1' }, clock);
     try {
       await waitFor('run started', submitted.record.run_id);
@@ -229,7 +138,7 @@ describe('RunsService', () => {
   it('lists runs not stored yet in id order among stored ones, page by page', async () => {
     const hold = gate();
     const { log, waitFor } = recordingLog();
-    const service = serviceOf({ log, pool: poolWith(() => hold.promise), concurrency: 1 });
+    const service = serviceOf({ log, pool: poolWith(realPool, () => hold.promise), concurrency: 1 });
     const stored = await service.submit(body(10, 1), { preferAsync: true }, clock);
     const inMemory = await service.submit(body(10, 2), { preferAsync: false }, clock);
     const storedToo = await service.submit(body(10, 3), { preferAsync: true }, clock);
@@ -246,7 +155,7 @@ describe('RunsService', () => {
   });
 
   it('records a sync run as failed when its final write breaks half-way (its folder already made)', async () => {
-    const store = storeWith({
+    const store = storeWith(fileStore, {
       putFinished: async (record) => {
         await mkdir(join(dataDir, 'runs', record.run_id));
         throw new Error('ENOSPC: no space left on device');
@@ -261,7 +170,7 @@ describe('RunsService', () => {
 
   it('leaves no temp file when a run fails before sampling (plan failure)', async () => {
     const service = serviceOf({
-      pool: poolWith(async () => {
+      pool: poolWith(realPool, async () => {
         throw new ServiceError('RUN_WORKER_FAILED', 'the plan worker died');
       }),
     });
@@ -302,7 +211,7 @@ describe('RunsService', () => {
 
   it('never takes more than MAX_QUEUE runs, even when submits race', async () => {
     const hold = gate();
-    const service = serviceOf({ maxQueue: 2, pool: poolWith((signal) => unlessAborted(hold.promise, signal)) });
+    const service = serviceOf({ maxQueue: 2, pool: poolWith(realPool, (signal) => unlessAborted(hold.promise, signal)) });
     const outcomes = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => service.submit(body(10, i), { preferAsync: true }, clock)));
     const accepted = outcomes.filter((outcome) => outcome.status === 'fulfilled');
     const refused = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
@@ -316,7 +225,7 @@ describe('RunsService', () => {
   it('cancels a queued sync run on DELETE: its waiter settles as cancelled, nothing stays stored', async () => {
     const hold = gate();
     const { log, waitFor } = recordingLog();
-    const service = serviceOf({ log, pool: poolWith((signal) => unlessAborted(hold.promise, signal)) });
+    const service = serviceOf({ log, pool: poolWith(realPool, (signal) => unlessAborted(hold.promise, signal)) });
     const first = await service.submit(body(10, 1), { preferAsync: false }, clock);
     const second = await service.submit(body(10, 2), { preferAsync: false }, clock);
     await waitFor('run started', first.record.run_id);
@@ -343,7 +252,7 @@ describe('RunsService', () => {
   it('on close, leaves the running and the queued run queued, and settles both waiters', async () => {
     const hold = gate();
     const { log, waitFor } = recordingLog();
-    const service = serviceOf({ log, pool: poolWith((signal) => unlessAborted(hold.promise, signal)) });
+    const service = serviceOf({ log, pool: poolWith(realPool, (signal) => unlessAborted(hold.promise, signal)) });
     const running = await service.submit(body(10, 1), { preferAsync: false }, clock);
     const queued = await service.submit(body(10, 2), { preferAsync: false }, clock);
     await waitFor('run started', running.record.run_id);

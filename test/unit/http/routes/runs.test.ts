@@ -10,17 +10,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../../../src/census/census-table.js';
-import { ServiceError } from '../../../../src/errors.js';
 import { SHARD_SIZE } from '../../../../src/generation/sampler.js';
 import type { ZodApp } from '../../../../src/http/route-schema.js';
 import { runsRoutes } from '../../../../src/http/routes/runs.js';
 import { FileRunStore } from '../../../../src/runs/file-run-store.js';
 import type { PipelinePool } from '../../../../src/runs/run-pipeline.js';
-import { RunsService, type RunsLog } from '../../../../src/runs/runs-service.js';
+import type { RunsLog, RunsService } from '../../../../src/runs/runs-service.js';
 import { GenerationPool } from '../../../../src/workers/generation-pool.js';
 import { buildTestApp } from '../../../helpers/app.js';
 import { expectContract } from '../../../helpers/contract.js';
-import { shippedSnapshot, TEST_NOW } from '../../../helpers/snapshot.js';
+import { heldPool, recordingLog, testRunsService } from '../../../helpers/runs-service.js';
+import { shippedSnapshot } from '../../../helpers/snapshot.js';
 
 const MAX_N = 100_000;
 let snapshot: InputSnapshot;
@@ -46,52 +46,16 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** Resolves when `started` is logged for some run: the run holds the pool from then on. */
+/** Resolves with the id of the first run logged as started: the run holds the pool from then on. */
 function startedLog(): { log: RunsLog; started: Promise<string> } {
-  let resolveStarted!: (runId: string) => void;
-  const started = new Promise<string>((r) => (resolveStarted = r));
-  const log: RunsLog = {
-    debug: () => undefined,
-    error: () => undefined,
-    info: (obj, msg) => {
-      if (msg === 'run started') resolveStarted(String((obj as { run_id: unknown }).run_id));
-    },
-  };
-  return { log, started };
+  const { log, waitFor } = recordingLog();
+  return { log, started: waitFor('run started').then((line) => String(line.obj['run_id'])) };
 }
-
-/** The real pool, but every plan waits until the run's signal aborts (a run that never ends by itself). */
-const heldPool: () => PipelinePool = () => ({
-  threads: 1,
-  plan: (_request, _snapshot, signal) =>
-    new Promise((_resolve, reject) => {
-      const cancelled = () => reject(new ServiceError('RUN_CANCELLED', 'the run was cancelled'));
-      if (signal?.aborted) cancelled();
-      signal?.addEventListener('abort', cancelled, { once: true });
-    }),
-  sample: (request, plan, sink, options) => realPool.sample(request, plan, sink, options),
-});
 
 async function appWith(pool: PipelinePool, log?: RunsLog): Promise<{ app: ZodApp; service: RunsService }> {
   const store = new FileRunStore(dataDir);
   await store.init();
-  const service = new RunsService({
-    store,
-    census: { resolveForRun: async () => snapshot },
-    pipeline: {
-      pool,
-      generatorVersion: '0.0.0-test',
-      schemaHash: `sha256:${'0'.repeat(64)}`,
-      llmConfigured: false,
-      nodeVersion: process.version,
-      clock: () => TEST_NOW,
-    },
-    maxN: MAX_N,
-    syncMaxN: MAX_N,
-    maxQueue: 4,
-    runTtlHours: 1,
-    ...(log ? { log } : {}),
-  });
+  const service = testRunsService({ store, snapshot, pool, maxN: MAX_N, ...(log ? { log } : {}) });
   app = await buildTestApp({ env: { DATA_DIR: dataDir }, extraV1: [runsRoutes(service, MAX_N)], onClose: () => service.close() });
   return { app, service };
 }
@@ -113,7 +77,7 @@ describe('POST /v1/runs, sync, when the run does not succeed', () => {
 
   it('answers 409 RUN_CANCELLED when the running run is deleted', async () => {
     const { log, started } = startedLog();
-    const { app } = await appWith(heldPool(), log);
+    const { app } = await appWith(heldPool(realPool), log);
     const pending = post(app, { n: 10, profile: 'analysis_only', seed: 2 });
     const runId = await started;
     expect((await expectContract(await app.inject({ method: 'GET', url: `/v1/runs/${runId}` }))) as object).toMatchObject({ status: 'running' });
@@ -128,7 +92,7 @@ describe('POST /v1/runs, sync, when the run does not succeed', () => {
 
   it('answers 503 + Retry-After when the service closes under it; the run stays queued', async () => {
     const { log, started } = startedLog();
-    const { app, service } = await appWith(heldPool(), log);
+    const { app, service } = await appWith(heldPool(realPool), log);
     const pending = post(app, { n: 10, profile: 'analysis_only', seed: 3 });
     const runId = await started;
     const closing = app.close();
