@@ -14,13 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PINNED_DOCUMENT } from '../helpers/contract.js';
 import {
   ApiClient,
+  expectProblem,
   runFinished,
   runIdOfLocation,
   runProgressed,
   SERVED_DATASET_FORMATS,
   sha256Hex,
   type PayloadView,
-  type ProblemView,
   type RunView,
 } from '../helpers/runs-api.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
@@ -67,14 +67,6 @@ async function getRun(runId: string): Promise<RunView> {
   const answer = await api.get(`/v1/runs/${runId}`);
   expect(answer.status).toBe(200);
   return answer.body as RunView;
-}
-
-function expectProblem(answer: { status: number; headers: Record<string, unknown>; body: unknown }, status: number, code: string): ProblemView {
-  expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(status);
-  expect(String(answer.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  const problem = answer.body as ProblemView;
-  expect(problem.code).toBe(code);
-  return problem;
 }
 
 describe('a sync run (n ≤ SYNC_MAX_N)', () => {

@@ -12,20 +12,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/domain/request.js';
 import { expectContract } from '../helpers/contract.js';
-import { ApiClient, runFinished, type ApiAnswer, type ProblemView } from '../helpers/runs-api.js';
+import { ApiClient, expectProblem, runFinished, type ProblemView } from '../helpers/runs-api.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
 const BODY_LIMIT = 65_536;
 const MAX_N = 1_000_000;
 const valid = { n: 5, profile: 'analysis_only' };
-
-function expectProblem(answer: ApiAnswer, status: number, code?: string): ProblemView {
-  expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(status);
-  expect(String(answer.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  const problem = answer.body as ProblemView;
-  if (code !== undefined) expect(problem.code).toBe(code);
-  return problem;
-}
 
 /** One request written byte by byte on a socket (for header bytes an HTTP client refuses to send). */
 async function rawRequest(port: number, head: Buffer, body: Buffer): Promise<{ status: number; headers: Record<string, string>; text: string }> {

@@ -93,6 +93,18 @@ export interface ProblemView {
   readonly [extension: string]: unknown;
 }
 
+/**
+ * Asserts a problem answer (RFC 9457): the status, the problem+json media type and, when given,
+ * the error code; returns the problem for further checks.
+ */
+export function expectProblem(answer: Pick<ApiAnswer, 'status' | 'body'> & { readonly headers: Readonly<Record<string, unknown>> }, status: number, code?: string): ProblemView {
+  expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(status);
+  expect(String(answer.headers['content-type'])).toMatch(/^application\/problem\+json/);
+  const problem = answer.body as ProblemView;
+  if (code !== undefined) expect(problem.code).toBe(code);
+  return problem;
+}
+
 /** Resolves when the server logs that the run finished; the log line carries status and decision. */
 export function runFinished(server: ServerProcess, runId: string): Promise<Record<string, unknown>> {
   return server.waitForLog((line) => line['msg'] === 'run finished' && line['run_id'] === runId);
