@@ -6,12 +6,12 @@ import { CONSISTENCY_RULES, type EvaluationInput } from '../../../src/trust/eval
 import { CONFIDENCE_LEVELS } from '../../../src/trust/confidence.js';
 import { decide } from '../../../src/trust/decision.js';
 import { evaluateGates } from '../../../src/trust/evaluate.js';
-import { GATES, GATE_CODES, MARKER_CODES, type GateCode, type GateDefinition } from '../../../src/trust/gate-table.js';
+import { GATE_CODES, MARKER_CODES, type GateCode } from '../../../src/trust/gate-table.js';
 import { buildRunManifest, RunManifestSchema } from '../../../src/trust/manifest.js';
 import { buildTrustReport } from '../../../src/trust/report.js';
 import { TrustReportSchema } from '../../../src/trust/report-schema.js';
 import type { GateDetail } from '../../../src/trust/gates/gate-detail.js';
-import { cleanCalibration, cleanInput, cleanNarratives, withObserved, withTargets } from './fixtures.js';
+import { cleanCalibration, cleanInput, cleanNarratives, definitionOf, withObserved, withTargets } from './fixtures.js';
 
 function firing(code: GateCode, severity: 'hard' | 'warning', field: GateDetail['field'] = null): GateDetail {
   return {
@@ -142,7 +142,6 @@ const randomInput = fc
   });
 
 const rank = (level: (typeof CONFIDENCE_LEVELS)[number]) => CONFIDENCE_LEVELS.indexOf(level);
-const definitionOf = (code: GateCode): GateDefinition => GATES[code];
 
 describe('evaluateGates invariants (fast-check)', () => {
   it('never raises confidence above the base, and flags exactly when it lowers it', () => {

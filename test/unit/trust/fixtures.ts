@@ -13,8 +13,12 @@ import {
 } from '../../../src/trust/evaluation-input.js';
 import type { NarrativeRunStats } from '../../../src/domain/persona.js';
 import { PROFILE_DETAILS } from '../../../src/domain/profiles.js';
+import { GATES, type GateCode, type GateDefinition } from '../../../src/trust/gate-table.js';
 
 export const N = 1000;
+
+/** A gate's row of the table, widened to the common shape (severity, priority, recommendation…). */
+export const definitionOf = (code: GateCode): GateDefinition => GATES[code];
 
 /** Binary sex; every other field three categories at 50 / 30 / 20 %. */
 export function sharesOf(field: ComparedField): number[] {

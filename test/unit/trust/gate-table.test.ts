@@ -3,7 +3,8 @@
 // breaks it fails here.
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../../src/domain/request.js';
-import { GATES, GATE_CODES, thresholdOf, type GateCode, type GateDefinition } from '../../../src/trust/gate-table.js';
+import { GATES, GATE_CODES, thresholdOf, type GateCode } from '../../../src/trust/gate-table.js';
+import { definitionOf } from './fixtures.js';
 
 const PREDECESSOR_CODES = [
   'MARGINAL_ERROR_HIGH',
@@ -48,7 +49,6 @@ const SPEC_PRIORITIES: Record<string, number> = {
   SYSTEM_TIMEOUT: 8,
 };
 
-const definitionOf = (code: GateCode): GateDefinition => GATES[code];
 
 describe('GATES', () => {
   it('keeps all 28 predecessor codes, marked as such, and marks every other code as added with a reason', () => {

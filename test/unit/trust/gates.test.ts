@@ -7,11 +7,12 @@ import { type Profile, PROFILES } from '../../../src/domain/request.js';
 import type { ComparedField } from '../../../src/domain/fields.js';
 import type { EvaluationInput } from '../../../src/trust/evaluation-input.js';
 import { evaluateGates } from '../../../src/trust/evaluate.js';
-import { GATE_CODES, GATES, MARKER_CODES, type GateCode, type GateDefinition } from '../../../src/trust/gate-table.js';
+import { GATE_CODES, MARKER_CODES, type GateCode } from '../../../src/trust/gate-table.js';
 import {
   cleanCalibration,
   cleanInput,
   cleanNarratives,
+  definitionOf,
   N,
   table,
   withObserved,
@@ -247,7 +248,6 @@ const UNREACHABLE: Partial<Record<GateCode, Partial<Record<Profile, string>>>> =
   NARRATIVE_MOCK_RATIO_HIGH: { analysis_only: 'max_mock_ratio is 1.0 and a ratio cannot exceed 1' },
 };
 
-const definitionOf = (code: GateCode): GateDefinition => GATES[code];
 const GATE_ONLY = GATE_CODES.filter((code) => !(MARKER_CODES as readonly GateCode[]).includes(code));
 
 /** The ordering rule of SPEC §8.2, restated as the test's oracle. */
