@@ -14,6 +14,7 @@ import { ServiceError } from '../errors.js';
 import {
   ARTIFACTS,
   FINISHED_STATUSES,
+  RUN_ID,
   RunRecordSchema,
   type ArtifactName,
   type DatasetWriter,
@@ -22,7 +23,6 @@ import {
   type RunStore,
 } from './run-store.js';
 
-const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const IDEMPOTENCY_DIR = '_idempotency';
 /** Marks a file being written; renamed away on success, so one found later is a crash's leftover. */
 const TEMP_MARK = '.tmp-';
@@ -98,13 +98,24 @@ export class FileRunStore implements RunStore {
     return join(this.root, runId);
   }
 
-  async create(record: RunRecord): Promise<void> {
+  async create(record: RunRecord): Promise<string> {
     const dir = this.#dir(record.run_id);
-    await mkdir(dir, { recursive: false });
     const path = join(dir, 'run.json');
+    try {
+      await mkdir(dir, { recursive: false });
+    } catch (error) {
+      // A folder without run.json is what a failed first write of a never-stored run left
+      // behind (putFinished with isNew): the run does not exist yet, so it is created in it.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || (await readJson(path)) !== undefined) throw error;
+    }
     await rename(await writeTempSynced(path, JSON.stringify(record)), path);
     // The new folder's entry in runs/ must be durable too, not only run.json inside it.
     await Promise.all([fsyncDirectory(dir), fsyncDirectory(this.root)]);
+    if (record.idempotency_key === null) return record.run_id;
+    const owner = await this.#claimIdempotencyKey(record.idempotency_key, record.run_id);
+    // Another run holds the key: this one never existed.
+    if (owner !== record.run_id) await this.delete(record.run_id);
+    return owner;
   }
 
   async get(runId: string): Promise<RunRecord | null> {
@@ -222,8 +233,13 @@ export class FileRunStore implements RunStore {
     await rm(this.#dir(runId), { recursive: true, force: true });
   }
 
-  async claimIdempotencyKey(key: string, runId: string): Promise<string> {
-    const path = join(this.root, IDEMPOTENCY_DIR, createHash('sha256').update(key).digest('hex'));
+  #keyPath(key: string): string {
+    return join(this.root, IDEMPOTENCY_DIR, createHash('sha256').update(key).digest('hex'));
+  }
+
+  /** Maps an Idempotency-Key to a run (first writer wins); returns the run id now mapped. */
+  async #claimIdempotencyKey(key: string, runId: string): Promise<string> {
+    const path = this.#keyPath(key);
     try {
       const handle = await open(path, 'wx');
       try {
@@ -245,10 +261,9 @@ export class FileRunStore implements RunStore {
     }
   }
 
-  async lookupIdempotencyKey(key: string): Promise<string | null> {
-    const path = join(this.root, IDEMPOTENCY_DIR, createHash('sha256').update(key).digest('hex'));
-    const runId = await readFile(path, 'utf8').then((text) => text.trim(), () => '');
-    return runId !== '' && (await this.get(runId)) !== null ? runId : null;
+  async findByIdempotencyKey(key: string): Promise<RunRecord | null> {
+    const runId = await readFile(this.#keyPath(key), 'utf8').then((text) => text.trim(), () => '');
+    return runId === '' ? null : this.get(runId);
   }
 
   async sweepFinishedBefore(cutoffIso: string): Promise<number> {

@@ -5,6 +5,8 @@
  */
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import { EffectiveRequestSchema } from '../domain/request.js';
+import { DECISIONS } from '../trust/decision.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'rejected', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -13,23 +15,26 @@ export const FINISHED_STATUSES: readonly RunStatus[] = ['succeeded', 'rejected',
 export const ARTIFACTS = ['payload', 'report', 'manifest'] as const;
 export type ArtifactName = (typeof ARTIFACTS)[number];
 
-/** The stored run record; parsed with zod when read back from any store. */
+/** A run id: a UUID (v7, so that id order is creation order) in its lower-case text form. */
+export const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The stored run record; parsed with zod when read back from any store. The fields a caller sees
+ * come first, in the order the Run resource serves them (`RunSchema` derives from this); the
+ * store's own bookkeeping follows.
+ */
 export const RunRecordSchema = z.object({
   run_id: z.string().min(1),
   status: z.enum(RUN_STATUSES),
+  progress: z.object({ done: z.number().int().min(0), total: z.number().int().min(0) }),
+  request: z.unknown().describe('The request body as received.'),
+  /** The request after defaults: what the generator actually ran (feeds config_hash). */
+  effective_request: EffectiveRequestSchema,
+  decision: z.enum(DECISIONS).nullable(),
+  gate_codes: z.array(z.string()).nullable(),
   created_at: z.string(),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
-  /** The request body as received. */
-  request: z.unknown(),
-  /** The request after defaults: what the generator actually ran (feeds config_hash). */
-  effective_request: z.record(z.string(), z.unknown()),
-  /** SHA-256 of the canonical request body, for idempotency checks. */
-  request_hash: z.string(),
-  idempotency_key: z.string().nullable(),
-  progress: z.object({ done: z.number().int().min(0), total: z.number().int().min(0) }),
-  decision: z.enum(['PASS', 'PASS_WITH_WARNINGS', 'REJECT']).nullable(),
-  gate_codes: z.array(z.string()).nullable(),
   dataset: z
     .object({
       sha256: z.string(),
@@ -39,6 +44,9 @@ export const RunRecordSchema = z.object({
     })
     .nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** SHA-256 of the canonical request body, for idempotency checks. */
+  request_hash: z.string(),
+  idempotency_key: z.string().nullable(),
   /** How many times the run was started (crash recovery re-runs it). */
   attempts: z.number().int().min(0),
 });
@@ -57,9 +65,18 @@ export interface RunPage {
   readonly next_cursor: string | null;
 }
 
+/**
+ * The store port. Every operation is async and speaks of runs, records, artifacts, dataset bytes
+ * and keys only: how they are laid out (files, rows) stays inside the implementation.
+ */
 export interface RunStore {
-  /** Creates a record; fails if the id exists. */
-  create(record: RunRecord): Promise<void>;
+  /**
+   * Creates a record; fails if a record with its id exists. A record carrying an
+   * `idempotency_key` also claims the key (first writer wins; a key whose run is gone is free
+   * again): when another run holds it, nothing is created. Resolves with the id of the run that
+   * holds the record's key (its own id when created, and always when it has no key).
+   */
+  create(record: RunRecord): Promise<string>;
   get(runId: string): Promise<RunRecord | null>;
   /** Replaces the record atomically. */
   put(record: RunRecord): Promise<void>;
@@ -69,7 +86,7 @@ export interface RunStore {
   listUnfinished(): Promise<RunRecord[]>;
   /**
    * Stores a finished run: its artifacts and, when given, its dataset (a run that held it in
-   * memory rather than streaming it through a DatasetWriter), then the record. Each file is
+   * memory rather than streaming it through a DatasetWriter), then the record. Each part is
    * atomic, and the record is written last: whoever reads a finished record finds the rest.
    * `isNew`: the run was never stored before (a sync run without a key): create it.
    */
@@ -83,17 +100,15 @@ export interface RunStore {
   /** The committed dataset as a byte stream, or null when there is none. */
   openDatasetReader(runId: string): Promise<Readable | null>;
   /**
-   * Discards what an interrupted attempt of an unfinished run left half-written (temp files of a
-   * crash); committed files stay. Called before the run is executed again. Resolves with how
-   * many partial files it removed.
+   * Discards what an interrupted attempt of an unfinished run left half-written (an uncommitted
+   * dataset); committed parts stay. Called before the run is executed again. Resolves with how
+   * many partial parts it removed.
    */
   discardIncomplete(runId: string): Promise<number>;
-  /** Removes the run and everything stored for it (idempotent). */
+  /** Removes the run and everything stored for it; its idempotency key is free again (idempotent). */
   delete(runId: string): Promise<void>;
-  /** Maps an Idempotency-Key to a run (first writer wins); returns the run id now mapped. */
-  claimIdempotencyKey(key: string, runId: string): Promise<string>;
   /** The run an Idempotency-Key maps to, if that run still exists. */
-  lookupIdempotencyKey(key: string): Promise<string | null>;
+  findByIdempotencyKey(key: string): Promise<RunRecord | null>;
   /** Deletes finished runs older than the cutoff (ISO time); returns how many. */
   sweepFinishedBefore(cutoffIso: string): Promise<number>;
   /** Can the store write right now? (readiness) */

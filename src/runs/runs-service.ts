@@ -1,14 +1,17 @@
 /**
  * Runs: accept a request, queue it, execute it through the pipeline, keep everything in the
- * store, and answer for it later (SPEC §5.3, §11, §13).
+ * store, and answer for it later (SPEC §5.3, §11, §13). This class is the scheduler; each part it
+ * drives has one job:
  *
- *   submit ─► record (queued) ─► queue ─► execute (running: progress in memory)
- *                                           └─► succeeded | rejected | failed | cancelled
+ *   submit ─► RunAdmission (key lock, replay, queue slot) ─► queue ─► execute (executeRun)
+ *   every record written ─► RunPersistence (create, replace or not yet)
+ *   get, list, artifact, dataset ─► RunReadModel (the store, and the live records held here)
+ *   each record ─► run-transitions.ts (queued, running, finished, ended, requeued)
  *
- * A run accepted (201/202) is never lost: its request is stored before the answer goes out, and
- * on start every run left queued or running is executed again from that request (determinism
- * makes the bytes identical) or marked failed with a reason. Idempotency keys map to runs in the
- * store; the same key with a different body is a 422.
+ * A run's state while this process holds it is its live record (`ActiveRun.record`), replaced on
+ * every transition. A run accepted (201/202) is never lost: its request is stored before the
+ * answer goes out, and on start every run left queued or running is executed again from that
+ * request (determinism makes the bytes identical) or marked failed with a reason.
  *
  * Every tracked run settles its `done` promise exactly once, whatever happens (success, failure,
  * cancel, shutdown, a store that throws), so no caller waiting for a sync answer can hang.
@@ -16,18 +19,15 @@
 import type { Readable } from 'node:stream';
 import { v7 as uuidv7 } from 'uuid';
 import type { CensusService } from '../census/census-service.js';
-import { ServiceError, hasErrorCode } from '../errors.js';
 import { canonicalSha256 } from '../canonical-hash.js';
+import { ServiceError, hasErrorCode } from '../errors.js';
+import { RunAdmission, runOfKey } from './run-admission.js';
+import { RunPersistence } from './run-persistence.js';
 import { executeRun, type PipelineDeps, type PipelineResult, type RunSink } from './run-pipeline.js';
-import { drawSeed, effectiveRequestOf, runRequestSchema, type RunRequest } from './run-request.js';
-import {
-  FINISHED_STATUSES,
-  type ArtifactName,
-  type DatasetWriter,
-  type RunPage,
-  type RunRecord,
-  type RunStore,
-} from './run-store.js';
+import { RunReadModel } from './run-read-model.js';
+import { drawSeed, runRequestSchema, type RunRequest } from './run-request.js';
+import type { ArtifactName, DatasetWriter, RunPage, RunRecord, RunStore } from './run-store.js';
+import { endedOf, finishedOf, queuedRecordOf, requeuedOf, startedOf } from './run-transitions.js';
 
 /** What the service logs: run lifecycle only (ids, sizes, statuses), never persona data. */
 export interface RunsLog {
@@ -79,48 +79,67 @@ export interface Submitted {
   readonly replayed: boolean;
 }
 
-interface Active {
-  readonly runId: string;
-  /** The record as this process stored it (queued); the run starts from it. */
-  readonly record: RunRecord;
+/** A run this process holds, queued or running. */
+interface ActiveRun {
+  /** The run as it is now: replaced on every transition (readers see it ahead of the store). */
+  record: RunRecord;
+  /** The generator version the request pinned (CONFIG_VERSION_MISMATCH), or null. */
+  readonly requestedGeneratorVersion: string | null;
   readonly controller: AbortController;
-  progress: { done: number; total: number };
   readonly done: Promise<Settled>;
-  /** NDJSON bytes kept in memory for the sync answer (n ≤ SYNC_MAX_N); null for async runs. */
+  /** NDJSON bytes kept in memory for the sync answer (n ≤ SYNC_MAX_N); null when the run streams them to the store. */
   readonly memory: Uint8Array[] | null;
-  /** Status, start time and attempt of the executing run, ahead of the stored record. */
-  live: Pick<RunRecord, 'status' | 'started_at' | 'attempts'> | null;
-  /**
-   * Whether the store holds the run yet. A sync run without an Idempotency-Key is stored only
-   * when it ends: until its 201 goes out it is not accepted, so a crash may lose it, and skipping
-   * the durable `queued` write takes a folder, a file and three fsyncs off every such request.
-   */
-  stored: boolean;
   settle(settled: Settled): void;
 }
+
+const SWEEP_EVERY_MS = 15 * 60_000;
 
 /** Seconds between two ISO times (0 when either is missing). */
 const secondsBetween = (from: string | null, to: string | null) =>
   from === null || to === null ? 0 : Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
 
+/** A sink that streams to the store's dataset writer, which awaits each chunk on disk and keeps none. */
+function writerSink(writer: DatasetWriter): RunSink {
+  return { releasesChunks: true, write: (chunk) => writer.write(chunk), commit: () => writer.commit(), abort: () => writer.abort() };
+}
+
+/** A sink that holds the chunks for the sync answer; `committed` tells whether they were kept. */
+function memorySink(memory: Uint8Array[]): RunSink & { readonly committed: boolean } {
+  let committed = false;
+  return {
+    get committed() {
+      return committed;
+    },
+    write: (chunk) => void memory.push(chunk),
+    commit: async () => void (committed = true),
+    abort: async () => void memory.splice(0),
+  };
+}
+
 export class RunsService {
   readonly #options: RunsServiceOptions;
-  readonly #active = new Map<string, Active>();
-  /** Runs whose interrupted attempt left partial files that recovery discarded (until they run again). */
-  readonly #discardedPartial = new Set<string>();
+  readonly #admission: RunAdmission;
+  readonly #persistence: RunPersistence;
+  readonly #reads: RunReadModel;
+  readonly #requestSchema: ReturnType<typeof runRequestSchema>;
+  readonly #active = new Map<string, ActiveRun>();
   readonly #queue: string[] = [];
-  /** Submits past the MAX_QUEUE check that are not tracked yet (their store writes are pending). */
-  #reserved = 0;
+  /** Runs whose interrupted attempt left partial output that recovery discarded (until they run again). */
+  readonly #discardedPartial = new Set<string>();
   #running = 0;
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
-  readonly #requestSchema: ReturnType<typeof runRequestSchema>;
-  /** Submits with the same Idempotency-Key run one after the other (see `#withKeyLock`). */
-  readonly #keyLocks = new Map<string, Promise<void>>();
 
   constructor(options: RunsServiceOptions) {
     this.#options = options;
     this.#requestSchema = runRequestSchema(options.maxN);
+    this.#admission = new RunAdmission({ maxQueue: options.maxQueue, tracked: () => this.#active.size });
+    this.#persistence = new RunPersistence(options.store);
+    this.#reads = new RunReadModel(options.store, {
+      live: (runId) => this.#active.get(runId)?.record,
+      isStored: (runId) => this.#persistence.isStored(runId),
+      unstored: () => [...this.#active.values()].map((active) => active.record).filter((record) => !this.#persistence.isStored(record.run_id)),
+    });
   }
 
   /** Runs waiting for a free execution slot. */
@@ -139,29 +158,25 @@ export class RunsService {
     let failed = 0;
     for (const record of await this.#options.store.listUnfinished()) {
       const parsed = this.#requestSchema.safeParse(record.request);
-      const seed = record.effective_request['seed'];
-      if (!parsed.success || typeof seed !== 'number') {
-        const finished = await this.#finish(
-          record,
-          { status: 'failed', error: { code: 'RUN_STORE_CORRUPT', message: 'the stored request can no longer be executed' } },
-          now,
-        );
-        this.#announce(finished, null);
+      if (!parsed.success) {
+        const error = { code: 'RUN_STORE_CORRUPT', message: 'the stored request can no longer be executed' };
+        const ended = endedOf(record, { status: 'failed', error }, now().toISOString());
+        await this.#persistence.kept(ended);
+        this.#announce(ended, null);
         failed += 1;
         continue;
       }
       // What an interrupted attempt half-wrote (a dataset temp file) is discarded; the new attempt
       // rewrites all, and its trust evaluation says so (SYSTEM_CHECKPOINT_CORRUPT, a warning).
       if ((await this.#options.store.discardIncomplete(record.run_id)) > 0) this.#discardedPartial.add(record.run_id);
-      const requeued: RunRecord = { ...record, status: 'queued', started_at: null, progress: { done: 0, total: record.progress.total } };
-      await this.#options.store.put(requeued);
-      this.#track(requeued, false);
+      const requeued = requeuedOf(record);
+      await this.#persistence.kept(requeued);
+      this.#track(requeued, { sync: false, requestedGeneratorVersion: parsed.data.generator_version ?? null });
       recovered += 1;
     }
     this.#options.log?.info({ recovered, failed }, 'runs recovered');
     this.#pump(now);
-    const sweepEveryMs = 15 * 60_000;
-    this.#sweeper = setInterval(() => void this.sweep(now()).catch(() => undefined), sweepEveryMs);
+    this.#sweeper = setInterval(() => void this.sweep(now()).catch(() => undefined), SWEEP_EVERY_MS);
     this.#sweeper.unref();
     return { recovered, failed };
   }
@@ -174,97 +189,12 @@ export class RunsService {
 
   /** Validates (already parsed by the route), stores and queues a run. */
   async submit(body: RunRequest, options: SubmitOptions, now: () => Date = () => new Date()): Promise<Submitted> {
-    this.#refuseWhenClosed();
+    if (this.#closed) throw new ServiceError('SERVICE_SHUTTING_DOWN', 'The service is shutting down.', { details: { retryAfterSeconds: 5 } });
     const requestHash = canonicalSha256(body);
     const sync = !options.preferAsync && body.n <= this.#options.syncMaxN;
     const key = options.idempotencyKey;
-    if (key === undefined) return this.#create(body, requestHash, null, sync, now);
-    return this.#withKeyLock(key, async () => (await this.#replay(key, requestHash, sync)) ?? this.#create(body, requestHash, key, sync, now));
-  }
-
-  #refuseWhenClosed(): void {
-    if (this.#closed) throw new ServiceError('SERVICE_SHUTTING_DOWN', 'The service is shutting down.', { details: { retryAfterSeconds: 5 } });
-  }
-
-  /**
-   * Runs `task` after every earlier task holding the same key has finished. Without it, two
-   * requests with one key could both miss the lookup and both make a run; with it, the second
-   * finds the first one's run and replays it. (The store's first-writer-wins claim still guards
-   * against another process.)
-   */
-  async #withKeyLock<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.#keyLocks.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = previous.then(() => new Promise<void>((resolve) => (release = resolve)));
-    this.#keyLocks.set(key, mine);
-    await previous;
-    try {
-      return await task();
-    } finally {
-      release();
-      if (this.#keyLocks.get(key) === mine) this.#keyLocks.delete(key);
-    }
-  }
-
-  async #create(body: RunRequest, requestHash: string, key: string | null, sync: boolean, now: () => Date): Promise<Submitted> {
-    // Checked and reserved in one synchronous step, so concurrent submits cannot overshoot.
-    const inFlight = this.#active.size + this.#reserved;
-    if (inFlight >= this.#options.maxQueue) {
-      throw new ServiceError('SERVICE_QUEUE_FULL', `${inFlight} runs are queued or running (MAX_QUEUE).`, {
-        details: { retryAfterSeconds: 10 },
-      });
-    }
-    this.#reserved += 1;
-    let active: Active;
-    let record: RunRecord;
-    try {
-      const seed = body.seed ?? drawSeed();
-      record = {
-        run_id: uuidv7(),
-        status: 'queued',
-        created_at: now().toISOString(),
-        started_at: null,
-        finished_at: null,
-        request: body,
-        effective_request: { ...effectiveRequestOf(body, seed) },
-        request_hash: requestHash,
-        idempotency_key: key,
-        progress: { done: 0, total: body.n },
-        decision: null,
-        gate_codes: null,
-        dataset: null,
-        error: null,
-        attempts: 0,
-      };
-      // Stored now unless it is a sync run without a key (see Active.stored).
-      const storeNow = !sync || key !== null;
-      if (storeNow) await this.#options.store.create(record);
-      if (key !== null) {
-        const owner = await this.#options.store.claimIdempotencyKey(key, record.run_id);
-        if (owner !== record.run_id) {
-          // Another process claimed this key first: this run never existed.
-          await this.#options.store.delete(record.run_id);
-          const replay = await this.#replay(key, requestHash, sync);
-          if (replay) return replay;
-        }
-      }
-      active = this.#track(record, sync, storeNow);
-    } finally {
-      this.#reserved -= 1;
-    }
-    this.#options.log?.info(
-      { run_id: record.run_id, n: body.n, profile: body.profile, seed: record.effective_request['seed'], sync },
-      'run queued',
-    );
-    if (this.#closed) {
-      // Closed while the record was being written: it stays queued for the next start.
-      this.#queue.splice(this.#queue.indexOf(record.run_id), 1);
-      this.#active.delete(record.run_id);
-      if (!active.stored) await this.#persist(active, record).catch(() => undefined);
-      active.settle({ record });
-    }
-    this.#pump(now);
-    return { record, sync, done: active.done, replayed: false };
+    if (key === undefined) return this.#admit(body, requestHash, null, sync, now);
+    return this.#admission.withKeyLock(key, async () => (await this.#replay(key, requestHash, sync)) ?? this.#admit(body, requestHash, key, sync, now));
   }
 
   /**
@@ -272,33 +202,48 @@ export class RunsService {
    * waits for it (the dataset then comes from memory or the store), an async one gets it as it is.
    */
   async #replay(key: string, requestHash: string, sync: boolean): Promise<Submitted | null> {
-    const ownerId = await this.#options.store.lookupIdempotencyKey(key);
-    if (ownerId === null) return null;
-    const owner = await this.#options.store.get(ownerId);
+    const owner = await runOfKey(this.#options.store, key, requestHash);
     if (!owner) return null;
-    if (owner.request_hash !== requestHash) {
-      throw new ServiceError('REQUEST_IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was used with a different request body.', {
-        details: { run_id: owner.run_id },
-      });
-    }
-    const active = this.#active.get(owner.run_id);
-    const done = active ? active.done : Promise.resolve<Settled>({ record: owner });
+    const done = this.#active.get(owner.run_id)?.done ?? Promise.resolve<Settled>({ record: owner });
     return { record: owner, sync, done, replayed: true };
   }
 
-  #track(record: RunRecord, keepInMemory: boolean, stored = true): Active {
+  async #admit(body: RunRequest, requestHash: string, key: string | null, sync: boolean, now: () => Date): Promise<Submitted> {
+    const admitted = await this.#admission.withQueueSlot(async (): Promise<Submitted | ActiveRun> => {
+      const record = queuedRecordOf(body, { runId: uuidv7(), createdAt: now().toISOString(), seed: body.seed ?? drawSeed(), requestHash, idempotencyKey: key });
+      const keyOwner = await this.#persistence.admitted(record, sync);
+      if (key !== null && keyOwner !== record.run_id) {
+        // Another process claimed this key first: this run never existed.
+        const replay = await this.#replay(key, requestHash, sync);
+        if (replay) return replay;
+      }
+      return this.#track(record, { sync, requestedGeneratorVersion: body.generator_version ?? null });
+    });
+    if ('replayed' in admitted) return admitted;
+    const { record } = admitted;
+    this.#options.log?.info({ run_id: record.run_id, n: body.n, profile: body.profile, seed: record.effective_request.seed, sync }, 'run queued');
+    if (this.#closed) {
+      // Closed while the record was being written: it stays queued for the next start.
+      this.#queue.splice(this.#queue.indexOf(record.run_id), 1);
+      this.#active.delete(record.run_id);
+      await this.#persistence.leftQueued(record).catch(() => undefined);
+      this.#persistence.forget(record.run_id);
+      admitted.settle({ record });
+    }
+    this.#pump(now);
+    return { record, sync, done: admitted.done, replayed: false };
+  }
+
+  #track(record: RunRecord, how: { readonly sync: boolean; readonly requestedGeneratorVersion: string | null }): ActiveRun {
     let resolve!: (settled: Settled) => void;
     const done = new Promise<Settled>((r) => (resolve = r));
     let settled = false;
-    const active: Active = {
-      runId: record.run_id,
+    const active: ActiveRun = {
       record,
+      requestedGeneratorVersion: how.requestedGeneratorVersion,
       controller: new AbortController(),
-      progress: { ...record.progress },
       done,
-      memory: keepInMemory ? [] : null,
-      live: null,
-      stored,
+      memory: how.sync ? [] : null,
       settle: (value) => {
         if (settled) return;
         settled = true;
@@ -319,96 +264,63 @@ export class RunsService {
       this.#running += 1;
       void this.#execute(active, now).finally(() => {
         this.#running -= 1;
-        if (this.#active.get(runId) === active) this.#active.delete(runId);
+        if (this.#active.get(runId) === active) {
+          this.#active.delete(runId);
+          this.#persistence.forget(runId);
+        }
         this.#pump(now);
       });
     }
   }
 
   /** Executes one run; never throws, always settles `active`. */
-  async #execute(active: Active, now: () => Date): Promise<void> {
-    const { runId, controller } = active;
+  async #execute(active: ActiveRun, now: () => Date): Promise<void> {
+    const runId = active.record.run_id;
+    const { controller, memory } = active;
     const { store, log } = this.#options;
-    let current: RunRecord = active.record;
+    // What a failure is recorded from: the run as it was queued, or as it started once that is written.
+    let current = active.record;
     let writer: DatasetWriter | null = null;
     try {
       // Only this process writes its runs, and a queued run leaves the queue when it is deleted:
       // the record it was queued with is the stored one.
       controller.signal.throwIfAborted();
-      const started: RunRecord = { ...current, status: 'running', attempts: current.attempts + 1 };
-      active.live = { status: 'running', started_at: null, attempts: started.attempts };
-      // An async run is long: its start is stored, so a crash during it still counts the attempt.
-      // A sync run lasts milliseconds and is written once more, when it finishes (readers get
-      // `running` from memory meanwhile).
-      if (active.memory === null) await store.put(started);
+      const started = startedOf(current);
+      active.record = started;
+      await this.#persistence.started(started, memory !== null);
       current = started;
       log?.info({ run_id: runId, attempt: started.attempts, n: started.progress.total }, 'run started');
       const snapshot = await this.#options.census.resolveForRun(now());
       // A sync run's dataset is held in memory for the answer anyway: it is written once, with the
-      // artifacts, when the run finishes. An async run streams its dataset to a temp file.
-      const memory = active.memory;
-      let keepMemory = false;
+      // artifacts, when the run finishes. An async run streams its dataset to the store.
+      const held = memory === null ? null : memorySink(memory);
       if (memory === null) writer = await store.openDatasetWriter(runId);
-      const datasetWriter = writer;
-      const sink: RunSink = datasetWriter
-        ? {
-            // The writer awaits the whole chunk on disk and keeps nothing.
-            releasesChunks: true,
-            write: (chunk) => datasetWriter.write(chunk),
-            commit: () => datasetWriter.commit(),
-            abort: () => datasetWriter.abort(),
-          }
-        : {
-            write: (chunk) => void memory!.push(chunk),
-            commit: async () => void (keepMemory = true),
-            abort: async () => void memory!.splice(0),
-          };
-      const body = this.#requestSchema.parse(started.request);
       const result = await executeRun(this.#options.pipeline, {
         runId,
-        request: effectiveRequestOf(body, started.effective_request['seed'] as number),
-        requestedGeneratorVersion: body.generator_version ?? null,
+        request: started.effective_request,
+        requestedGeneratorVersion: active.requestedGeneratorVersion,
         discardedPartialOutput: this.#discardedPartial.delete(runId),
         requestReceived: started.request as Record<string, unknown>,
         createdAt: started.created_at,
         snapshot,
-        sink,
+        sink: held ?? writerSink(writer!),
         signal: controller.signal,
         onProgress: (done, total) => {
-          active.progress = { done, total };
+          active.record = { ...active.record, progress: { done, total } };
           log?.debug({ run_id: runId, done, total }, 'run progress');
         },
         onStarted: (startedAt) => {
-          active.live = { status: 'running', started_at: startedAt, attempts: started.attempts };
+          active.record = { ...active.record, started_at: startedAt };
         },
       });
-      const finished: RunRecord = {
-        ...started,
-        started_at: result.startedAt,
-        finished_at: result.finishedAt,
-        status: result.evaluation.decision === 'REJECT' ? 'rejected' : 'succeeded',
-        decision: result.evaluation.decision,
-        gate_codes: [...result.evaluation.gate_codes],
-        progress: { done: result.generated?.n ?? 0, total: started.progress.total },
-        dataset: result.generated
-          ? {
-              sha256: `sha256:${result.generated.dataset_sha256}`,
-              bytes: result.generated.bytes,
-              n: result.generated.n,
-              withheld: result.withheld,
-            }
-          : null,
-      };
+      const finished = finishedOf(started, result);
+      const kept = held?.committed === true ? memory : null;
       // Nothing deletes a run while it executes (DELETE cancels it and waits first).
-      await store.putFinished(
-        finished,
-        { payload: result.payload, report: result.report, manifest: result.manifest },
-        { ...(keepMemory ? { dataset: memory! } : {}), isNew: !active.stored },
-      );
-      active.stored = true;
+      await this.#persistence.finished(finished, { payload: result.payload, report: result.report, manifest: result.manifest }, kept);
+      active.record = finished;
       this.#announce(finished, result);
-      const released = keepMemory && result.generated !== null && !result.withheld;
-      active.settle(released ? { record: finished, bytes: memory!, payload: result.payload } : { record: finished, payload: result.payload });
+      const released = kept !== null && result.generated !== null && !result.withheld;
+      active.settle(released ? { record: finished, bytes: kept, payload: result.payload } : { record: finished, payload: result.payload });
     } catch (error) {
       // Whatever failed, the half-written dataset goes.
       await writer?.abort().catch(() => undefined);
@@ -416,74 +328,34 @@ export class RunsService {
     }
   }
 
-  async #settleFailure(active: Active, record: RunRecord, error: unknown, now: () => Date): Promise<Settled> {
-    const { runId, controller } = active;
+  async #settleFailure(active: ActiveRun, record: RunRecord, error: unknown, now: () => Date): Promise<Settled> {
     const { log } = this.#options;
-    const aborted = controller.signal.aborted;
+    const runId = record.run_id;
+    const aborted = active.controller.signal.aborted;
     if (aborted && this.#closed) {
       // Interrupted by shutdown, not by a caller: leave it queued so the next start runs it again.
-      const requeued: RunRecord = { ...record, status: 'queued', started_at: null, progress: { done: 0, total: record.progress.total } };
-      await this.#persist(active, requeued).catch(() => undefined);
+      const requeued = requeuedOf(record);
+      active.record = requeued;
+      await this.#persistence.kept(requeued).catch(() => undefined);
       log?.info({ run_id: runId }, 'run interrupted by shutdown; left queued for the next start');
       return { record: requeued };
     }
     if (!aborted) log?.error({ run_id: runId, err: error }, 'run failed');
-    const change: Partial<RunRecord> = aborted
-      ? { status: 'cancelled' }
-      : {
-          status: 'failed',
-          error: { code: hasErrorCode(error) ? error.code : 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
-        };
-    const finished: RunRecord = { ...record, ...change, finished_at: now().toISOString() };
+    const ended = aborted
+      ? endedOf(record, { status: 'cancelled' }, now().toISOString())
+      : endedOf(
+          record,
+          {
+            status: 'failed',
+            error: { code: hasErrorCode(error) ? error.code : 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+          },
+          now().toISOString(),
+        );
+    active.record = ended;
     // A failed or cancelled run is kept (its caller may look it up), unless it was deleted meanwhile.
-    if (active.stored) await this.#putIfStored(finished).catch(() => undefined);
-    else await this.#persist(active, finished).catch(() => undefined);
-    this.#announce(finished, null);
-    return { record: finished };
-  }
-
-  /**
-   * Writes the run's record: replaces it when stored, else creates the run in the store (or, when
-   * a failed final write left its folder behind, writes the record into that folder).
-   */
-  async #persist(active: Active, record: RunRecord): Promise<void> {
-    const { store } = this.#options;
-    if (active.stored) await store.put(record);
-    else await store.create(record).catch(() => store.put(record));
-    active.stored = true;
-  }
-
-  /** A stand-in record for a run that vanished from the store (deleted while it waited). */
-  #gone(runId: string, now: () => Date): RunRecord {
-    const at = now().toISOString();
-    return {
-      run_id: runId,
-      status: 'cancelled',
-      created_at: at,
-      started_at: null,
-      finished_at: at,
-      request: null,
-      effective_request: {},
-      request_hash: '',
-      idempotency_key: null,
-      progress: { done: 0, total: 0 },
-      decision: null,
-      gate_codes: null,
-      dataset: null,
-      error: null,
-      attempts: 0,
-    };
-  }
-
-  /** Writes the finished record unless the run was deleted meanwhile. */
-  async #finish(record: RunRecord, change: Partial<RunRecord>, now: () => Date): Promise<RunRecord> {
-    const finished: RunRecord = { ...record, ...change, finished_at: now().toISOString() };
-    await this.#putIfStored(finished);
-    return finished;
-  }
-
-  async #putIfStored(record: RunRecord): Promise<void> {
-    if (await this.#options.store.get(record.run_id)) await this.#options.store.put(record);
+    await this.#persistence.kept(ended).catch(() => undefined);
+    this.#announce(ended, null);
+    return { record: ended };
   }
 
   #announce(record: RunRecord, result: PipelineResult | null): void {
@@ -501,67 +373,28 @@ export class RunsService {
   }
 
   /** The run with live progress while it executes (from memory when not stored yet); null when unknown. */
-  async get(runId: string): Promise<RunRecord | null> {
-    const record = await this.#options.store.get(runId);
-    if (record) return this.#withLiveProgress(record);
-    const active = this.#active.get(runId);
-    return active && !active.stored ? this.#withLiveProgress(active.record) : null;
+  get(runId: string): Promise<RunRecord | null> {
+    return this.#reads.get(runId);
   }
 
   /** Newest first; running runs show live progress, as `get` does; runs not stored yet are listed from memory. */
-  async list(limit: number, cursor?: string): Promise<RunPage> {
-    const page = await this.#options.store.list({ limit, cursor });
-    const unstored = [...this.#active.values()]
-      .filter((active) => !active.stored && (cursor === undefined || active.runId < cursor))
-      .map((active) => active.record);
-    if (unstored.length === 0) return { ...page, runs: page.runs.map((record) => this.#withLiveProgress(record)) };
-    // Run ids are UUIDv7, so id order is creation order across both sources.
-    const merged = [...page.runs, ...unstored].sort((a, b) => (a.run_id < b.run_id ? 1 : a.run_id > b.run_id ? -1 : 0));
-    const runs = merged.slice(0, limit);
-    const more = page.next_cursor !== null || merged.length > limit;
-    return { runs: runs.map((record) => this.#withLiveProgress(record)), next_cursor: more ? runs.at(-1)!.run_id : null };
-  }
-
-  #withLiveProgress(record: RunRecord): RunRecord {
-    const active = this.#active.get(record.run_id);
-    if (!active || FINISHED_STATUSES.includes(record.status)) return record;
-    return { ...record, ...active.live, progress: { ...active.progress } };
+  list(limit: number, cursor?: string): Promise<RunPage> {
+    return this.#reads.list(limit, cursor);
   }
 
   /** A finished run's artifact; RUN_NOT_FINISHED while it runs. */
-  async artifact(runId: string, name: ArtifactName): Promise<unknown> {
-    const record = await this.#requireRecord(runId);
-    if (!FINISHED_STATUSES.includes(record.status)) {
-      throw new ServiceError('RUN_NOT_FINISHED', `run ${runId} is ${record.status}`, { details: { run_id: runId, status: record.status } });
-    }
-    const value = await this.#options.store.getArtifact(runId, name);
-    if (value === undefined) {
-      throw new ServiceError('RUN_NOT_FOUND', `run ${runId} has no ${name} (it ${record.status === 'cancelled' ? 'was cancelled' : 'failed'} before one was written)`);
-    }
-    return value;
+  artifact(runId: string, name: ArtifactName): Promise<unknown> {
+    return this.#reads.artifact(runId, name);
   }
 
   /** The committed dataset stream, with the run record (for ETag and length). */
-  async dataset(runId: string): Promise<{ record: RunRecord; stream: Readable }> {
-    const record = await this.#requireRecord(runId);
-    if (!FINISHED_STATUSES.includes(record.status)) {
-      throw new ServiceError('RUN_NOT_FINISHED', `run ${runId} is ${record.status}; its dataset is not ready`, { details: { run_id: runId } });
-    }
-    if (record.dataset?.withheld) {
-      throw new ServiceError('RUN_DATASET_WITHHELD', `run ${runId} was rejected in strict mode; its dataset is withheld`, {
-        details: { run_id: runId },
-      });
-    }
-    const stream = record.dataset ? await this.#options.store.openDatasetReader(runId) : null;
-    if (!stream) {
-      throw new ServiceError('RUN_DATASET_WITHHELD', `run ${runId} has no dataset (status ${record.status})`, { details: { run_id: runId } });
-    }
-    return { record, stream };
+  dataset(runId: string): Promise<{ record: RunRecord; stream: Readable }> {
+    return this.#reads.dataset(runId);
   }
 
   /** Cancels a run that has not finished, then deletes everything stored for it. */
   async cancelAndDelete(runId: string, now: () => Date = () => new Date()): Promise<void> {
-    await this.#requireRecord(runId);
+    await this.#reads.require(runId);
     const active = this.#active.get(runId);
     if (active) {
       active.controller.abort();
@@ -570,8 +403,8 @@ export class RunsService {
         // Never started: nothing to interrupt, only its waiters to answer.
         this.#queue.splice(queued, 1);
         this.#active.delete(runId);
-        const record = (await this.#options.store.get(runId).catch(() => null)) ?? (active.stored ? this.#gone(runId, now) : active.record);
-        const cancelled: RunRecord = { ...record, status: 'cancelled', finished_at: now().toISOString() };
+        this.#persistence.forget(runId);
+        const cancelled = endedOf(active.record, { status: 'cancelled' }, now().toISOString());
         this.#announce(cancelled, null);
         active.settle({ record: cancelled });
       } else {
@@ -581,28 +414,21 @@ export class RunsService {
     await this.#options.store.delete(runId);
   }
 
-  async #requireRecord(runId: string): Promise<RunRecord> {
-    const record = await this.get(runId);
-    if (!record) throw new ServiceError('RUN_NOT_FOUND', `no run ${runId}`, { details: { run_id: runId } });
-    return record;
-  }
-
   /**
    * Stops taking runs and interrupts running ones: they stay `queued` in the store and the next
    * start executes them again (same bytes). Queued runs simply stay queued; whoever waited on
    * any of them gets the queued record (the HTTP layer answers 503).
    */
-  async close(now: () => Date = () => new Date()): Promise<void> {
+  async close(): Promise<void> {
     this.#closed = true;
     if (this.#sweeper) clearInterval(this.#sweeper);
     for (const runId of this.#queue.splice(0)) {
       const active = this.#active.get(runId);
       this.#active.delete(runId);
       if (!active) continue;
-      // A queued run not stored yet is stored now, so the next start runs it like any other.
-      if (!active.stored) await this.#persist(active, active.record).catch(() => undefined);
-      const record = (await this.#options.store.get(runId).catch(() => null)) ?? this.#gone(runId, now);
-      active.settle({ record });
+      await this.#persistence.leftQueued(active.record).catch(() => undefined);
+      this.#persistence.forget(runId);
+      active.settle({ record: active.record });
     }
     const running = [...this.#active.values()];
     for (const active of running) active.controller.abort();

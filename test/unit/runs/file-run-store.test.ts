@@ -27,7 +27,7 @@ function record(overrides: Partial<RunRecord> = {}): RunRecord {
     started_at: null,
     finished_at: null,
     request: { n: 10, profile: 'analysis_only' },
-    effective_request: { n: 10, profile: 'analysis_only' },
+    effective_request: { n: 10, profile: 'analysis_only', seed: 1, strict: false, scope: 'adults', use_ipf: true, traits: false, narratives: { provider: 'none' } },
     request_hash: 'h',
     idempotency_key: null,
     progress: { done: 0, total: 10 },
@@ -150,14 +150,17 @@ describe('FileRunStore', () => {
   });
 
   it('lets the first claim of an idempotency key win, and frees it when the run is deleted', async () => {
-    const first = record();
-    const second = record();
-    await store.create(first);
-    await store.create(second);
-    expect(await store.claimIdempotencyKey('key-1', first.run_id)).toBe(first.run_id);
-    expect(await store.claimIdempotencyKey('key-1', second.run_id)).toBe(first.run_id);
+    const first = record({ idempotency_key: 'key-1' });
+    const second = record({ idempotency_key: 'key-1' });
+    expect(await store.create(first)).toBe(first.run_id);
+    expect(await store.create(second)).toBe(first.run_id);
+    // The run that lost the claim was never created.
+    expect(await store.get(second.run_id)).toBeNull();
+    expect(await store.findByIdempotencyKey('key-1')).toEqual(first);
     await store.delete(first.run_id);
-    expect(await store.claimIdempotencyKey('key-1', second.run_id)).toBe(second.run_id);
+    expect(await store.findByIdempotencyKey('key-1')).toBeNull();
+    expect(await store.create(second)).toBe(second.run_id);
+    expect(await store.findByIdempotencyKey('key-1')).toEqual(second);
   });
 
   it('sweeps finished runs older than the cutoff and keeps unfinished ones', async () => {
