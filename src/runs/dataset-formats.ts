@@ -143,6 +143,36 @@ class JsonArrayEncoder implements DatasetEncoder {
   }
 }
 
+const COMMA = 0x2c;
+
+/**
+ * The sync answer's body, the other NDJSON → JSON array of this module (whole, in one buffer):
+ * `head` (a JSON object) with `"dataset":[…]` spliced in from the NDJSON bytes, built as bytes:
+ * no record is decoded, parsed or serialised again. JSON never holds a raw newline byte (inside
+ * strings it is escaped, and no UTF-8 sequence contains 0x0A), so each one ends a record and
+ * becomes the comma between array items.
+ */
+export function syncBody(head: string, ndjson: readonly Uint8Array[]): Buffer {
+  const open = Buffer.from(`${head.length > 2 ? `${head.slice(0, -1)},` : '{'}"dataset":[`, 'utf8');
+  let datasetBytes = 0;
+  for (const chunk of ndjson) datasetBytes += chunk.byteLength;
+  const body = Buffer.allocUnsafe(open.byteLength + datasetBytes + 2);
+  open.copy(body, 0);
+  let at = open.byteLength;
+  for (const chunk of ndjson) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  let end = at;
+  for (let newline = body.indexOf(NEWLINE, open.byteLength); newline !== -1 && newline < end; newline = body.indexOf(NEWLINE, newline + 1)) {
+    body[newline] = COMMA;
+  }
+  // The last record's newline closes the array instead.
+  while (end > open.byteLength && body[end - 1] === COMMA) end -= 1;
+  body.write(']}', end, 'latin1');
+  return body.subarray(0, end + 2);
+}
+
 const NEEDS_QUOTES = /[",\r\n]/;
 const QUOTE = /"/g;
 

@@ -9,9 +9,9 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ServiceError } from '../../errors.js';
 import { PersonaSchema } from '../../domain/persona.js';
-import type { RunRecord } from '../../runs/run-store.js';
-import { RUN_STATUSES } from '../../runs/run-store.js';
+import { RUN_ID, RUN_STATUSES, RunRecordSchema, type RunRecord } from '../../runs/run-store.js';
 import type { RunsService, Settled } from '../../runs/runs-service.js';
+import { syncBody } from '../../runs/dataset-formats.js';
 import { runRequestSchema } from '../../runs/run-request.js';
 import { GradientTrustPayloadSchema } from '../../trust/payload-schema.js';
 import { RunManifestSchema } from '../../trust/manifest.js';
@@ -31,24 +31,17 @@ export const RunLinksSchema = z
   })
   .meta({ id: 'RunLinks', description: 'Where to find the parts of a run.' });
 
-export const RunSchema = z
-  .strictObject({
+/**
+ * The run resource: the stored record without the store's bookkeeping, plus links. The contract
+ * pins `run_id` as a plain string and `effective_request` as an open object, as first served.
+ */
+export const RunSchema = RunRecordSchema.omit({ request_hash: true, idempotency_key: true, attempts: true })
+  .extend({
     run_id: z.string(),
-    status: z.enum(RUN_STATUSES),
-    progress: z.strictObject({ done: z.number().int().min(0), total: z.number().int().min(0) }),
-    request: z.unknown().describe('The request body as received.'),
     effective_request: z.record(z.string(), z.unknown()).describe('The request after defaults (what ran; feeds config_hash).'),
-    decision: z.enum(['PASS', 'PASS_WITH_WARNINGS', 'REJECT']).nullable(),
-    gate_codes: z.array(z.string()).nullable(),
-    created_at: z.string(),
-    started_at: z.string().nullable(),
-    finished_at: z.string().nullable(),
-    dataset: z
-      .strictObject({ sha256: z.string(), bytes: z.number().int().min(0), n: z.number().int().min(0), withheld: z.boolean() })
-      .nullable(),
-    error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
     links: RunLinksSchema,
   })
+  .strict()
   .meta({ id: 'Run', description: 'A generation run.' });
 
 const RunCreatedSchema = z
@@ -69,7 +62,6 @@ const RunPageSchema = z
   .strictObject({ runs: z.array(RunSchema), next_cursor: z.string().nullable() })
   .meta({ id: 'RunPage', description: 'Runs, newest first.' });
 
-const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** RFC 7240 preference: token, optionally `=value`, with optional parameters. */
 const PREFERENCE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(=("[^"]*"|[!#$%&'*+.^_`|~0-9A-Za-z-]+))?(\s*;\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+(=("[^"]*"|[!#$%&'*+.^_`|~0-9A-Za-z-]+))?)*$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -80,21 +72,8 @@ function linksOf(runId: string): z.infer<typeof RunLinksSchema> {
 }
 
 export function runResourceOf(record: RunRecord): z.infer<typeof RunSchema> {
-  return {
-    run_id: record.run_id,
-    status: record.status,
-    progress: record.progress,
-    request: record.request,
-    effective_request: record.effective_request,
-    decision: record.decision,
-    gate_codes: record.gate_codes,
-    created_at: record.created_at,
-    started_at: record.started_at,
-    finished_at: record.finished_at,
-    dataset: record.dataset,
-    error: record.error,
-    links: linksOf(record.run_id),
-  };
+  const { request_hash: _hash, idempotency_key: _key, attempts: _attempts, ...shown } = record;
+  return { ...shown, links: linksOf(record.run_id) };
 }
 
 function badHeader(header: string, message: string): ServiceError {
@@ -339,34 +318,4 @@ async function answerSync(service: RunsService, settled: Settled, reply: Fastify
   const head = JSON.stringify({ run_id: runId, status: record.status, trust_payload: payload, links: linksOf(runId) });
   reply.code(201).header('content-type', 'application/json; charset=utf-8');
   return reply.send(syncBody(head, bytes));
-}
-
-const NEWLINE = 0x0a;
-const COMMA = 0x2c;
-
-/**
- * `head` (a JSON object) with `"dataset":[…]` spliced in from the NDJSON bytes, built as bytes:
- * no record is decoded, parsed or serialised again. JSON never holds a raw newline byte (inside
- * strings it is escaped, and no UTF-8 sequence contains 0x0A), so each one ends a record and
- * becomes the comma between array items.
- */
-export function syncBody(head: string, ndjson: readonly Uint8Array[]): Buffer {
-  const open = Buffer.from(`${head.length > 2 ? `${head.slice(0, -1)},` : '{'}"dataset":[`, 'utf8');
-  let datasetBytes = 0;
-  for (const chunk of ndjson) datasetBytes += chunk.byteLength;
-  const body = Buffer.allocUnsafe(open.byteLength + datasetBytes + 2);
-  open.copy(body, 0);
-  let at = open.byteLength;
-  for (const chunk of ndjson) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  let end = at;
-  for (let newline = body.indexOf(NEWLINE, open.byteLength); newline !== -1 && newline < end; newline = body.indexOf(NEWLINE, newline + 1)) {
-    body[newline] = COMMA;
-  }
-  // The last record's newline closes the array instead.
-  while (end > open.byteLength && body[end - 1] === COMMA) end -= 1;
-  body.write(']}', end, 'latin1');
-  return body.subarray(0, end + 2);
 }

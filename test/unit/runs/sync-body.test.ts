@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { syncBody } from '../../../../src/http/routes/runs.js';
+import { syncBody } from '../../../src/runs/dataset-formats.js';
 
 const record = fc.record({
   id: fc.uuid(),
