@@ -12,7 +12,7 @@ import { resolveInputSnapshot } from '../census/resolve-snapshot.js';
 import { loadEmbeddedSnapshot } from '../census/snapshot-loader.js';
 import { FileRunStore } from '../runs/file-run-store.js';
 import { llmProviderFromConfig } from '../runs/llm-from-config.js';
-import { registerRunMetrics } from '../runs/run-metrics.js';
+import { registerRunGauges, registerRunMetrics } from '../runs/run-metrics.js';
 import { RunsService } from '../runs/runs-service.js';
 import { payloadSchemaOf } from '../runs/schema-hash.js';
 import { schemaHashOf } from '../trust/hashes.js';
@@ -74,12 +74,7 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
   await store.init();
   const llm = llmProviderFromConfig(config);
   const metrics = createMetrics();
-  const runsRef: { current?: RunsService } = {};
-  const runMetrics = registerRunMetrics(metrics.registry, {
-    queueDepth: () => runsRef.current?.queueDepth ?? 0,
-    inFlight: () => runsRef.current?.inFlight ?? 0,
-    poolUtilization: () => pool.utilization,
-  });
+  const runMetrics = registerRunMetrics(metrics.registry);
   const service = new RunsService({
     store,
     census,
@@ -100,7 +95,11 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
     ...(options.logger ? { log: options.logger } : {}),
     onFinished: (record, result) => runMetrics.observeFinished(record, result),
   });
-  runsRef.current = service;
+  registerRunGauges(metrics.registry, {
+    queueDepth: () => service.queueDepth,
+    inFlight: () => service.inFlight,
+    poolUtilization: () => pool.utilization,
+  });
   const readinessChecks: ReadinessCheck[] = [
     {
       name: 'census:snapshot',

@@ -11,10 +11,8 @@ export interface RunMetrics {
   observeFinished(record: RunRecord, result: PipelineResult | null): void;
 }
 
-export function registerRunMetrics(
-  registry: Registry,
-  sources: { readonly queueDepth: () => number; readonly inFlight: () => number; readonly poolUtilization: () => number },
-): RunMetrics {
+/** The counters of finished runs; `observeFinished` is what the runs service calls as each run ends. */
+export function registerRunMetrics(registry: Registry): RunMetrics {
   const runs = new Counter({
     name: 'runs_finished_total',
     help: 'Runs finished, by final status and trust decision (none when no decision was made).',
@@ -40,6 +38,29 @@ export function registerRunMetrics(
     labelNames: ['reason'],
     registers: [registry],
   });
+  return {
+    observeFinished(record, result) {
+      runs.inc({ status: record.status, decision: record.decision ?? 'none' });
+      if (result?.generated) personas.inc(result.generated.n);
+      for (const attempt of result?.report ? fetchLogOf(result.report) : []) pxweb.inc({ outcome: attempt });
+      const stats = result?.report.narratives;
+      if (stats) {
+        for (const outcome of NARRATIVE_OUTCOMES) if (stats[outcome] > 0) narratives.inc({ provider: stats.provider, outcome }, stats[outcome]);
+        for (const [reason, count] of Object.entries(stats.reasons)) if (count > 0) narrativeIssues.inc({ reason }, count);
+      }
+    },
+  };
+}
+
+/**
+ * The gauges read from the running service at each scrape: queue depth, runs in flight, pool
+ * utilisation. Registered once the service exists (after `registerRunMetrics`, whose
+ * `observeFinished` the service takes).
+ */
+export function registerRunGauges(
+  registry: Registry,
+  sources: { readonly queueDepth: () => number; readonly inFlight: () => number; readonly poolUtilization: () => number },
+): void {
   new Gauge({
     name: 'run_queue_depth',
     help: 'Runs waiting for a worker.',
@@ -64,18 +85,6 @@ export function registerRunMetrics(
       this.set(sources.poolUtilization());
     },
   });
-  return {
-    observeFinished(record, result) {
-      runs.inc({ status: record.status, decision: record.decision ?? 'none' });
-      if (result?.generated) personas.inc(result.generated.n);
-      for (const attempt of result?.report ? fetchLogOf(result.report) : []) pxweb.inc({ outcome: attempt });
-      const stats = result?.report.narratives;
-      if (stats) {
-        for (const outcome of NARRATIVE_OUTCOMES) if (stats[outcome] > 0) narratives.inc({ provider: stats.provider, outcome }, stats[outcome]);
-        for (const [reason, count] of Object.entries(stats.reasons)) if (count > 0) narrativeIssues.inc({ reason }, count);
-      }
-    },
-  };
 }
 
 /** Every requested narrative ends in exactly one of these (they add up to `total`). */
