@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { request } from 'undici';
+import { startServer, stopServer, warmedUp } from './server.mjs';
 import { loadEmbeddedSnapshot } from '../dist/census/snapshot-loader.js';
 import { resolveInputSnapshot } from '../dist/census/resolve-snapshot.js';
 import { buildGenerationModel } from '../dist/generation/model.js';
@@ -105,60 +106,10 @@ function inProcess(snap) {
   return rows;
 }
 
-/** A free loopback port (listen on 0, read it, close). */
-async function freePort() {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts `serve` and resolves with its base URL once /health/live answers. */
-async function startServer(env) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [new URL('dist/cli/main.js', ROOT).pathname, 'serve'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      const response = await request(`${base}/health/live`);
-      await response.body.text();
-      if (response.statusCode === 200) return { child, base };
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  child.kill('SIGKILL');
-  throw new Error('server did not start within 10 s');
-}
-
-/** Resolves once readiness reports the workers warmed up (serve calibrates them at start). */
-async function warmedUp(base) {
-  for (let attempt = 0; attempt < 600; attempt += 1) {
-    const ready = await request(`${base}/health/ready`);
-    const body = await ready.body.json();
-    if (body.checks?.['workers:warm-up']?.[0]?.status === 'pass') return;
-    await sleep(50);
-  }
-  throw new Error('workers did not warm up within 30 s');
-}
-
 function peakRssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
   return hwm ? Number(hwm[1]) / 1024 : null;
-}
-
-async function stopServer(child) {
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
 }
 
 async function endToEnd(workers, n) {

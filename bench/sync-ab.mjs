@@ -5,16 +5,15 @@
 //
 //   node bench/sync-ab.mjs <distA> <distB> [pairs=6] [seconds=20] [dataRoot=os.tmpdir()]
 //
-// Each dist must sit at the repository root (it reads ../data and ../openapi like dist/ does):
+// Each dist (a folder name) must sit at the repository root (it reads ../data and ../openapi like dist/ does):
 // build one with `npx tsc -p tsconfig.build.json --outDir .ab-a`, change the code, build the other
 // into `.ab-b` (docs/decisions/0003-unstored-sync-runs.md was measured so), delete both after.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { request } from 'undici';
+import { startServer, stopServer, warmedUp } from './server.mjs';
 
 const [distA, distB, pairsArg = '6', secondsArg = '20', dataRoot = tmpdir()] = process.argv.slice(2);
 if (!distA || !distB) throw new Error('usage: node bench/sync-ab.mjs <distA> <distB> [pairs] [seconds] [dataRoot]');
@@ -22,35 +21,11 @@ const pairs = Number(pairsArg);
 const seconds = Number(secondsArg);
 const log = (line) => process.stderr.write(`${line}\n`);
 
-async function freePort() {
-  const { createServer } = await import('node:net');
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
-
 async function load(dist) {
   const dataDir = mkdtempSync(join(dataRoot, 'mp-sync-ab-'));
-  const port = await freePort();
-  const child = spawn(process.execPath, [resolve(dist, 'cli/main.js'), 'serve'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', WORKERS: '2', DATA_DIR: dataDir },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
+  const { child, base } = await startServer({ WORKERS: '2', DATA_DIR: dataDir }, dist);
   try {
-    for (let ready = false; !ready; await sleep(50)) {
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-      try {
-        const answer = await request(`${base}/health/ready`);
-        const body = await answer.body.json();
-        ready = body.checks?.['workers:warm-up']?.[0]?.status === 'pass';
-      } catch {
-        // not listening yet
-      }
-    }
+    await warmedUp(base);
     const body = JSON.stringify({ n: 1000, profile: 'analysis_only', seed: 3 });
     for (let i = 0; i < 4; i += 1) {
       await request(`${base}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.body.text());
@@ -58,8 +33,7 @@ async function load(dist) {
     const result = await autocannon({ url: `${base}/v1/runs`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 8, duration: seconds });
     return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, requests: result.requests.total };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((done) => (child.exitCode !== null ? done() : child.once('exit', done)));
+    await stopServer(child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -4,7 +4,11 @@
  * store whose single methods a test replaces, and a log a test can wait on. Everything else is
  * the real thing (FileRunStore in a temp dir, worker threads).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ServiceError } from '../../src/errors.js';
+import { FileRunStore } from '../../src/runs/file-run-store.js';
 import type { PipelineDeps, PipelinePool } from '../../src/runs/run-pipeline.js';
 import type { RunStore } from '../../src/runs/run-store.js';
 import { RunsService, type RunsLog, type RunsServiceOptions } from '../../src/runs/runs-service.js';
@@ -88,6 +92,14 @@ export function poolWith(pool: PipelinePool, beforePlan: (signal: AbortSignal | 
 /** `pool`, but every plan waits until the run's signal aborts (a run that never ends by itself). */
 export function heldPool(pool: PipelinePool): PipelinePool {
   return poolWith(pool, (signal) => unlessAborted(new Promise<void>(() => undefined), signal));
+}
+
+/** A FileRunStore in a fresh temp folder (`dataDir`); `remove` deletes the folder. */
+export async function tempFileStore(prefix: string): Promise<{ readonly store: FileRunStore; readonly dataDir: string; remove(): Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  const store = new FileRunStore(dataDir);
+  await store.init();
+  return { store, dataDir, remove: () => rm(dataDir, { recursive: true, force: true }) };
 }
 
 /** `store` behind a plain object, so a test can replace single methods. */

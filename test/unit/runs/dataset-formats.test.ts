@@ -12,6 +12,7 @@ import {
   DATASET_FORMATS,
   type DatasetFormat,
 } from '../../../src/runs/dataset-formats.js';
+import { splitAt } from '../../helpers/chunks.js';
 import { SCALAR_FIELDS, TRAITS, expectedCsvCells, parseCsv } from '../../helpers/csv.js';
 
 const HEADER = [...SCALAR_FIELDS, ...TRAITS.map((trait) => `traits_${trait}`), 'narrative'];
@@ -48,18 +49,6 @@ function encodeChunks(format: DatasetFormat, chunks: readonly Uint8Array[]): str
 }
 
 const encodeWhole = (format: DatasetFormat, text: string) => encodeChunks(format, [Buffer.from(text, 'utf8')]);
-
-function splitAt(bytes: Buffer, cuts: readonly number[]): Buffer[] {
-  const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let start = 0;
-  for (const point of points) {
-    chunks.push(bytes.subarray(start, point));
-    start = point;
-  }
-  chunks.push(bytes.subarray(start));
-  return chunks;
-}
 
 describe('CSV_COLUMNS', () => {
   it('lists the persona fields in order with traits flattened and narrative as one column', () => {

@@ -3,15 +3,11 @@
  * submits; tasks with one Idempotency-Key run one after the other (other keys do not wait); a
  * used key answers with its run, or 422 for another body.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileRunStore } from '../../../src/runs/file-run-store.js';
 import { RunAdmission, runOfKey } from '../../../src/runs/run-admission.js';
 import { queuedRecordOf } from '../../../src/runs/run-transitions.js';
-import { gate } from '../../helpers/runs-service.js';
+import { gate, tempFileStore } from '../../helpers/runs-service.js';
 
 describe('RunAdmission', () => {
   it('refuses a submit once tracked runs and pending submits reach MAX_QUEUE, and frees a slot when a submit ends', async () => {
@@ -53,19 +49,15 @@ describe('RunAdmission', () => {
 });
 
 describe('runOfKey', () => {
-  let dataDir: string;
-  let store: FileRunStore;
+  let temp: Awaited<ReturnType<typeof tempFileStore>>;
   beforeEach(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'mp-admission-'));
-    store = new FileRunStore(dataDir);
-    await store.init();
+    temp = await tempFileStore('mp-admission-');
   });
-  afterEach(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterEach(() => temp.remove());
 
   it('answers with the run a key made for the same body, null for an unused key, 422 for another body', async () => {
     const run = queuedRecordOf({ n: 5, profile: 'analysis_only' }, { runId: uuidv7(), createdAt: '2026-11-24T10:00:00.000Z', seed: 9, requestHash: 'sha256:one', idempotencyKey: 'key-a' });
+    const { store } = temp;
     await store.create(run);
     expect(await runOfKey(store, 'key-a', 'sha256:one')).toEqual(run);
     expect(await runOfKey(store, 'key-b', 'sha256:one')).toBeNull();

@@ -4,31 +4,27 @@
  * that a failed, cancelled or left-queued run is created when never stored, replaced when stored,
  * and never brought back once deleted.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileRunStore } from '../../../src/runs/file-run-store.js';
+import type { FileRunStore } from '../../../src/runs/file-run-store.js';
 import { RunPersistence } from '../../../src/runs/run-persistence.js';
 import type { RunRecord } from '../../../src/runs/run-store.js';
 import { endedOf, queuedRecordOf, startedOf } from '../../../src/runs/run-transitions.js';
-import { storeWith } from '../../helpers/runs-service.js';
+import { storeWith, tempFileStore } from '../../helpers/runs-service.js';
 
-let dataDir: string;
+let temp: Awaited<ReturnType<typeof tempFileStore>>;
 let store: FileRunStore;
 let persistence: RunPersistence;
 
 beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'mp-persistence-'));
-  store = new FileRunStore(dataDir);
-  await store.init();
+  temp = await tempFileStore('mp-persistence-');
+  store = temp.store;
   persistence = new RunPersistence(store);
 });
-afterEach(async () => {
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 const queued = (idempotencyKey: string | null = null): RunRecord =>
   queuedRecordOf({ n: 10, profile: 'analysis_only', seed: 1 }, { runId: uuidv7(), createdAt: '2026-11-24T10:00:00.000Z', seed: 1, requestHash: 'h', idempotencyKey });
@@ -112,7 +108,7 @@ describe('RunPersistence', () => {
     const failing = new RunPersistence(
       storeWith(store, {
         putFinished: async (record) => {
-          await mkdir(join(dataDir, 'runs', record.run_id));
+          await mkdir(join(temp.dataDir, 'runs', record.run_id));
           throw new Error('ENOSPC: no space left on device');
         },
       }),

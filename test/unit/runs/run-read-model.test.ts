@@ -4,26 +4,23 @@
  * id order among the stored ones); and the refusals of artifact and dataset reads. A real
  * FileRunStore; the live runs are a plain map, as the service hands them over.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileRunStore } from '../../../src/runs/file-run-store.js';
+import type { FileRunStore } from '../../../src/runs/file-run-store.js';
 import { RunReadModel } from '../../../src/runs/run-read-model.js';
 import type { RunRecord } from '../../../src/runs/run-store.js';
 import { queuedRecordOf, startedOf } from '../../../src/runs/run-transitions.js';
+import { tempFileStore } from '../../helpers/runs-service.js';
 
-let dataDir: string;
+let temp: Awaited<ReturnType<typeof tempFileStore>>;
 let store: FileRunStore;
 let live: Map<string, RunRecord>;
 let unstored: Set<string>;
 let reads: RunReadModel;
 
 beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'mp-read-model-'));
-  store = new FileRunStore(dataDir);
-  await store.init();
+  temp = await tempFileStore('mp-read-model-');
+  store = temp.store;
   live = new Map();
   unstored = new Set();
   reads = new RunReadModel(store, {
@@ -32,9 +29,7 @@ beforeEach(async () => {
     unstored: () => [...unstored].map((runId) => live.get(runId)!),
   });
 });
-afterEach(async () => {
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 const queued = (): RunRecord =>
   queuedRecordOf({ n: 10, profile: 'analysis_only', seed: 1 }, { runId: uuidv7(), createdAt: '2026-11-24T10:00:00.000Z', seed: 1, requestHash: 'h', idempotencyKey: null });

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { syncBody } from '../../../src/runs/dataset-formats.js';
+import { splitAt } from '../../helpers/chunks.js';
 
 const record = fc.record({
   id: fc.uuid(),
@@ -13,26 +14,13 @@ const record = fc.record({
   age: fc.integer({ min: 0, max: 110 }),
 });
 
-/** Splits bytes at the given cut points (chunk edges may fall inside a record or a UTF-8 sequence). */
-function chunked(bytes: Buffer, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((cut) => cut % (bytes.byteLength + 1)))].sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let from = 0;
-  for (const point of points) {
-    chunks.push(bytes.subarray(from, point));
-    from = point;
-  }
-  chunks.push(bytes.subarray(from));
-  return chunks;
-}
-
 describe('syncBody', () => {
   it('equals the head with the parsed records as its dataset array', () => {
     fc.assert(
       fc.property(fc.array(record, { minLength: 1, maxLength: 20 }), fc.array(fc.nat(), { maxLength: 5 }), (records, cuts) => {
         const ndjson = Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8');
         const head = JSON.stringify({ run_id: 'r', trust_payload: { decision: 'PASS' } });
-        const body = syncBody(head, chunked(ndjson, cuts));
+        const body = syncBody(head, splitAt(ndjson, cuts));
         expect(JSON.parse(body.toString('utf8'))).toEqual({ run_id: 'r', trust_payload: { decision: 'PASS' }, dataset: records });
       }),
     );
