@@ -49,6 +49,10 @@ export const TableProvenanceSchema = z.strictObject({
   periodic: z.boolean(),
   source_table_id: z.string(),
   content_hash: z.string(),
+  rounding_half_unit: z
+    .number()
+    .min(0)
+    .describe('Half the rounding unit of one published cell, as a share of its base (0: exact counts); drift floors are built from it.'),
 });
 
 export const PxwebFetchAttemptSchema = z.strictObject({
