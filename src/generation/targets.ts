@@ -279,7 +279,7 @@ export function jointTargets(snapshot: InputSnapshot, model: GenerationModel, sc
   const published = publishedJointTargets(snapshot);
   const minAge = minAgeOf(scope);
   if (minAge === 0) return published;
-  const implied = impliedJointRows(model, minAge);
+  const implied = impliedJointRows(model.calibratedJoint, model.calibratedConditionals, minAge);
   return published.map((target) => ({
     ...target,
     target_row_shares: target.target_row_shares.map((row, r) =>
@@ -289,8 +289,16 @@ export function jointTargets(snapshot: InputSnapshot, model: GenerationModel, sc
   }));
 }
 
-/** Row shares of each joint check implied by the calibrated model for ages ≥ minAge. */
-function impliedJointRows(model: GenerationModel, minAge: number): Record<string, number[][]> {
+/**
+ * The row shares of every joint check a run is expected to have (all rows, published or not):
+ * what `expectedShares` is for the fields. What the sampled rows scatter around, without the noise.
+ */
+export function expectedJointRows(model: GenerationModel, scope: Scope): Record<string, number[][]> {
+  return impliedJointRows(model.joint, model.conditionals, minAgeOf(scope));
+}
+
+/** Row shares of each joint check implied by a key joint and its conditionals for ages ≥ minAge. */
+function impliedJointRows(joint: Float64Array, c: ConditionalTables, minAge: number): Record<string, number[][]> {
   const idx = keyCellIndexes();
   const E = ETHNICITIES.length;
   const residenceEthnicity = RESIDENCES.map(() => new Array<number>(E).fill(0));
@@ -298,7 +306,7 @@ function impliedJointRows(model: GenerationModel, minAge: number): Record<string
   const regionEthnicity = REGIONS.map(() => new Array<number>(E).fill(0));
   const ethnicityMass = new Array<number>(E).fill(0);
   for (let cell = 0; cell < KEY_CELL_COUNT; cell += 1) {
-    const mass = model.calibratedJoint[cell]!;
+    const mass = joint[cell]!;
     if (mass === 0 || idx.age[cell]! < minAge) continue;
     const e = idx.ethnicity[cell]!;
     const r = idx.residence[cell]!;
@@ -309,7 +317,6 @@ function impliedJointRows(model: GenerationModel, minAge: number): Record<string
     ethnicityMass[e]! += mass;
   }
   const declared = VARIABLE_DOMAINS.ethnicity_declared;
-  const c = model.calibratedConditionals;
   const L = LANGUAGES.length;
   const merged = VARIABLE_DOMAINS.mother_tongue_merged;
   const named = VARIABLE_DOMAINS.religion_named;

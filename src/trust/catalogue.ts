@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { NARRATIVE_PROVIDERS, PROFILES } from '../domain/request.js';
 import { PROFILE_LIST } from '../domain/profiles.js';
-import { GATE_CODES, GATES, SAMPLING, type GateDefinition } from './gate-table.js';
+import { DRIFT_THRESHOLDS, GATE_CODES, GATES, type GateDefinition } from './gate-table.js';
+import { samplingMultiplier } from './metrics/index.js';
 
 const perProfile = <T extends z.ZodType>(schema: T) =>
   z.strictObject({ analysis_only: schema, narrative_required: schema, high_stakes: schema });
@@ -25,8 +26,16 @@ export const ProfileCatalogueSchema = z.strictObject({
 export type ProfileCatalogue = z.infer<typeof ProfileCatalogueSchema>;
 
 export const GateCatalogueSchema = z.strictObject({
-  /** Drift limits marked sampling_adjusted are max(threshold, multiplier × expected chance drift). */
-  sampling_multiplier: z.number(),
+  sampling_multiplier: z
+    .number()
+    .describe('c(α, 1): the multiplier of the expected sampling TVD for a run that gates one row; a run gating M rows uses c(α, M) (see drift_thresholds).'),
+  drift_thresholds: z
+    .strictObject({
+      alpha: z.number().describe('Family-wise false-alarm probability of a run drawn from its targets.'),
+      critical_factor: z.number().describe('The hard marginal gate fires at this multiple of the threshold.'),
+      formula: z.string(),
+    })
+    .describe('How measures marked sampling_adjusted get their thresholds (docs/trust.md §5.2).'),
   codes: z.array(
     z.strictObject({
       code: z.enum(GATE_CODES),
@@ -58,13 +67,18 @@ export const GateCatalogueSchema = z.strictObject({
 });
 export type GateCatalogue = z.infer<typeof GateCatalogueSchema>;
 
+/** The threshold of a compared row, as docs/trust.md §5.2 derives it. */
+export const DRIFT_THRESHOLD_FORMULA =
+  'T = c(α, M)·E[TVD](target, n_row) + (K − 1)·h + a_row, c(α, M) = √(π/2)·Φ⁻¹(1 − α/(2M)); M rows measured, h half the rounding unit of the published cells, a_row the reviewed conflict allowance; p-value limit α/M';
+
 export function profileCatalogue(): ProfileCatalogue {
   return { profiles: PROFILE_LIST.map((detail) => ({ ...detail })) };
 }
 
 export function gateCatalogue(): GateCatalogue {
   return {
-    sampling_multiplier: SAMPLING.multiplier,
+    sampling_multiplier: samplingMultiplier(DRIFT_THRESHOLDS.alpha, 1),
+    drift_thresholds: { ...DRIFT_THRESHOLDS, formula: DRIFT_THRESHOLD_FORMULA },
     codes: GATE_CODES.map((code) => {
       const definition: GateDefinition = GATES[code];
       return {

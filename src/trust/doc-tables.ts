@@ -1,12 +1,16 @@
 /**
  * The generated parts of `docs/trust.md`, rendered from the declared tables: profiles, the gate
- * code summary and per-code sections, confidence factors and caps. `scripts/gen-trust-doc.mjs`
+ * code summary and per-code sections, confidence factors and caps, the conflict allowances, the
+ * rounding overrides and which shuffled fields the drift checks catch. `scripts/gen-trust-doc.mjs`
  * writes them between the doc's GENERATED markers; a contract test fails when the doc and the
  * tables differ, so neither can drift.
  */
 import { PROFILES } from '../domain/request.js';
 import { PROFILE_LIST } from '../domain/profiles.js';
 import { CONFIDENCE_CAPS } from './confidence.js';
+import { CONFLICT_ALLOWANCES } from './conflict-allowances.js';
+import { ROUNDING_OVERRIDES } from './rounding.js';
+import { SHUFFLE_DETECTION } from './shuffle-detection.js';
 import {
   CONFIDENCE_FACTOR_NAMES,
   CONFIDENCE_FACTORS,
@@ -52,7 +56,7 @@ function renderGateSection(code: (typeof GATE_CODES)[number]): string {
   if (d.measures.length > 0) {
     lines.push(
       table(
-        ['measure', 'threshold name', 'fires if', ...PROFILES, 'unit', 'per', 'widened for sampling'],
+        ['measure', 'threshold name', 'fires if', ...PROFILES, 'unit', 'per', 'from sampling error'],
         d.measures.map((m) => [
           `\`${m.measure}\``,
           `\`${m.threshold_name}\``,
@@ -99,10 +103,39 @@ export function renderConfidenceTables(): string {
   return `${factors}\n\n${caps}`;
 }
 
+export function renderConflictAllowances(): string {
+  return table(
+    ['check', 'row', 'allowance', 'kind', 'reason', 'source'],
+    CONFLICT_ALLOWANCES.map((entry) => [`\`${entry.check}\``, entry.row ?? '(field)', entry.allowance, entry.kind, entry.reason, entry.source]),
+  );
+}
+
+export function renderRoundingOverrides(): string {
+  return table(
+    ['table', 'half unit', 'why'],
+    ROUNDING_OVERRIDES.map((entry) => [`\`${entry.table_id}\``, entry.half_unit, entry.reason]),
+  );
+}
+
+export function renderShuffleDetection(): string {
+  return table(
+    ['field', 'caught by', 'why / why not yet', 'consistency rules the shuffled records break'],
+    Object.entries(SHUFFLE_DETECTION).map(([field, entry]) => [
+      `\`${field}\``,
+      entry.caught_by.length === 0 ? 'not yet' : entry.caught_by.map((id) => `\`${id}\``).join(', '),
+      entry.note,
+      entry.breaks_rules.length === 0 ? '—' : entry.breaks_rules.map((rule) => `\`${rule}\``).join(', '),
+    ]),
+  );
+}
+
 /** Every generated block of the doc, by marker name. */
 export const TRUST_DOC_BLOCKS: Readonly<Record<string, () => string>> = {
   profiles: renderProfilesTable,
   'gate-summary': renderGateSummaryTable,
   'gate-sections': renderGateSections,
   confidence: renderConfidenceTables,
+  'conflict-allowances': renderConflictAllowances,
+  'rounding-overrides': renderRoundingOverrides,
+  'shuffle-detection': renderShuffleDetection,
 };

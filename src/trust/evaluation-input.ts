@@ -13,6 +13,7 @@ import type { FieldTarget, JointTarget } from '../generation/targets.js';
 import type { TableProvenanceSchema } from './report-schema.js';
 import { CONSISTENCY_RULES, type ConsistencyRule } from '../generation/consistency.js';
 import type { CalibrationDiagnostics as EngineCalibrationDiagnostics } from '../generation/calibration.js';
+import { roundingHalfUnitOf } from './rounding.js';
 
 // The engine owns the consistency rules and the target shape; the evaluator reads them from there.
 export { CONSISTENCY_RULES, type ConsistencyRule, type FieldTarget };
@@ -92,5 +93,6 @@ export function tableProvenanceOf(table: ResolvedTable): TableProvenance {
     periodic: table.periodic,
     source_table_id: table.source.table_id,
     content_hash: table.content_hash,
+    rounding_half_unit: roundingHalfUnitOf(table),
   };
 }

@@ -29,7 +29,7 @@ export interface GateMeasure {
   readonly threshold_source?: string;
   readonly unit: 'share' | 'bits' | 'p_value' | 'days' | 'count' | 'ratio' | 'flag';
   readonly scope: MeasureScope;
-  /** The threshold is widened to `SAMPLING.multiplier` × the drift chance alone produces at this n. */
+  /** The threshold is derived from the sampling error at the run's n (`DRIFT_THRESHOLDS`). */
   readonly sampling_adjusted: boolean;
   readonly description: string;
 }
@@ -98,6 +98,19 @@ const NARRATIVE_CHECK_LIMIT = perProfile(0.1, 0.05, 0.02);
 
 /** What a marker's detail record carries (category SUCCESS, severity info): the warnings behind it. */
 const MARKER_MEASURE = zeroCount('warning_records', 'run', 'Warning records behind the decision: 0 for PASS, at least 1 for PASS_WITH_WARNINGS.');
+
+/**
+ * Drift thresholds from the sampling error (docs/trust.md §5.2). Every compared row (a field, or
+ * one row of a joint check) is gated at T = c(α, M)·E[TVD](n_row) + rounding floor + conflict
+ * allowance, with c(α, M) = √(π/2)·Φ⁻¹(1 − α/(2M)) over the M rows the run measures, so a run
+ * drawn from its targets raises a false drift alarm with probability at most α. The hard
+ * marginal gate fires at `critical_factor` × T. One statistical threshold for every profile:
+ * profiles differ in severity, not in what counts as drift.
+ */
+export const DRIFT_THRESHOLDS = { alpha: 1e-3, critical_factor: 2 } as const;
+
+const DRIFT_THRESHOLD_SOURCE = `sampling: c(α, M)·E[TVD](n) + rounding floor + conflict allowance, per row (α = ${DRIFT_THRESHOLDS.alpha}, M = rows measured)`;
+const P_VALUE_SOURCE = `α / M (α = ${DRIFT_THRESHOLDS.alpha}, M = rows measured)`;
 
 export const GATES = {
   // PASS markers: the decision when nothing (or only warnings) fired. Not gates.
@@ -337,104 +350,113 @@ export const GATES = {
     category: 'MARGINAL',
     stage: 'evaluation',
     origin: 'predecessor',
-    fires_when: 'The mean L1 error over the compared fields, or a field\'s largest category error, exceeds its limit (widened for sampling error at small n).',
-    combine: 'any',
+    fires_when:
+      'A field\'s total variation distance from its target exceeds the threshold its sampling error at this n allows (plus the rounding of the published figures and any reviewed conflict allowance), and a chi-square test of the field rejects chance at the same family-wise level (one record per field).',
+    combine: 'all',
     measures: [
       {
-        measure: 'mean_l1_error',
-        threshold_name: 'max_mean_l1_error',
+        measure: 'field_tvd',
+        threshold_name: 'max_field_tvd',
         comparator: '>',
-        threshold: perProfile(0.1, 0.1, 0.06),
-        unit: 'share',
-        scope: 'run',
-        sampling_adjusted: true,
-        description: 'Mean over the compared fields of the L1 distance between output and target shares.',
-      },
-      {
-        measure: 'max_category_error',
-        threshold_name: 'max_category_error',
-        comparator: '>',
-        threshold: perProfile(0.25, 0.25, 0.15),
+        threshold: each(null),
+        threshold_source: DRIFT_THRESHOLD_SOURCE,
         unit: 'share',
         scope: 'field',
         sampling_adjusted: true,
-        description: 'Largest absolute share difference over the field\'s categories.',
+        description: 'Total variation distance between the field\'s output and target shares, in the field\'s universe.',
+      },
+      {
+        measure: 'chi_square_p_value',
+        threshold_name: 'max_chi_square_p_value',
+        comparator: '<',
+        threshold: each(null),
+        threshold_source: P_VALUE_SOURCE,
+        unit: 'p_value',
+        scope: 'field',
+        sampling_adjusted: true,
+        description: 'p-value of Pearson\'s chi-square goodness-of-fit test of the field (categories with expected count < 5 pooled).',
       },
     ],
     severity: each('warning'),
     priority: 10,
     always_escalate: false,
     recommendation:
-      'The output departs from its census targets more than this profile tolerates: check the report\'s marginals, run with use_ipf: true, or regenerate with a larger n.',
+      'The output departs from its census targets beyond sampling error: check the report\'s marginals (target, actual, expected sampling TVD and threshold), and run with use_ipf: true.',
   },
   MARGINAL_ERROR_CRITICAL: {
     category: 'MARGINAL',
     stage: 'evaluation',
     origin: 'predecessor',
-    fires_when: 'A field drifts from its target beyond what sampling explains: Jensen-Shannon divergence above the limit AND chi-square p-value below 0.001.',
+    fires_when:
+      'A field drifts from its target by more than twice its sampling threshold and a chi-square test rejects chance at the family-wise level: far beyond what sampling explains.',
     combine: 'all',
     measures: [
       {
-        measure: 'js_divergence_bits',
-        threshold_name: 'max_js_divergence_bits',
+        measure: 'field_tvd',
+        threshold_name: 'critical_field_tvd',
         comparator: '>',
-        threshold: perProfile(0.06, 0.04, 0.03),
-        unit: 'bits',
+        threshold: each(null),
+        threshold_source: `${DRIFT_THRESHOLDS.critical_factor} × (${DRIFT_THRESHOLD_SOURCE})`,
+        unit: 'share',
         scope: 'field',
-        sampling_adjusted: false,
-        description: 'Jensen-Shannon divergence between output and target shares, in bits.',
+        sampling_adjusted: true,
+        description: 'Total variation distance between the field\'s output and target shares, in the field\'s universe.',
       },
       {
         measure: 'chi_square_p_value',
         threshold_name: 'max_chi_square_p_value',
         comparator: '<',
-        threshold: each(0.001),
+        threshold: each(null),
+        threshold_source: P_VALUE_SOURCE,
         unit: 'p_value',
         scope: 'field',
-        sampling_adjusted: false,
-        description: 'p-value of Pearson\'s chi-square goodness-of-fit test (categories with expected count < 5 pooled).',
+        sampling_adjusted: true,
+        description: 'p-value of Pearson\'s chi-square goodness-of-fit test of the field (categories with expected count < 5 pooled).',
       },
     ],
     severity: each('hard'),
     priority: 4,
     always_escalate: false,
     recommendation:
-      'A field drifted from its target beyond sampling error: this is a generator or target defect; inspect the field in the report and report it with the run manifest.',
+      'A field drifted from its target far beyond sampling error: this is a generator or target defect (or an uncalibrated run); inspect the field in the report and report it with the run manifest.',
   },
   JOINT_DISTRIBUTION_DRIFT: {
     category: 'JOINT',
     stage: 'evaluation',
     origin: 'added',
     reason_added: 'SPEC §6 adds joint checks against published cross-tabs; the predecessor had no code for them.',
-    fires_when: 'A row of a published cross-tab (e.g. ethnicity within residence) differs from the output by more than the limit in total variation distance (widened for sampling error of the row) and a chi-square test of that row rejects chance (small rows of a few dozen people often exceed a TVD limit by chance alone).',
+    fires_when:
+      'A row of a published cross-tab (e.g. ethnicity within residence) differs from the output by more than the row\'s sampling threshold at its own n (plus rounding and any reviewed conflict allowance) in total variation distance, and a chi-square test of that row rejects chance at the family-wise level (one record per check, for its worst row).',
     combine: 'all',
     measures: [
       {
         measure: 'joint_row_tvd',
         threshold_name: 'max_joint_tvd',
         comparator: '>',
-        threshold: perProfile(0.1, 0.1, 0.06),
+        threshold: each(null),
+        threshold_source: DRIFT_THRESHOLD_SOURCE,
         unit: 'share',
         scope: 'joint_check',
         sampling_adjusted: true,
-        description: 'Largest row total variation distance of a joint check (worst row over its own widened limit).',
+        description: 'Total variation distance of the check\'s worst row (the one furthest over its own threshold).',
       },
       {
         measure: 'joint_row_p_value',
         threshold_name: 'max_joint_chi_square_p_value',
         comparator: '<',
-        threshold: each(0.001),
+        threshold: each(null),
+        threshold_source: P_VALUE_SOURCE,
         unit: 'p_value',
         scope: 'joint_check',
-        sampling_adjusted: false,
-        description: 'p-value of Pearson\'s chi-square goodness-of-fit test of the same row (categories with expected count < 5 pooled); the threshold is divided by the number of rows tested in the check (Bonferroni).',
+        sampling_adjusted: true,
+        description: 'p-value of Pearson\'s chi-square goodness-of-fit test of the same row (categories with expected count < 5 pooled).',
       },
     ],
     severity: each('warning'),
     priority: 10,
     always_escalate: false,
     recommendation:
-      'The output\'s joint structure departs from the published cross-tab: read the joint check in the report; marginals can match while the joint does not.',
+      'The output\'s joint structure departs from the published cross-tab beyond sampling error: read the joint check in the report; marginals can match while the joint does not.',
   },
 
   // CONSISTENCY / DUPLICATE / RECORD: integrity of the records (after sampling).
@@ -769,14 +791,6 @@ export type GateCode = keyof typeof GATES;
 export const GATE_CODES = Object.keys(GATES) as GateCode[];
 export const MARKER_CODES = ['PASS', 'PASS_WITH_WARNINGS'] as const satisfies readonly GateCode[];
 
-/**
- * Sampling allowance: a drift measure marked `sampling_adjusted` is compared with
- * max(threshold, multiplier × its expected value under multinomial sampling at this n). Three
- * times the expected deviation fires by chance in about 2% of binary fields and far less often
- * for fields with more categories.
- */
-export const SAMPLING = { multiplier: 3 } as const;
-
 /** Base-confidence factors (SPEC §8.3): each one that holds lowers the base confidence. */
 export const CONFIDENCE_FACTORS = {
   modelled_targets: { description: 'At least one compared field has a modelled target.' },
@@ -805,8 +819,8 @@ export const BASE_CONFIDENCE_BANDS = { medium_from_factors: 1, low_from_factors:
 
 /**
  * Quality tiers (A/B/C) of a run that is not rejected (quality-tier.ts): C when a drift gate fired
- * or nothing could be measured; else A when every drift measure is within this share of its
- * (sampling-widened) limit, B otherwise.
+ * or nothing could be measured; else A when every compared row's TVD is within this share of its
+ * sampling threshold, B otherwise.
  */
 export const QUALITY_TIERS = { tier_a_max_share_of_limit: 0.5 } as const;
 

@@ -1,15 +1,19 @@
 /**
  * The measurements of SPEC §6 over the final output, in the output's universe: per-field
  * marginal metrics, joint checks row by row, and the run-level aggregates the gates, signals,
- * tier and report read. Limits marked `sampling_adjusted` in the gate table are widened here to
- * max(limit, SAMPLING.multiplier × expected drift at this n), once, for everyone.
+ * tier and report read. Every compared row (a field, or one row of a joint check) gets its drift
+ * threshold here, once, for everyone (docs/trust.md §5.2):
+ *
+ *   T = c(α, M) · E[TVD](target, n_row) + rounding floor + conflict allowance,
+ *
+ * M the number of rows measured in the run, α = `DRIFT_THRESHOLDS.alpha` family-wise.
  */
 import type { ProvenanceClass } from '../census/census-table.js';
 import type { FieldCriticality } from '../domain/fields.js';
-import type { Profile } from '../domain/request.js';
 import { COMPARED_FIELDS, type ComparedField } from '../domain/fields.js';
-import type { EvaluationInput, FieldTarget, JointCheck } from './evaluation-input.js';
-import { SAMPLING, thresholdOf } from './gate-table.js';
+import { allowanceOf } from './conflict-allowances.js';
+import type { EvaluationInput, FieldTarget, JointCheck, TableProvenance } from './evaluation-input.js';
+import { DRIFT_THRESHOLDS } from './gate-table.js';
 import {
   chiSquareGoodnessOfFit,
   expectedSamplingL1,
@@ -17,12 +21,31 @@ import {
   jensenShannonBits,
   l1Distance,
   maxCategoryError,
+  samplingMultiplier,
+  samplingThreshold,
   type ChiSquareResult,
 } from './metrics/index.js';
 import { fieldCriticality } from './provenance-summary.js';
+import { roundingFloor } from './rounding.js';
 import { normaliseShares } from './validate-input.js';
 
-export interface FieldMeasurement {
+/** What a compared row's threshold is made of (all null when the row has no records). */
+export interface RowThreshold {
+  /** E[TVD] of a multinomial sample of the row's n from its target. */
+  readonly expected_sampling_tvd: number | null;
+  /** Rounding of the published figures: (K − 1) × half the rounding unit; 0 for a modelled target. */
+  readonly floor: number;
+  /** Reviewed conflict allowance (src/trust/conflict-allowances.ts); 0 for a modelled target. */
+  readonly allowance: number;
+  /** T: the warning threshold of the row's TVD. */
+  readonly threshold: number | null;
+  /** The hard threshold, `DRIFT_THRESHOLDS.critical_factor` × T. */
+  readonly critical_threshold: number | null;
+}
+
+export interface FieldMeasurement extends RowThreshold {
+  /** The check's id: the field. */
+  readonly id: ComparedField;
   readonly field: ComparedField;
   readonly criticality: FieldCriticality;
   /** Records counted for the field (those in its universe, i.e. not null). */
@@ -39,19 +62,29 @@ export interface FieldMeasurement {
   readonly chi_square: ChiSquareResult | null;
   /** E[L1] of a multinomial sample of size n from the target. */
   readonly expected_sampling_l1: number | null;
-  /** The limit `max_category_error` was compared with (profile limit widened for sampling error). */
-  readonly max_category_error_limit: number | null;
+  /** No longer gated (the field's TVD is, against `threshold`): always null. */
+  readonly max_category_error_limit: null;
 }
 
-export interface JointRowMeasurement {
+/** One cell of a compared joint row: a published cell, or the pooled rest of a partial row. */
+export interface JointRowCell {
+  readonly category: string;
+  readonly target_share: number;
+  readonly actual_share: number | null;
+  readonly observed_count: number;
+}
+
+export interface JointRowMeasurement extends RowThreshold {
   readonly row: string;
   readonly n: number;
   /** Cells of the row with a published target. */
   readonly published_cells: number;
   /** True when some cells were unpublished and pooled into one "rest" cell. */
   readonly pooled_rest: boolean;
+  /** The cells compared: published ones, then the pooled rest. */
+  readonly cells: readonly JointRowCell[];
   readonly tvd: number | null;
-  readonly expected_sampling_tvd: number | null;
+  /** The threshold the row's TVD is gated against (= `threshold`). */
   readonly limit: number | null;
   /** Chi-square goodness-of-fit p-value of the row against its target (null when not measured). */
   readonly p_value: number | null;
@@ -65,15 +98,30 @@ export interface JointMeasurement {
   readonly table_ids: readonly string[];
   readonly rows: readonly JointRowMeasurement[];
   readonly max_row_tvd: number | null;
-  /** The row exceeding its limit by most (or closest to it), null when no row could be measured. */
+  /** The row exceeding its threshold by most (or closest to it), null when no row could be measured. */
   readonly worst_row: string | null;
+}
+
+/** The run's family of compared rows: how the sampling multiplier was set. */
+export interface DriftThresholdFamily {
+  readonly alpha: number;
+  /** M: fields and joint rows with records, gated together. */
+  readonly rows_gated: number;
+  /** c(α, M). */
+  readonly multiplier: number;
+  readonly critical_factor: number;
+  /** α / M: the chi-square p-value a row must fall below as well. */
+  readonly p_value_limit: number;
 }
 
 export interface RunMeasurements {
   readonly fields: readonly FieldMeasurement[];
   readonly joint_checks: readonly JointMeasurement[];
+  /** null when nothing was measured. */
+  readonly drift_thresholds: DriftThresholdFamily | null;
   readonly mean_l1_error: number | null;
-  readonly mean_l1_error_limit: number | null;
+  /** No longer gated: always null. */
+  readonly mean_l1_error_limit: null;
   readonly max_l1_error: number | null;
   readonly max_l1_field: ComparedField | null;
   readonly max_category_error: number | null;
@@ -83,40 +131,59 @@ export interface RunMeasurements {
   readonly min_chi_square_p_value: number | null;
 }
 
-/** max(profile limit, multiplier × expected drift): small samples do not fire drift gates by chance. */
-export function samplingWidenedLimit(limit: number, expectedDrift: number): number {
-  return Math.max(limit, SAMPLING.multiplier * expectedDrift);
+/** A compared row before its threshold: target and counts on the partition it is compared on. */
+interface CoarseRow {
+  readonly n: number;
+  readonly targets: readonly number[];
+  readonly counts: readonly number[];
 }
 
-function measureField(target: FieldTarget, counts: readonly number[], profile: Profile): FieldMeasurement {
+/** Sample sizes are integral counts; a fractional n (weighted counts) is rounded for E[TVD]. */
+const sampleSize = (n: number) => Math.max(1, Math.round(n));
+
+/** The floor and allowance apply where the target is a published figure, not a modelled derivation. */
+interface RowContext {
+  readonly published: boolean;
+  readonly halfUnit: number;
+  readonly check: string;
+  readonly row: string | null;
+}
+
+function thresholdOfRow(coarse: CoarseRow, context: RowContext, family: DriftThresholdFamily | null): RowThreshold {
+  const floor = context.published ? roundingFloor(coarse.targets.length, context.halfUnit) : 0;
+  const allowance = context.published ? allowanceOf(context.check, context.row) : 0;
+  if (coarse.n === 0 || family === null) {
+    return { expected_sampling_tvd: null, floor, allowance, threshold: null, critical_threshold: null };
+  }
+  const expected = expectedSamplingTvd(coarse.targets, sampleSize(coarse.n));
+  const threshold = samplingThreshold({ expected_tvd: expected, multiplier: family.multiplier, floor, allowance });
+  return { expected_sampling_tvd: expected, floor, allowance, threshold, critical_threshold: family.critical_factor * threshold };
+}
+
+/** Half the rounding unit of the tables a target comes from (the coarsest one). */
+function halfUnitOf(tables: ReadonlyMap<string, TableProvenance>, tableIds: readonly string[]): number {
+  return tableIds.reduce((most, id) => Math.max(most, tables.get(id)?.rounding_half_unit ?? 0), 0);
+}
+
+function measureField(target: FieldTarget, counts: readonly number[], context: RowContext, family: DriftThresholdFamily | null): FieldMeasurement {
   const shares = normaliseShares(target.target_shares);
   const n = counts.reduce((sum, count) => sum + count, 0);
   const base = {
+    id: target.field,
     field: target.field,
     criticality: fieldCriticality(target.field),
     n,
     categories: target.categories,
     target_shares: shares,
     observed_counts: counts,
+    max_category_error_limit: null,
+    ...thresholdOfRow({ n, targets: shares, counts }, context, family),
   };
   if (n === 0) {
-    return {
-      ...base,
-      actual_shares: null,
-      l1_error: null,
-      tvd: null,
-      max_category_error: null,
-      js_divergence_bits: null,
-      chi_square: null,
-      expected_sampling_l1: null,
-      max_category_error_limit: null,
-    };
+    return { ...base, actual_shares: null, l1_error: null, tvd: null, max_category_error: null, js_divergence_bits: null, chi_square: null, expected_sampling_l1: null };
   }
   const actual = counts.map((count) => count / n);
   const l1 = l1Distance(actual, shares);
-  // Sample sizes are integral counts; a fractional n (weighted counts) is rounded for the allowance.
-  const expectedL1 = expectedSamplingL1(shares, Math.max(1, Math.round(n)));
-  const limit = thresholdOf('MARGINAL_ERROR_HIGH', 'max_category_error', profile) ?? 0;
   return {
     ...base,
     actual_shares: actual,
@@ -125,53 +192,70 @@ function measureField(target: FieldTarget, counts: readonly number[], profile: P
     max_category_error: maxCategoryError(actual, shares),
     js_divergence_bits: jensenShannonBits(actual, shares),
     chi_square: chiSquareGoodnessOfFit(counts, shares),
-    expected_sampling_l1: expectedL1,
-    // The largest category error never exceeds the TVD, so its chance level is E[TVD] = E[L1]/2.
-    max_category_error_limit: samplingWidenedLimit(limit, expectedL1 / 2),
+    expected_sampling_l1: expectedSamplingL1(shares, sampleSize(n)),
   };
 }
 
+/** Label of the pooled cell of a partial row. */
+export const POOLED_REST = '(rest)';
+
 /** A row over its published cells plus, when some are unpublished, one pooled "rest" cell. */
-function coarsenRow(targetRow: readonly (number | null)[], countsRow: readonly number[]) {
-  const published = targetRow.flatMap((share, index) => (share === null ? [] : [{ share, count: countsRow[index] ?? 0 }]));
+function coarsenRow(check: JointCheck, targetRow: readonly (number | null)[], countsRow: readonly number[]) {
+  const published = targetRow.flatMap((share, index) =>
+    share === null ? [] : [{ category: check.cols[index] ?? String(index), share, count: countsRow[index] ?? 0 }],
+  );
   const pooled = published.length < targetRow.length;
-  const publishedTotal = published.reduce((sum, cell) => sum + cell.share, 0);
   const n = countsRow.reduce((sum, count) => sum + count, 0);
+  const categories = published.map((cell) => cell.category);
   const targets = published.map((cell) => cell.share);
   const counts = published.map((cell) => cell.count);
   if (pooled) {
-    targets.push(Math.max(0, 1 - publishedTotal));
+    categories.push(POOLED_REST);
+    targets.push(Math.max(0, 1 - targets.reduce((sum, share) => sum + share, 0)));
     counts.push(n - counts.reduce((sum, count) => sum + count, 0));
   }
-  return { n, pooled, publishedCells: published.length, targets: normaliseShares(targets), counts };
+  return { n, pooled, publishedCells: published.length, categories, targets: normaliseShares(targets), counts };
 }
 
-function measureJointRow(check: JointCheck, rowIndex: number, limit: number): JointRowMeasurement | null {
-  const targetRow = check.target_row_shares[rowIndex];
-  const row = check.rows[rowIndex] ?? '';
-  if (targetRow === null || targetRow === undefined) return null;
-  const coarse = coarsenRow(targetRow, check.observed_counts[rowIndex] ?? []);
-  if (coarse.n === 0) {
-    return { row, n: 0, published_cells: coarse.publishedCells, pooled_rest: coarse.pooled, tvd: null, expected_sampling_tvd: null, limit: null, p_value: null };
-  }
-  const actual = coarse.counts.map((count) => count / coarse.n);
-  const expected = expectedSamplingTvd(coarse.targets, Math.max(1, Math.round(coarse.n)));
+interface PreparedRow {
+  readonly row: string;
+  readonly coarse: ReturnType<typeof coarsenRow>;
+}
+
+function preparedRows(check: JointCheck): PreparedRow[] {
+  return check.rows.flatMap((row, index) => {
+    const targetRow = check.target_row_shares[index];
+    if (targetRow === null || targetRow === undefined) return [];
+    return [{ row, coarse: coarsenRow(check, targetRow, check.observed_counts[index] ?? []) }];
+  });
+}
+
+function measureJointRow(prepared: PreparedRow, context: RowContext, family: DriftThresholdFamily | null): JointRowMeasurement {
+  const { row, coarse } = prepared;
+  const threshold = thresholdOfRow(coarse, context, family);
+  const actual = coarse.n === 0 ? null : coarse.counts.map((count) => count / coarse.n);
   return {
     row,
     n: coarse.n,
     published_cells: coarse.publishedCells,
     pooled_rest: coarse.pooled,
-    tvd: l1Distance(actual, coarse.targets) / 2,
-    expected_sampling_tvd: expected,
-    limit: samplingWidenedLimit(limit, expected),
-    p_value: chiSquareGoodnessOfFit(coarse.counts, coarse.targets).p_value,
+    cells: coarse.categories.map((category, index) => ({
+      category,
+      target_share: coarse.targets[index] ?? 0,
+      actual_share: actual?.[index] ?? null,
+      observed_count: coarse.counts[index] ?? 0,
+    })),
+    tvd: actual === null ? null : l1Distance(actual, coarse.targets) / 2,
+    ...threshold,
+    limit: threshold.threshold,
+    p_value: coarse.n === 0 ? null : chiSquareGoodnessOfFit(coarse.counts, coarse.targets).p_value,
   };
 }
 
-function measureJoint(check: JointCheck, profile: Profile): JointMeasurement {
-  const limit = thresholdOf('JOINT_DISTRIBUTION_DRIFT', 'joint_row_tvd', profile) ?? 0;
-  const rows = check.rows.flatMap((_, index) => measureJointRow(check, index, limit) ?? []);
-  const measured = rows.filter((row): row is JointRowMeasurement & { tvd: number; limit: number } => row.tvd !== null && row.limit !== null);
+function measureJoint(check: JointCheck, rows: readonly PreparedRow[], halfUnit: number, family: DriftThresholdFamily | null): JointMeasurement {
+  const published = check.provenance_class !== 'modelled';
+  const measuredRows = rows.map((prepared) => measureJointRow(prepared, { published, halfUnit, check: check.id, row: prepared.row }, family));
+  const measured = measuredRows.filter((row): row is JointRowMeasurement & { tvd: number; limit: number } => row.tvd !== null && row.limit !== null);
   const worst = measured.reduce<(typeof measured)[number] | undefined>(
     (best, row) => (best === undefined || row.tvd - row.limit > best.tvd - best.limit ? row : best),
     undefined,
@@ -182,7 +266,7 @@ function measureJoint(check: JointCheck, profile: Profile): JointMeasurement {
     col_field: check.col_field,
     provenance_class: check.provenance_class,
     table_ids: check.table_ids,
-    rows,
+    rows: measuredRows,
     max_row_tvd: measured.length === 0 ? null : Math.max(...measured.map((row) => row.tvd)),
     worst_row: worst?.row ?? null,
   };
@@ -201,27 +285,47 @@ function argMax<T>(items: readonly T[], value: (item: T) => number | null): T | 
   return best;
 }
 
+/** c(α, M) and α/M for a run that measures `rows` rows (null when it measures none). */
+export function driftThresholdFamily(rows: number): DriftThresholdFamily | null {
+  if (rows === 0) return null;
+  const { alpha, critical_factor } = DRIFT_THRESHOLDS;
+  return { alpha, rows_gated: rows, multiplier: samplingMultiplier(alpha, rows), critical_factor, p_value_limit: alpha / rows };
+}
+
 export function measureRun(input: EvaluationInput): RunMeasurements {
-  const profile = input.request.profile;
+  const tables = new Map(input.tables.map((table) => [table.table_id, table]));
   const byField = new Map(input.field_targets.map((target) => [target.field, target]));
-  const fields = COMPARED_FIELDS.flatMap((field) => {
+  const targets = COMPARED_FIELDS.flatMap((field) => {
     const target = byField.get(field);
-    return target === undefined ? [] : [measureField(target, input.field_observed[field] ?? [], profile)];
+    return target === undefined ? [] : [{ target, counts: input.field_observed[field] ?? [] }];
   });
+  const joints = input.joint_checks.map((check) => ({ check, rows: preparedRows(check) }));
+  // M counts every row that has records: the family over which α is spread.
+  const rowsWithRecords =
+    targets.filter(({ counts }) => counts.some((count) => count > 0)).length +
+    joints.reduce((sum, joint) => sum + joint.rows.filter((row) => row.coarse.n > 0).length, 0);
+  const family = driftThresholdFamily(rowsWithRecords);
+  const fields = targets.map(({ target, counts }) =>
+    measureField(
+      target,
+      counts,
+      { published: target.provenance_class !== 'modelled', halfUnit: halfUnitOf(tables, target.table_ids), check: target.field, row: null },
+      family,
+    ),
+  );
+  const jointMeasurements = joints.map(({ check, rows }) => measureJoint(check, rows, halfUnitOf(tables, check.table_ids), family));
   const measured = fields.filter((field) => field.l1_error !== null);
-  const joints = input.joint_checks.map((check) => measureJoint(check, profile));
-  const jointMaxima = joints.flatMap((joint) => (joint.max_row_tvd === null ? [] : [joint.max_row_tvd]));
-  const meanLimit = thresholdOf('MARGINAL_ERROR_HIGH', 'mean_l1_error', profile) ?? 0;
+  const jointMaxima = jointMeasurements.flatMap((joint) => (joint.max_row_tvd === null ? [] : [joint.max_row_tvd]));
   const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   const maxL1 = argMax(measured, (field) => field.l1_error);
   const maxCategory = argMax(measured, (field) => field.max_category_error);
   const pValues = measured.flatMap((field) => (field.chi_square === null ? [] : [field.chi_square.p_value]));
   return {
     fields,
-    joint_checks: joints,
+    joint_checks: jointMeasurements,
+    drift_thresholds: family,
     mean_l1_error: measured.length === 0 ? null : mean(measured.map((field) => field.l1_error ?? 0)),
-    mean_l1_error_limit:
-      measured.length === 0 ? null : samplingWidenedLimit(meanLimit, mean(measured.map((field) => field.expected_sampling_l1 ?? 0))),
+    mean_l1_error_limit: null,
     max_l1_error: maxL1?.l1_error ?? null,
     max_l1_field: maxL1?.field ?? null,
     max_category_error: maxCategory?.max_category_error ?? null,

@@ -1,10 +1,10 @@
 /**
  * The quality tier (SPEC §8.3), consistent with the decision: REJECT exactly when the decision
- * is REJECT. Otherwise C when a drift gate fired or nothing could be measured; else the drift
- * measures are read as shares of their (sampling-widened) limits — mean L1 error, each field's
- * largest category error, each joint row's TVD — A when every one is within half its limit,
- * B otherwise. A joint row beyond its TVD limit whose chi-square test does not reject (a small
- * row, noisy by nature) fires no gate, so it makes B, not C: the tier never contradicts the gates.
+ * is REJECT. Otherwise C when a drift gate fired or nothing could be measured; else every
+ * compared row (each field, each joint row) is read as its TVD over its sampling threshold
+ * (measurements.ts): A when every one is within half its threshold, B otherwise. A row beyond
+ * its threshold whose chi-square test does not reject (a small row, noisy by nature) fires no
+ * gate, so it makes B, not C: the tier never contradicts the gates.
  */
 import type { Decision } from './decision.js';
 import { QUALITY_TIERS, type GateCode } from './gate-table.js';
@@ -13,12 +13,11 @@ import type { RunMeasurements } from './measurements.js';
 export const QUALITY_TIER_VALUES = ['A', 'B', 'C', 'REJECT'] as const;
 export type QualityTier = (typeof QUALITY_TIER_VALUES)[number];
 
-/** Each drift measure divided by the limit it was gated against. */
+/** Each compared row's TVD divided by the threshold it was gated against. */
 export function driftShares(measurements: RunMeasurements): number[] {
   const pairs: (readonly [number | null, number | null])[] = [
-    [measurements.mean_l1_error, measurements.mean_l1_error_limit],
-    ...measurements.fields.map((field) => [field.max_category_error, field.max_category_error_limit] as const),
-    ...measurements.joint_checks.flatMap((joint) => joint.rows.map((row) => [row.tvd, row.limit] as const)),
+    ...measurements.fields.map((field) => [field.tvd, field.threshold] as const),
+    ...measurements.joint_checks.flatMap((joint) => joint.rows.map((row) => [row.tvd, row.threshold] as const)),
   ];
   return pairs.flatMap(([value, limit]) => (value === null || limit === null ? [] : [limit > 0 ? value / limit : value > 0 ? Infinity : 0]));
 }

@@ -49,6 +49,10 @@ export const TableProvenanceSchema = z.strictObject({
   periodic: z.boolean(),
   source_table_id: z.string(),
   content_hash: z.string(),
+  rounding_half_unit: z
+    .number()
+    .min(0)
+    .describe('Half the rounding unit of one published cell, as a share of its base (0: exact counts); drift floors are built from it.'),
 });
 
 export const PxwebFetchAttemptSchema = z.strictObject({
@@ -62,7 +66,17 @@ export const PxwebFetchAttemptSchema = z.strictObject({
   message: z.string().nullable(),
 });
 
+/** What a compared row's drift threshold is made of (docs/trust.md §5.2). */
+const rowThreshold = {
+  expected_sampling_tvd: measure.describe('E[TVD] of a multinomial sample of the row\'s n from its target (exact, de Moivre).'),
+  floor: z.number().min(0).describe('Rounding of the published figures: (K − 1) × half the rounding unit; 0 for a modelled target.'),
+  allowance: z.number().min(0).describe('Reviewed conflict allowance of the row (src/trust/conflict-allowances.ts); 0 for a modelled target.'),
+  threshold: measure.describe('The threshold the TVD is gated against: c(α, M)·expected_sampling_tvd + floor + allowance.'),
+  critical_threshold: measure.describe('The hard threshold (critical_factor × threshold; hard for marginals only).'),
+};
+
 const MarginalSchema = z.strictObject({
+  id: z.enum(COMPARED_FIELDS).describe('The check\'s id: the field.'),
   field: z.enum(COMPARED_FIELDS),
   criticality,
   n: z.number().min(0),
@@ -72,12 +86,13 @@ const MarginalSchema = z.strictObject({
   l1_error: measure,
   tvd: measure,
   max_category_error: measure,
-  max_category_error_limit: measure,
+  max_category_error_limit: measure.describe('No longer gated (the field\'s TVD is, against threshold): null.'),
   js_divergence_bits: measure,
   chi_square: z
     .strictObject({ statistic: z.number(), degrees_of_freedom: z.number().int().min(0), p_value: z.number(), pooled_categories: z.number().int().min(0) })
     .nullable(),
   expected_sampling_l1: measure,
+  ...rowThreshold,
 });
 
 const JointCheckReportSchema = z.strictObject({
@@ -94,9 +109,12 @@ const JointCheckReportSchema = z.strictObject({
       n: z.number().min(0),
       published_cells: z.number().int().min(0),
       pooled_rest: z.boolean(),
+      cells: z
+        .array(z.strictObject({ category: z.string(), target_share: z.number(), actual_share: measure, observed_count: z.number().min(0) }))
+        .describe('The cells compared: the published ones, then the pooled rest ("(rest)") of a partial row.'),
       tvd: measure,
-      expected_sampling_tvd: measure,
-      limit: measure,
+      ...rowThreshold,
+      limit: measure.describe('The threshold the row was gated against (same as threshold).'),
       p_value: measure.describe('Chi-square goodness-of-fit p-value of the row against its target.'),
     }),
   ),
@@ -134,7 +152,7 @@ export const TrustReportSchema = z.strictObject({
     .strictObject({
       fields: z.array(MarginalSchema),
       mean_l1_error: measure,
-      mean_l1_error_limit: measure,
+      mean_l1_error_limit: measure.describe('No longer gated: null.'),
       max_l1_error: measure,
       max_l1_field: z.enum(COMPARED_FIELDS).nullable(),
       max_category_error: measure,
@@ -144,6 +162,16 @@ export const TrustReportSchema = z.strictObject({
     })
     .nullable(),
   joint_checks: z.array(JointCheckReportSchema).nullable(),
+  drift_thresholds: z
+    .strictObject({
+      alpha: z.number().describe('Family-wise false-alarm probability of a run drawn from its targets.'),
+      rows_gated: z.number().int().min(1).describe('M: the fields and joint rows with records, gated together.'),
+      multiplier: z.number().describe('c(α, M) = √(π/2)·Φ⁻¹(1 − α/(2M)).'),
+      critical_factor: z.number(),
+      p_value_limit: z.number().describe('α / M: a row must also fall below this chi-square p-value to fire.'),
+    })
+    .nullable()
+    .describe('How this run\'s drift thresholds were set (docs/trust.md §5.2); null when nothing was measured.'),
   consistency: z.strictObject({ total: z.number().int().min(0), rules: z.strictObject(Object.fromEntries(CONSISTENCY_RULES.map((rule) => [rule, z.number().int().min(0)])) as Record<(typeof CONSISTENCY_RULES)[number], z.ZodNumber>) }).nullable(),
   duplicate_ids: z.number().int().min(0).nullable(),
   calibration: CalibrationDiagnosticsSchema.nullable(),

@@ -20,6 +20,7 @@ export interface ReportRunInfo {
 function marginalsOf(measurements: RunMeasurements): TrustReport['marginals'] {
   return {
     fields: measurements.fields.map((field) => ({
+      id: field.id,
       field: field.field,
       criticality: field.criticality,
       n: field.n,
@@ -36,6 +37,11 @@ function marginalsOf(measurements: RunMeasurements): TrustReport['marginals'] {
       js_divergence_bits: field.js_divergence_bits,
       chi_square: field.chi_square === null ? null : { ...field.chi_square },
       expected_sampling_l1: field.expected_sampling_l1,
+      expected_sampling_tvd: field.expected_sampling_tvd,
+      floor: field.floor,
+      allowance: field.allowance,
+      threshold: field.threshold,
+      critical_threshold: field.critical_threshold,
     })),
     mean_l1_error: measurements.mean_l1_error,
     mean_l1_error_limit: measurements.mean_l1_error_limit,
@@ -80,7 +86,7 @@ function provenanceOf(input: PreflightInput, evaluation: TrustEvaluation): Trust
 /** The sections that exist only once a dataset was generated. */
 function afterSampling(input: PreflightInput | EvaluationInput, evaluation: TrustEvaluation) {
   if (evaluation.stage === 'preflight' || evaluation.measurements === null || !('n_generated' in input)) {
-    return { marginals: null, joint_checks: null, consistency: null, duplicate_ids: null, calibration: null, narratives: null, ethnocultural_fallbacks: null, system: null, n_generated: 0 };
+    return { marginals: null, joint_checks: null, drift_thresholds: null, consistency: null, duplicate_ids: null, calibration: null, narratives: null, ethnocultural_fallbacks: null, system: null, n_generated: 0 };
   }
   const rules = Object.fromEntries(CONSISTENCY_RULES.map((rule) => [rule, input.consistency[rule]])) as Record<(typeof CONSISTENCY_RULES)[number], number>;
   return {
@@ -88,8 +94,9 @@ function afterSampling(input: PreflightInput | EvaluationInput, evaluation: Trus
     joint_checks: evaluation.measurements.joint_checks.map((joint) => ({
       ...joint,
       table_ids: [...joint.table_ids],
-      rows: joint.rows.map((row) => ({ ...row })),
+      rows: joint.rows.map((row) => ({ ...row, cells: row.cells.map((cell) => ({ ...cell })) })),
     })),
+    drift_thresholds: evaluation.measurements.drift_thresholds === null ? null : { ...evaluation.measurements.drift_thresholds },
     consistency: { total: CONSISTENCY_RULES.reduce((sum, rule) => sum + rules[rule], 0), rules },
     duplicate_ids: input.duplicate_ids,
     calibration: input.calibration === null ? null : { ...input.calibration },
@@ -131,6 +138,7 @@ export function buildTrustReport(input: PreflightInput | EvaluationInput, evalua
     gate_details: evaluation.gate_code_details.map((detail) => ({ ...detail })),
     marginals: after.marginals,
     joint_checks: after.joint_checks,
+    drift_thresholds: after.drift_thresholds,
     consistency: after.consistency,
     duplicate_ids: after.duplicate_ids,
     calibration: after.calibration,

@@ -50,7 +50,7 @@ export function detailOf(
 
 /**
  * Compares `observed` with the measure's threshold for the profile (or `threshold`, when the
- * gate widened it or takes it from the run) and returns the record when it fires.
+ * gate takes it from the run) and returns the record when it fires.
  */
 export function check(
   profile: Profile,

@@ -1,5 +1,6 @@
 import { logGamma } from './log-gamma.js';
-import { invalidArgument, requireShares } from './validate.js';
+import { normalUpperQuantile } from './normal-quantile.js';
+import { invalidArgument, requireNonNegative, requireShares } from './validate.js';
 
 /** ln C(n, k) through ln Γ, exact to about 1e-15 relative for any n in range. */
 function logBinomialCoefficient(n: number, k: number): number {
@@ -29,8 +30,8 @@ export function binomialMeanAbsoluteDeviation(n: number, p: number): number {
  * For large n this tends to √(2/(πn))·Σᵢ √(tᵢ(1 − tᵢ)). The expected TVD is half of it.
  * Bounded in [0, 2), decreasing like 1/√n, zero for a one-point target. O(k) (ln Γ is O(1)).
  *
- * The trust gates compare observed drift with `max(profile threshold, multiplier × E[L1])`, so
- * a small sample does not fire a drift gate by chance. The engine's controlled rounding makes
+ * The trust gates derive every drift threshold from E[TVD] = E[L1]/2 (`samplingThreshold`), so
+ * a sample does not fire a drift gate by chance at any n. The engine's controlled rounding makes
  * calibrated margins drift less than this; conditionally drawn fields drift about this much.
  *
  * Reference: P. Diaconis and S. Zabell, "Closed form summation for classical distributions:
@@ -65,4 +66,52 @@ export function expectedSamplingL1(targetShares: readonly number[], sampleSize: 
  */
 export function expectedSamplingTvd(targetShares: readonly number[], sampleSize: number): number {
   return expectedSamplingL1(targetShares, sampleSize) / 2;
+}
+
+/**
+ * The multiplier c(α, M) of E[TVD] that a row's sampling drift exceeds with probability at most
+ * α/M, so that M rows together raise a false alarm with probability at most α (Bonferroni):
+ *
+ * c(α, M) = √(π/2) · Φ⁻¹(1 − α/(2M)).
+ *
+ * Why: for a binary row TVD = |X/n − p| is half-normal with σ = √(p(1−p)/n) and
+ * E[TVD] = σ·√(2/π), so P(TVD > c·E[TVD]) = P(|Z| > c·√(2/π)) = α/M exactly at this c. A row of
+ * K > 2 categories sums K such terms, which concentrates the TVD around its mean, so the binary
+ * row is the worst case (normal approximation; the chi-square test that the gates join to it
+ * covers rows too small for that approximation).
+ *
+ * @param alpha - the family-wise false-alarm probability, in (0, 1)
+ * @param rows - M, the number of rows gated together, a positive integer
+ * @returns c(α, M)
+ * @throws ServiceError `STATS_INVALID_ARGUMENT` when alpha is not in (0, 1) or rows < 1
+ * @example samplingMultiplier(0.05, 1) // => 2.456450570453268 (√(π/2)·1.959963984540054)
+ */
+export function samplingMultiplier(alpha: number, rows: number): number {
+  if (!(alpha > 0 && alpha < 1)) throw invalidArgument('samplingMultiplier', `requires alpha in (0, 1), got ${alpha}`);
+  if (!Number.isSafeInteger(rows) || rows < 1) throw invalidArgument('samplingMultiplier', `requires a positive integer row count, got ${rows}`);
+  return Math.sqrt(Math.PI / 2) * normalUpperQuantile(alpha / (2 * rows));
+}
+
+/**
+ * The drift threshold of one compared row (a field, or one row of a joint check):
+ *
+ * T = c · E[TVD](target, n) + floor + allowance,
+ *
+ * c from `samplingMultiplier`, E[TVD] the exact expected TVD of a multinomial sample of the row's
+ * own n from its target, `floor` the rounding of the published figures, `allowance` a reviewed
+ * conflict between two official tables. As n grows T tends to floor + allowance.
+ *
+ * @param parts - the expected TVD, the multiplier, the rounding floor and the allowance (all ≥ 0)
+ * @returns T
+ * @throws ServiceError `STATS_INVALID_ARGUMENT` when a part is negative or not finite
+ * @example samplingThreshold({ expected_tvd: 0.01, multiplier: 4, floor: 0.001, allowance: 0.002 }) // => 0.043
+ */
+export function samplingThreshold(parts: {
+  readonly expected_tvd: number;
+  readonly multiplier: number;
+  readonly floor: number;
+  readonly allowance: number;
+}): number {
+  requireNonNegative('samplingThreshold', [parts.expected_tvd, parts.multiplier, parts.floor, parts.allowance]);
+  return parts.multiplier * parts.expected_tvd + parts.floor + parts.allowance;
 }

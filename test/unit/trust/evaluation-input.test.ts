@@ -36,6 +36,8 @@ describe('tableProvenanceOf', () => {
       periodic: true,
       source_table_id: 'POP010200rcl.px',
       content_hash: `sha256:${'e'.repeat(64)}`,
+      // exact counts: nothing to round
+      rounding_half_unit: 0,
     });
   });
 });

@@ -58,6 +58,7 @@ export function table(id: string, overrides: Partial<TableProvenance> = {}): Tab
     periodic: false,
     source_table_id: `NBS ${id}`,
     content_hash: `sha256:${'0'.repeat(63)}1`,
+    rounding_half_unit: 0,
     ...overrides,
   };
 }

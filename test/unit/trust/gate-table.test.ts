@@ -3,7 +3,7 @@
 // breaks it fails here.
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../../src/domain/request.js';
-import { GATES, GATE_CODES, thresholdOf, type GateCode } from '../../../src/trust/gate-table.js';
+import { DRIFT_THRESHOLDS, GATES, GATE_CODES, measureOf, thresholdOf, type GateCode } from '../../../src/trust/gate-table.js';
 import { definitionOf } from './fixtures.js';
 
 const PREDECESSOR_CODES = [
@@ -71,20 +71,39 @@ describe('GATES', () => {
 
   it('keeps the predecessor starting thresholds', () => {
     const expected: [GateCode, string, number[]][] = [
-      ['MARGINAL_ERROR_HIGH', 'mean_l1_error', [0.1, 0.1, 0.06]],
-      ['MARGINAL_ERROR_HIGH', 'max_category_error', [0.25, 0.25, 0.15]],
       ['ESS_TOO_LOW', 'ess_ratio', [0.5, 0.7, 0.85]],
       ['NARRATIVE_MOCK_RATIO_HIGH', 'mock_ratio', [1.0, 0.2, 0.05]],
       ['PXWEB_CACHE_STALE', 'cache_age_days', [60, 30, 7]],
       ['FALLBACK_CRITICAL_FIELD', 'fallback_ratio_critical', [0.7, 0.7, 0.4]],
       ['TARGET_FALLBACK_SUPERCRITICAL', 'fallback_ratio_super_critical', [1.0, 0.5, 0.5]],
       ['NARRATIVE_SCHEMA_INVALID', 'schema_valid_ratio', [0.5, 0.9, 0.95]],
-      ['MARGINAL_ERROR_CRITICAL', 'js_divergence_bits', [0.06, 0.04, 0.03]],
-      ['MARGINAL_ERROR_CRITICAL', 'chi_square_p_value', [0.001, 0.001, 0.001]],
     ];
     for (const [code, measure, values] of expected) {
       expect(PROFILES.map((profile) => thresholdOf(code, measure, profile))).toEqual(values);
     }
+  });
+
+  it('takes every drift threshold from the sampling error of the run, the same in every profile', () => {
+    // The predecessor's fixed limits (mean L1 0.10/0.10/0.06, category error 0.25/0.15, JSD
+    // 0.06/0.04/0.03 bits, joint TVD 0.10/0.06) were ~100× the sampling error at n = 200,000.
+    const drift: [GateCode, string][] = [
+      ['MARGINAL_ERROR_HIGH', 'field_tvd'],
+      ['MARGINAL_ERROR_HIGH', 'chi_square_p_value'],
+      ['MARGINAL_ERROR_CRITICAL', 'field_tvd'],
+      ['MARGINAL_ERROR_CRITICAL', 'chi_square_p_value'],
+      ['JOINT_DISTRIBUTION_DRIFT', 'joint_row_tvd'],
+      ['JOINT_DISTRIBUTION_DRIFT', 'joint_row_p_value'],
+    ];
+    for (const [code, measure] of drift) {
+      expect(PROFILES.map((profile) => thresholdOf(code, measure, profile))).toEqual([null, null, null]);
+      expect(measureOf(code, measure).sampling_adjusted).toBe(true);
+      expect(measureOf(code, measure).threshold_source).toMatch(/α/);
+    }
+    for (const code of ['MARGINAL_ERROR_HIGH', 'MARGINAL_ERROR_CRITICAL', 'JOINT_DISTRIBUTION_DRIFT'] as const) {
+      expect(GATES[code].measures.map((m) => m.measure)).toHaveLength(2);
+      expect(GATES[code].combine).toBe('all');
+    }
+    expect(DRIFT_THRESHOLDS).toEqual({ alpha: 0.001, critical_factor: 2 });
   });
 
   it('honours the severities SPEC §8.2 names', () => {

@@ -7,6 +7,7 @@ import { type Profile, PROFILES } from '../../../src/domain/request.js';
 import type { ComparedField } from '../../../src/domain/fields.js';
 import type { EvaluationInput } from '../../../src/trust/evaluation-input.js';
 import { evaluateGates } from '../../../src/trust/evaluate.js';
+import { CONFLICT_ALLOWANCES } from '../../../src/trust/conflict-allowances.js';
 import { GATE_CODES, MARKER_CODES, type GateCode } from '../../../src/trust/gate-table.js';
 import {
   cleanCalibration,
@@ -47,18 +48,18 @@ function withNarratives(input: EvaluationInput, stats: Partial<ReturnType<typeof
   };
 }
 
-/** Every field shifted by `shift` from its first to its second category: L1 = 2·shift everywhere. */
-function shiftEveryField(input: EvaluationInput, shift: number): EvaluationInput {
-  let result = input;
-  for (const target of input.field_targets) {
-    const counts = target.target_shares.map((share, index) => {
-      const delta = index === 0 ? shift : index === 1 ? -shift : 0;
-      return Math.round((share + delta) * input.n_generated);
-    });
-    result = withObserved(result, target.field, counts);
-  }
-  return result;
-}
+/**
+ * Drift thresholds of the fixture, computed in Python (statistics.NormalDist, math.lgamma), not by
+ * the evaluator. The fixture measures M = 18 rows (14 fields, 2 + 2 joint rows), so
+ * c(0.001, 18) = √(π/2)·Φ⁻¹(1 − 0.001/36) = 5.052027036079041. E[TVD] is de Moivre's exact
+ * binomial mean absolute deviation, Σ E|X − np| / 2n.
+ */
+const FIXTURE = {
+  // sex, target .5/.5, n = 100,000: E[TVD] = 0.0012615631072159083
+  sexThresholdAt100k: 0.00637345092537465,
+  // urban row of ethnicity_by_residence, target .6/.3/.1, n = 50,000: E[TVD] = 0.002226845601717396
+  urbanThresholdAt50k: 0.011250084185049984,
+} as const;
 
 const narrativeRatio = (stat: 'too_short' | 'too_long' | 'language_invalid' | 'name_missing') => (profile: Profile) => ({
   input: withNarratives(cleanInput(profile), { [stat]: 150 }),
@@ -146,24 +147,16 @@ const SCENARIOS: Partial<Record<GateCode, ScenarioOf>> = {
     input: { ...withRequest(cleanInput(profile), { strict: true }), duplicate_ids: 1 },
     expected: { observed: 1, threshold: 0, also: ['DUPLICATE_RECORDS'] },
   }),
-  MARGINAL_ERROR_HIGH: (profile) => {
-    // At n = 100,000 the sampling allowance (3 × E[L1] ≈ 0.010) stays below every limit.
-    const shift = profile === 'high_stakes' ? 0.04 : 0.06;
-    return {
-      input: shiftEveryField(cleanInput(profile, BIG_N), shift),
-      expected: { observed: 2 * shift, threshold: profile === 'high_stakes' ? 0.06 : 0.1 },
-    };
-  },
+  MARGINAL_ERROR_HIGH: (profile) => ({
+    // sex 50,900 / 49,100: TVD 0.009, between T = 0.00637 and 2T = 0.01275 (so not critical);
+    // chi-square 2·900²/50,000 = 32.4, p = erfc(√16.2) = 1.25e-8 < 0.001/18
+    input: withObserved(cleanInput(profile, BIG_N), 'sex', [50_900, 49_100]),
+    expected: { observed: 0.009, threshold: FIXTURE.sexThresholdAt100k, field: 'sex' },
+  }),
   MARGINAL_ERROR_CRITICAL: (profile) => ({
-    // scipy.spatial.distance.jensenshannon([.8, .2], [.5, .5], base=2) ** 2 = 0.0731040079318099;
-    // scipy.stats.chisquare([80000, 20000], [50000, 50000]).pvalue = 0 (far below 0.001)
+    // sex 80,000 / 20,000: TVD 0.3 > 2T; scipy.stats.chisquare([80000, 20000], [50000, 50000]).pvalue = 0
     input: withObserved(cleanInput(profile, BIG_N), 'sex', [80_000, 20_000]),
-    expected: {
-      observed: 0.0731040079318099,
-      threshold: per({ analysis_only: 0.06, narrative_required: 0.04, high_stakes: 0.03 })(profile),
-      field: 'sex',
-      also: ['MARGINAL_ERROR_HIGH'],
-    },
+    expected: { observed: 0.3, threshold: 2 * FIXTURE.sexThresholdAt100k, field: 'sex', also: ['MARGINAL_ERROR_HIGH'] },
   }),
   JOINT_DISTRIBUTION_DRIFT: (profile) => {
     const input = cleanInput(profile, BIG_N);
@@ -173,7 +166,7 @@ const SCENARIOS: Partial<Record<GateCode, ScenarioOf>> = {
     const drifted = { ...first, observed_counts: [[22_500, 22_500, 5_000], first.observed_counts[1] ?? []] };
     return {
       input: { ...input, joint_checks: [drifted, ...rest] },
-      expected: { observed: 0.15, threshold: profile === 'high_stakes' ? 0.06 : 0.1, field: 'ethnicity', subject: 'ethnicity_by_residence' },
+      expected: { observed: 0.15, threshold: FIXTURE.urbanThresholdAt50k, field: 'ethnicity', subject: 'ethnicity_by_residence' },
     };
   },
   CONSISTENCY_VIOLATION: (profile) => ({
@@ -319,26 +312,55 @@ describe('gate details', () => {
     expect(fields).toEqual(['sex', 'region', 'employment_status']);
   });
 
-  it('fires the max_category_error measure of MARGINAL_ERROR_HIGH per field, without MARGINAL_ERROR_CRITICAL', () => {
-    // n = 30, target .5/.5, observed 7/23: max category error 0.2667 > 0.25; chi-square
-    // scipy.stats.chisquare([7, 23], [15, 15]) → statistic 8.533, pvalue 0.00349 ≥ 0.001 (not critical);
-    // allowance 3 × E|p̂ − .5| = 3 × 2.1669/30 = 0.217 < 0.25 (binomial mean absolute deviation, n = 30)
-    const input = withObserved(cleanInput('analysis_only'), 'inactivity_reason', [7, 23], [0.5, 0.5]);
+  it('needs the chi-square test too: a rare category over its TVD threshold by chance fires nothing', () => {
+    // n = 100, target .99/.01, observed 95/5: TVD 0.04 > T = c(0.001, 18)·E[TVD] = 5.0520·0.0073206 = 0.03698
+    // (E|X − 1| for X ~ Binomial(100, .01) = 4·C(100, 2)·.01²·.99⁹⁹ = 0.7321, computed in Python). Such
+    // tails are Poisson, not normal; the chi-square test pools the expected count of 1, leaves df = 0, p = 1.
+    const input = withObserved(cleanInput('analysis_only'), 'inactivity_reason', [95, 5], [0.99, 0.01]);
     const evaluation = evaluateGates(input);
-    expect(evaluation.gate_codes).toEqual(['MARGINAL_ERROR_HIGH', 'PASS_WITH_WARNINGS']);
-    const detail = evaluation.gate_code_details[0];
-    expect(detail?.measure).toBe('max_category_error');
-    expect(detail?.field).toBe('inactivity_reason');
-    expect(detail?.observed).toBeCloseTo(8 / 30, 12);
-    expect(detail?.threshold).toBeCloseTo(0.25, 12);
+    const field = evaluation.measurements?.fields.find((entry) => entry.field === 'inactivity_reason');
+    expect(field?.tvd).toBeCloseTo(0.04, 12);
+    expect(field?.threshold).toBeCloseTo(0.03698410568383195, 9);
+    expect(field?.chi_square?.p_value).toBe(1);
+    expect(evaluation.gate_codes).toEqual(['PASS']);
   });
 
-  it('widens a drift limit for sampling error at small n', () => {
-    // n = 30 under high_stakes: the base limit 0.15 widens to 3 × E|p̂ − .5| at n = 30.
-    // E|X − 15| for X ~ Binomial(30, .5) = 2·16·C(30, 16)·.5^31 = 2.1669 (de Moivre), so 3 × 2.1669 / 30 = 0.21669
-    const input = withObserved(cleanInput('high_stakes'), 'inactivity_reason', [7, 23], [0.5, 0.5]);
-    const detail = evaluateGates(input).gate_code_details.find((entry) => entry.measure === 'max_category_error');
-    expect(detail?.threshold).toBeCloseTo(3 * ((2 * 16 * 145422675) / 2 ** 31) / 30, 9);
+  it('builds each threshold from c(α, M)·E[TVD] at the row\'s n, the rounding floor and the allowance', () => {
+    // n = 1,000, M = 18. sex .5/.5: E[TVD] = 0.012612509089179826; the sex table's half rounding unit
+    // 0.0005 gives the floor (K − 1)·h = 0.0005. region .5/.3/.2: E[TVD] = 0.017129723134777567, no
+    // rounding, plus the listed region allowance. All computed in Python.
+    const base = cleanInput('analysis_only');
+    const input = { ...base, tables: base.tables.map((t) => (t.table_id === 'sex' ? { ...t, rounding_half_unit: 0.0005 } : t)) };
+    const measured = evaluateGates(input).measurements;
+    expect(measured?.drift_thresholds).toEqual({
+      alpha: 0.001,
+      rows_gated: 18,
+      multiplier: expect.closeTo(5.052027036079041, 12),
+      critical_factor: 2,
+      p_value_limit: 0.001 / 18,
+    });
+    const sex = measured?.fields.find((field) => field.field === 'sex');
+    expect(sex?.expected_sampling_tvd).toBeCloseTo(0.012612509089179826, 12);
+    expect(sex?.floor).toBeCloseTo(0.0005, 15);
+    expect(sex?.allowance).toBe(0);
+    expect(sex?.threshold).toBeCloseTo(0.06421873691132912, 12);
+    expect(sex?.critical_threshold).toBeCloseTo(2 * 0.06421873691132912, 12);
+    const listed = CONFLICT_ALLOWANCES.find((entry) => entry.check === 'region' && entry.row === null)?.allowance;
+    expect(listed).toBeGreaterThan(0);
+    const region = measured?.fields.find((field) => field.field === 'region');
+    expect(region?.allowance).toBe(listed);
+    expect(region?.threshold).toBeCloseTo(0.08653982439744488 + (listed ?? 0), 12);
+  });
+
+  it('gives a modelled target neither a rounding floor nor an allowance (the target is the model itself)', () => {
+    const base = withTargets(cleanInput('analysis_only'), { sex: 'modelled', region: 'modelled' });
+    const input = { ...base, tables: base.tables.map((t) => (t.table_id === 'sex' ? { ...t, rounding_half_unit: 0.0005 } : t)) };
+    const fields = evaluateGates(input).measurements?.fields ?? [];
+    for (const name of ['sex', 'region'] as const) {
+      const field = fields.find((entry) => entry.field === name);
+      expect([field?.floor, field?.allowance]).toEqual([0, 0]);
+      expect(field?.threshold).toBeCloseTo(5.052027036079041 * (field?.expected_sampling_tvd ?? NaN), 12);
+    }
   });
 
   it('fires CONFIG_INCOMPLETE when narrative_required runs without narratives', () => {

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { JointMeasurement, RunMeasurements } from '../../../src/trust/measurements.js';
+import type { FieldMeasurement, JointMeasurement, RunMeasurements } from '../../../src/trust/measurements.js';
 import { qualityTierOf } from '../../../src/trust/quality-tier.js';
 
-/** Only what the tier reads: the mean L1 error and one joint row, each with its limit. */
-function measurements(meanL1: number, jointTvd: number, limit = 0.1): RunMeasurements {
+/** Only what the tier reads: one field and one joint row, each with its TVD and threshold. */
+function measurements(fieldTvd: number, jointTvd: number, threshold = 0.1): RunMeasurements {
   const joint = {
     id: 'ethnicity_by_region',
-    rows: [{ row: 'UTA Găgăuzia', n: 12, published_cells: 3, pooled_rest: true, tvd: jointTvd, expected_sampling_tvd: 0.05, limit, p_value: 0.2 }],
+    rows: [{ row: 'UTA Găgăuzia', n: 12, published_cells: 3, pooled_rest: true, tvd: jointTvd, expected_sampling_tvd: 0.05, threshold, limit: threshold, p_value: 0.2 }],
   } as unknown as JointMeasurement;
-  return { fields: [], joint_checks: [joint], mean_l1_error: meanL1, mean_l1_error_limit: limit } as unknown as RunMeasurements;
+  const field = { field: 'sex', tvd: fieldTvd, threshold } as unknown as FieldMeasurement;
+  return { fields: [field], joint_checks: [joint] } as unknown as RunMeasurements;
 }
 
 describe('qualityTierOf', () => {
@@ -17,7 +18,7 @@ describe('qualityTierOf', () => {
     expect(qualityTierOf('PASS', measurements(0, 0), [])).toBe('A');
   });
 
-  it('grades A within half of every limit, B above half', () => {
+  it('grades A when every row is within half its threshold, B above half', () => {
     expect(qualityTierOf('PASS', measurements(0.05, 0.05), [])).toBe('A');
     expect(qualityTierOf('PASS', measurements(0.06, 0.05), [])).toBe('B');
   });
@@ -35,7 +36,7 @@ describe('qualityTierOf', () => {
   });
 
   it('is C when nothing could be measured', () => {
-    const empty = { fields: [], joint_checks: [], mean_l1_error: null, mean_l1_error_limit: null } as unknown as RunMeasurements;
+    const empty = { fields: [], joint_checks: [] } as unknown as RunMeasurements;
     expect(qualityTierOf('PASS', empty, [])).toBe('C');
     expect(qualityTierOf('PASS', null, [])).toBe('C');
   });

@@ -71,6 +71,32 @@ describe('buildTrustReport', () => {
     expectValid(validateReport, report);
   });
 
+  it('gives every check its id, target, actual, TVD, expected sampling TVD, floor, allowance and threshold', () => {
+    // sex 80,000 / 20,000 at n = 100,000 with the sex table's half rounding unit 0.0005 (floor 0.0005);
+    // c(0.001, 18) = 5.052027036079041 and E[TVD] = 0.0012615631072159083 (Python, see gates.test.ts).
+    const base = withObserved(cleanInput('analysis_only', 100_000), 'sex', [80_000, 20_000]);
+    const input = { ...base, tables: base.tables.map((t) => (t.table_id === 'sex' ? { ...t, rounding_half_unit: 0.0005 } : t)) };
+    const report = buildTrustReport(input, evaluateGates(input), RUN);
+    const sex = report.marginals?.fields.find((field) => field.field === 'sex');
+    expect(sex).toMatchObject({ id: 'sex', tvd: expect.closeTo(0.3, 12), floor: 0.0005, allowance: 0, max_category_error_limit: null });
+    expect(sex?.expected_sampling_tvd).toBeCloseTo(0.0012615631072159083, 9);
+    expect(sex?.threshold).toBeCloseTo(5.052027036079041 * 0.0012615631072159083 + 0.0005, 9);
+    expect(sex?.critical_threshold).toBeCloseTo(2 * (sex?.threshold ?? NaN), 12);
+    expect(report.drift_thresholds).toMatchObject({ alpha: 0.001, rows_gated: 18, critical_factor: 2 });
+    expect(report.provenance.tables.find((t) => t.table_id === 'sex')?.rounding_half_unit).toBe(0.0005);
+    // A partial joint row: its published cell and the pooled rest, target and actual.
+    const regionA = report.joint_checks?.find((check) => check.id === 'ethnicity_by_region')?.rows.find((row) => row.row === 'region_a');
+    expect(regionA?.cells).toEqual([
+      { category: 'ethnicity_a', target_share: 0.9, actual_share: 0.9, observed_count: 36_000 },
+      { category: '(rest)', target_share: expect.closeTo(0.1, 12), actual_share: expect.closeTo(0.1, 12), observed_count: 4_000 },
+    ]);
+    expect(regionA).toMatchObject({ tvd: expect.closeTo(0, 12), floor: 0, allowance: 0 });
+    expect(regionA?.threshold).toBe(regionA?.limit);
+    for (const field of report.marginals?.fields ?? []) expect(field.threshold).toBeGreaterThan(0);
+    for (const row of report.joint_checks?.flatMap((check) => check.rows) ?? []) expect(row.threshold).toBeGreaterThan(0);
+    expectValid(validateReport, report);
+  });
+
   it('reports a strict preflight rejection without measurement sections', () => {
     const input = offlineAdultInput('high_stakes');
     const report = buildTrustReport(input, evaluatePreflight(input), RUN);

@@ -39,6 +39,7 @@ describe('GET /v1/gate-codes', () => {
     const response = await app.inject({ method: 'GET', url: '/v1/gate-codes' });
     const body = (await expectContract(response)) as {
       sampling_multiplier: number;
+      drift_thresholds: { alpha: number; critical_factor: number; formula: string };
       codes: { code: string; escalation_priority: number; severity: Record<string, string>; measures: { measure: string; thresholds: Record<string, number | null> }[] }[];
     };
     expect(response.statusCode).toBe(200);
@@ -47,7 +48,15 @@ describe('GET /v1/gate-codes', () => {
     expect(ess?.escalation_priority).toBe(3);
     expect(ess?.measures[0]?.thresholds).toEqual({ analysis_only: 0.5, narrative_required: 0.7, high_stakes: 0.85 });
     expect(body.codes.find((entry) => entry.code === 'ESTIMATED_FIELD_USED')?.severity).toEqual(GATES.ESTIMATED_FIELD_USED.severity);
-    expect(body.sampling_multiplier).toBe(3);
+    // c(0.001, 1) = √(π/2)·Φ⁻¹(1 − 0.0005): Python √(π/2)·-NormalDist().inv_cdf(0.0005)
+    expect(body.sampling_multiplier).toBeCloseTo(4.124063671793356, 12);
+    expect(body.drift_thresholds).toMatchObject({ alpha: 0.001, critical_factor: 2 });
+    expect(body.drift_thresholds.formula).toContain('c(α, M)');
+    const marginal = body.codes.find((entry) => entry.code === 'MARGINAL_ERROR_HIGH');
+    expect(marginal?.measures.map((m) => [m.measure, m.thresholds])).toEqual([
+      ['field_tvd', { analysis_only: null, narrative_required: null, high_stakes: null }],
+      ['chi_square_p_value', { analysis_only: null, narrative_required: null, high_stakes: null }],
+    ]);
   });
 
   it('answers 404 outside the declared routes', async () => {
