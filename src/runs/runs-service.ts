@@ -204,8 +204,12 @@ export class RunsService {
   async #replay(key: string, requestHash: string, sync: boolean): Promise<Submitted | null> {
     const owner = await runOfKey(this.#options.store, key, requestHash);
     if (!owner) return null;
-    const done = this.#active.get(owner.run_id)?.done ?? Promise.resolve<Settled>({ record: owner });
-    return { record: owner, sync, done, replayed: true };
+    const active = this.#active.get(owner.run_id);
+    if (active) return { record: owner, sync, done: active.done, replayed: true };
+    // Not tracked: it ended (or belongs to an earlier process). The store read above may predate
+    // its end, so read it again: a run leaves the tracked set only after its last write.
+    const current = (await this.#options.store.get(owner.run_id)) ?? owner;
+    return { record: current, sync, done: Promise.resolve<Settled>({ record: current }), replayed: true };
   }
 
   async #admit(body: RunRequest, requestHash: string, key: string | null, sync: boolean, now: () => Date): Promise<Submitted> {
