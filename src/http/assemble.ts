@@ -93,6 +93,7 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
       clock: now,
     },
     maxN: config.MAX_N,
+    llmMaxN: config.LLM_MAX_N,
     syncMaxN: config.SYNC_MAX_N,
     maxQueue: config.MAX_QUEUE,
     concurrency: config.RUN_CONCURRENCY,

@@ -18,5 +18,6 @@ export function llmProviderFromConfig(config: Config): LlmNarrativeProvider | un
     model: config.LLM_MODEL,
     concurrency: config.LLM_CONCURRENCY,
     timeoutMs: config.LLM_TIMEOUT_MS,
+    breaker: { failureThreshold: config.LLM_BREAKER_FAILURES, cooldownMs: config.LLM_BREAKER_COOLDOWN_MS },
   });
 }

@@ -20,7 +20,7 @@ import type { CensusService } from '../census/census-service.js';
 import { ServiceError, hasErrorCode } from '../errors.js';
 import { sha256OfCanonicalJson } from '../trust/hashes.js';
 import { executeRun, type PipelineDeps, type PipelineResult, type RunSink } from './run-pipeline.js';
-import { effectiveRequestOf, MAX_SEED, runRequestSchema, type RunRequest } from './run-request.js';
+import { effectiveRequestOf, MAX_SEED, requestLimitError, runRequestSchema, type RunRequest } from './run-request.js';
 import {
   FINISHED_STATUSES,
   type ArtifactName,
@@ -42,6 +42,8 @@ export interface RunsServiceOptions {
   readonly census: Pick<CensusService, 'resolveForRun'>;
   readonly pipeline: PipelineDeps;
   readonly maxN: number;
+  /** Largest n with llm narratives (LLM_MAX_N); default: no limit beyond maxN. */
+  readonly llmMaxN?: number;
   readonly syncMaxN: number;
   /** Runs queued or running at once; more are refused with SERVICE_QUEUE_FULL (503). */
   readonly maxQueue: number;
@@ -141,6 +143,13 @@ export class RunsService {
     for (const record of await this.#options.store.listUnfinished()) {
       const parsed = this.#requestSchema.safeParse(record.request);
       const seed = record.effective_request['seed'];
+      const overLimit = parsed.success ? this.#limitError(parsed.data) : null;
+      if (overLimit !== null) {
+        // Accepted before LLM_MAX_N was lowered (or existed): not run again, said why.
+        this.#announce(await this.#finish(record, { status: 'failed', error: { code: overLimit.code, message: overLimit.message } }, now), null);
+        failed += 1;
+        continue;
+      }
       if (!parsed.success || typeof seed !== 'number') {
         const finished = await this.#finish(
           record,
@@ -176,11 +185,17 @@ export class RunsService {
   /** Validates (already parsed by the route), stores and queues a run. */
   async submit(body: RunRequest, options: SubmitOptions, now: () => Date = () => new Date()): Promise<Submitted> {
     this.#refuseWhenClosed();
+    const overLimit = this.#limitError(body);
+    if (overLimit !== null) throw overLimit;
     const requestHash = sha256OfCanonicalJson(body);
     const sync = !options.preferAsync && body.n <= this.#options.syncMaxN;
     const key = options.idempotencyKey;
     if (key === undefined) return this.#create(body, requestHash, null, sync, now);
     return this.#withKeyLock(key, async () => (await this.#replay(key, requestHash, sync)) ?? this.#create(body, requestHash, key, sync, now));
+  }
+
+  #limitError(body: RunRequest): ServiceError | null {
+    return requestLimitError(body, { llmMaxN: this.#options.llmMaxN ?? this.#options.maxN });
   }
 
   #refuseWhenClosed(): void {
