@@ -72,7 +72,13 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
     : { status: 'pass', output: 'no warm-up requested' };
   const store = new FileRunStore(config.DATA_DIR);
   await store.init();
-  const llm = llmProviderFromConfig(config);
+  const llm = llmProviderFromConfig(config, {
+    // On-call's signal that the LLM endpoint is down or stalled (narratives then fail at once).
+    onCircuit: (event) =>
+      event.state === 'open'
+        ? options.logger?.warn({ llm_circuit: 'open' }, 'llm circuit opened: calls fail at once until a probe gets an answer')
+        : options.logger?.info({ llm_circuit: 'closed' }, 'llm circuit closed'),
+  });
   const metrics = createMetrics();
   const runsRef: { current?: RunsService } = {};
   const runMetrics = registerRunMetrics(metrics.registry, {

@@ -227,6 +227,8 @@ describe('a stalled llm', () => {
     expect(p99).toBeLessThanOrEqual(RESPONSIVE_P99_MS);
     // Finished, not failed: every narrative failed (LLM_TIMEOUT, then LLM_CIRCUIT_OPEN), the run did not.
     for (const runId of runIds) expect(['succeeded', 'rejected']).toContain((await runFinished(server, runId))['status']);
+    // On-call sees why: the circuit opened once, logged at warn.
+    expect(server.logLines().filter((line) => String(line['msg']).startsWith('llm circuit opened'))).toHaveLength(1);
   }, 90_000);
 });
 

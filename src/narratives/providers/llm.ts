@@ -73,9 +73,14 @@ const LlmProviderOptionsSchema = z.strictObject({
   maxTokens: z.number().int().min(64).max(32_768).default(2_000),
 });
 
+/** The circuit opened (calls now fail at once) or closed again (a probe got an answer). */
+export type LlmCircuitEvent = { readonly state: 'open' } | { readonly state: 'closed' };
+
 export type LlmProviderOptions = z.input<typeof LlmProviderOptionsSchema> & {
   /** Base transport; the retry interceptor is composed on top. Default: a new undici Agent. */
   readonly dispatcher?: Dispatcher;
+  /** Told when the circuit opens or closes (the service logs it for on-call). */
+  readonly onCircuit?: (event: LlmCircuitEvent) => void;
 };
 
 export interface LlmNarrativeProvider extends NarrativeProvider {
@@ -161,10 +166,22 @@ class ChatClient {
   constructor(
     private readonly options: z.output<typeof LlmProviderOptionsSchema>,
     private readonly dispatcher: Dispatcher,
+    private readonly onCircuit: (event: LlmCircuitEvent) => void = () => undefined,
   ) {
     this.url = new URL('chat/completions', options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`).href;
     this.deadlineMs = options.timeoutMs;
     this.breaker = new CircuitBreaker(options.breaker);
+  }
+
+  /** Records the outcome of one call, telling `onCircuit` when that changes the circuit. */
+  private record(failure: boolean): void {
+    const now = Date.now();
+    const wasClosed = this.breaker.state(now) === 'closed';
+    if (failure) this.breaker.recordFailure(now);
+    else this.breaker.recordSuccess();
+    const isClosed = this.breaker.state(now) === 'closed';
+    if (wasClosed && !isClosed) this.onCircuit({ state: 'open' });
+    else if (!wasClosed && isClosed) this.onCircuit({ state: 'closed' });
   }
 
   /** Removes the API key from any text that came from outside (a server may echo headers). */
@@ -187,15 +204,14 @@ class ChatClient {
     }
     try {
       const content = await this.call(messages, options);
-      this.breaker.recordSuccess();
+      this.record(false);
       return content;
     } catch (error) {
       const coded = error instanceof ServiceError ? error : new ServiceError('LLM_UNREACHABLE', 'LLM call failed');
       // A cancelled probe proves nothing; re-opening lets the next cool-down send another one.
       if (coded.code === 'RUN_CANCELLED') {
-        if (probe) this.breaker.recordFailure(Date.now());
-      } else if (isUpstreamFailure(coded)) this.breaker.recordFailure(Date.now());
-      else this.breaker.recordSuccess();
+        if (probe) this.record(true);
+      } else this.record(isUpstreamFailure(coded));
       throw error;
     }
   }
@@ -297,7 +313,7 @@ function providerFailure(error: ServiceError): NarrativeIssue {
 
 /** Creates the llm provider; options are validated once here (`LLM_NOT_CONFIGURED` otherwise). */
 export function createLlmProvider(options: LlmProviderOptions): LlmNarrativeProvider {
-  const { dispatcher: base, ...rest } = options;
+  const { dispatcher: base, onCircuit, ...rest } = options;
   const parsed = LlmProviderOptionsSchema.safeParse(rest);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -318,7 +334,7 @@ export function createLlmProvider(options: LlmProviderOptions): LlmNarrativeProv
       retryAfter: true,
     }),
   );
-  const client = new ChatClient(config, dispatcher);
+  const client = new ChatClient(config, dispatcher, onCircuit);
   const label = { source: 'llm', prompt_version: PROMPT_VERSION, served_status: 'generated' } as const;
 
   const failed = (error: ServiceError, attempts: number, earlier: readonly NarrativeIssue[] = []): NarrativeResult => {

@@ -260,7 +260,13 @@ describe('llm provider against hostile servers (issue #14, items 7 and 8)', () =
 
   it('opens the circuit after repeated timeouts: later calls fail at once, uncalled, until a probe after the cool-down succeeds', async () => {
     let reply: FakeLlmReply = { kind: 'stall' };
-    const { server, provider } = await setUp(() => reply, { concurrency: 2, timeoutMs: 300, breaker: { failureThreshold: 3, cooldownMs: 1_000 } });
+    const events: string[] = [];
+    const { server, provider } = await setUp(() => reply, {
+      concurrency: 2,
+      timeoutMs: 300,
+      breaker: { failureThreshold: 3, cooldownMs: 1_000 },
+      onCircuit: (event) => events.push(event.state),
+    });
     const outcomes: string[] = [];
     for (let index = 0; index < 5; index += 1) {
       const result = await provider.generateNarrative({ ...persona, index }, { seed: 1 });
@@ -275,6 +281,7 @@ describe('llm provider against hostile servers (issue #14, items 7 and 8)', () =
     expect(probes.map((result) => result.narrative.status).sort()).toEqual(['failed', 'generated']);
     expect(server.calls).toHaveLength(4);
     expect((await provider.generateNarrative(persona, { seed: 3 })).narrative.status).toBe('generated');
+    expect(events).toEqual(['open', 'closed']);
   }, 30_000);
 
   it('shares the circuit between runs: one run’s timeouts spare the next run the wait', async () => {
