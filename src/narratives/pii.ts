@@ -48,12 +48,19 @@ function finding(type: PiiType, start: number, end: number, confidence: number):
  * every candidate, and folding a slice per candidate was most of a scan's time. Null when
  * folding changed the length (offsets would not carry over); cleared when the scan ends.
  */
-let scanning: { readonly text: string; readonly folded: string | null } | undefined;
+let scanning: { readonly text: string; folded?: string | null } | undefined;
 
 /** The folded, lower-cased characters of `text` in [from, to). */
 function foldedSlice(text: string, from: number, to: number): string {
   const start = Math.max(0, from);
-  if (scanning?.text === text && scanning.folded !== null) return scanning.folded.slice(start, to);
+  if (scanning?.text === text) {
+    if (scanning.folded === undefined) {
+      // Folded on first use only: most narratives have no candidate that needs context.
+      const folded = foldDiacritics(text).toLowerCase();
+      scanning.folded = folded.length === text.length ? folded : null;
+    }
+    if (scanning.folded !== null) return scanning.folded.slice(start, to);
+  }
   return foldDiacritics(text.slice(start, to)).toLowerCase();
 }
 
@@ -444,8 +451,7 @@ export function findPii(text: string): PiiFinding[] {
   const recognisers = /\d/u.test(read) ? [...NUMERIC_RECOGNISERS, ...TEXTUAL_RECOGNISERS] : TEXTUAL_RECOGNISERS;
   const candidates: PiiFinding[] = [];
   try {
-    const folded = foldDiacritics(read).toLowerCase();
-    scanning = { text: read, folded: folded.length === read.length ? folded : null };
+    scanning = { text: read };
     for (const recognise of recognisers) for (const found of recognise(read)) candidates.push(found);
   } finally {
     scanning = undefined;
