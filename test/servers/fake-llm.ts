@@ -48,6 +48,12 @@ export type FakeLlmScript = (call: FakeLlmCall) => FakeLlmReply | Promise<FakeLl
 export interface FakeLlmOptions {
   /** Keep every call in `calls` (default true); false keeps only the count. */
   readonly keepCalls?: boolean;
+  /**
+   * How long an idle connection is kept, ms (default 100, so suites exit promptly). Below 1 s
+   * Node announces `Keep-Alive: timeout=0` and undici opens a connection per call; long runs
+   * want what a real endpoint does.
+   */
+  readonly keepAliveMs?: number;
 }
 
 export interface FakeLlm {
@@ -204,7 +210,7 @@ export async function startFakeLlm(script: FakeLlmScript = () => ({ kind: 'narra
       void Promise.resolve(script(call)).then((reply) => answer(response, call, reply));
     });
   });
-  server.keepAliveTimeout = 100;
+  server.keepAliveTimeout = options.keepAliveMs ?? 100;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

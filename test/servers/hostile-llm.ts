@@ -60,11 +60,12 @@ function replyFor(mode: HostileMode, call: FakeLlmCall): FakeLlmReply | Promise<
   }
 }
 
-/** Starts the server in `mode` (default fast); calls are counted, not kept (long runs). */
+/** Starts the server in `mode` (default fast); calls are counted, not kept, and connections kept alive (long runs). */
 export async function startHostileLlm(mode: HostileLlm['mode'] = { kind: 'fast' }): Promise<HostileLlm> {
   const state: { mode: HostileLlm['mode'] } = { mode };
   const fake = await startFakeLlm((call) => replyFor(typeof state.mode === 'function' ? state.mode(call) : state.mode, call), {
     keepCalls: false,
+    keepAliveMs: 10_000,
   });
   return Object.defineProperties(fake as HostileLlm, {
     mode: {
