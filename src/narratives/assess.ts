@@ -58,6 +58,9 @@ function stringsOf(root: unknown): [string, string][] {
   return into;
 }
 
+/** Findings located and reported per narrative: it is withheld at the first; thousands would only grow the issues. */
+const MAX_LOCATED_FINDINGS = 64;
+
 /**
  * Scans all labelled strings in one pass: joined with a separator no recogniser can span (a NUL
  * between line breaks), which costs one regex run per pattern instead of one per section.
@@ -72,7 +75,7 @@ function scanPii(labelled: readonly [string, string][]): { pii: LocatedPiiFindin
   }
   const joined = labelled.map(([, text]) => text).join(separator);
   const pii: LocatedPiiFinding[] = [];
-  for (const found of withholdingPii(findPii(joined))) {
+  for (const found of withholdingPii(findPii(joined)).slice(0, MAX_LOCATED_FINDINGS)) {
     let index = starts.length - 1;
     while (index > 0 && (starts[index] ?? 0) > found.start) index -= 1;
     const start = starts[index] ?? 0;
@@ -115,37 +118,41 @@ export function assessTemplateGuards(sections: NarrativeSections, persona: Perso
 }
 
 /**
- * Longest answer assessed as a narrative. The eight sections total at most 10,400 characters, so
- * a longer answer is no narrative, only text to scan for PII: in one piece it would hold the
- * event loop for the contract checks and the scan (a 1.7 MB answer: hundreds of ms).
+ * Longest answer assessed as a narrative. The eight sections total at most 10,400 characters
+ * (about 14,000 as JSON with every diacritic escaped), so a longer answer is no narrative, only
+ * text to scan for PII: in one piece it would hold the event loop for the contract checks and the
+ * scan (a 1.7 MB answer: over a second). At this size a hostile answer costs tens of ms.
  */
-export const MAX_ASSESSED_ANSWER_CHARS = 65_536;
+export const MAX_ASSESSED_ANSWER_CHARS = 24_576;
 /** An oversized answer is scanned in windows this long, overlapping so no finding is cut in two. */
-const PII_WINDOW_CHARS = 32_768;
+const PII_WINDOW_CHARS = 16_384;
 const PII_WINDOW_OVERLAP = 1_024;
+/** Findings kept of an oversized answer: enough to say what it held (it is withheld at the first). */
+const MAX_OVERSIZED_FINDINGS = 16;
 
 /**
  * Assesses an answer longer than MAX_ASSESSED_ANSWER_CHARS one window per step, so the caller can
- * yield between steps: NARRATIVE_TOO_LONG, and the PII of every window (withheld if any). Run it to
- * the end; the generator returns the assessment.
+ * yield between steps: NARRATIVE_TOO_LONG, and PII up to the first window that has any (the
+ * answer is then withheld; scanning on would only count more of it, and a 1.7 MB answer of a
+ * repeated postcode holds 200,000). Run it to the end; the generator returns the assessment.
  */
 export function* assessOversizedAnswer(content: string): Generator<void, NarrativeAssessment> {
-  const found = new Map<number, LocatedPiiFinding>();
-  for (let start = 0; start < content.length; start += PII_WINDOW_CHARS) {
+  let pii: LocatedPiiFinding[] = [];
+  for (let start = 0; start < content.length && pii.length === 0; start += PII_WINDOW_CHARS) {
     const window = content.slice(start, start + PII_WINDOW_CHARS + PII_WINDOW_OVERLAP);
-    for (const f of withholdingPii(findPii(window))) {
-      if (!found.has(start + f.start)) found.set(start + f.start, { ...f, start: start + f.start, end: start + f.end, section: '(response)' });
-    }
+    pii = withholdingPii(findPii(window))
+      .slice(0, MAX_OVERSIZED_FINDINGS)
+      .map((f) => ({ ...f, start: start + f.start, end: start + f.end, section: '(response)' }));
     yield;
   }
-  const pii = [...found.values()].sort((a, b) => a.start - b.start);
   const tooLong: NarrativeIssue = {
     code: 'NARRATIVE_TOO_LONG',
     detail: `the answer has ${content.length} characters; a narrative has far fewer`,
     observed: content.length,
     limit: MAX_ASSESSED_ANSWER_CHARS,
   };
-  const piiIssues = pii.map((f): NarrativeIssue => ({ code: 'NARRATIVE_PII_DETECTED', detail: `${f.type} (confidence ${f.confidence}) in ${f.section}`, pii_type: f.type }));
+  const types = [...new Set(pii.map((f) => f.type))];
+  const piiIssues = types.map((type): NarrativeIssue => ({ code: 'NARRATIVE_PII_DETECTED', detail: `${type} in (response)`, pii_type: type }));
   return { sections: undefined, issues: [tooLong, ...piiIssues], pii };
 }
 

@@ -72,7 +72,7 @@ describe('hostile llm answers', () => {
 
   beforeAll(async () => {
     llm = await startHostileLlm();
-    ({ server, api, dataDir } = await withServer({ LLM_BASE_URL: llm.baseUrl, LLM_CONCURRENCY: '8', LLM_MAX_N: String(LARGE_N) }));
+    ({ server, api, dataDir } = await withServer({ LLM_BASE_URL: llm.baseUrl, LLM_CONCURRENCY: '4', LLM_MAX_N: String(LARGE_N) }));
   });
   afterAll(async () => {
     await server?.stop('SIGKILL');

@@ -234,6 +234,13 @@ describe('llm provider against hostile servers (issue #14, items 7 and 8)', () =
     expect(fine.narrative.status).toBe('generated');
   });
 
+  it('fails an answer far too long to be a narrative without sending it back for repair', async () => {
+    const { server, provider } = await setUp(() => ({ kind: 'content', content: JSON.stringify({ descriere_generala: 'Maria e harnică. '.repeat(10_000) }) }));
+    const result = await provider.generateNarrative(persona, { seed: 1 });
+    expect(result.narrative).toMatchObject({ status: 'failed', reasons: ['NARRATIVE_TOO_LONG'] });
+    expect(server.calls).toHaveLength(1);
+  });
+
   it('ends a call at timeoutMs, retries and back-off included, however slowly the body trickles', async () => {
     // Before: a deadline of timeoutMs × (retries + 1) + maxDelayMs × retries = 53 s here.
     const { provider } = await setUp(() => ({ kind: 'trickle', intervalMs: 50 }), {
