@@ -2,7 +2,7 @@
  * What other folders may use from narratives. Everything here is pure except
  * `createLlmProvider` (undici, the network); workers use the template side only.
  */
-export { NARRATIVE_PROVIDERS, generateNarratives } from './provider.js';
+export { NARRATION_WINDOW, NARRATIVE_PROVIDERS, generateNarratives, narrateInOrder } from './provider.js';
 export type { NarrativeContext, NarrativeProvider, NarrativeProviderName, NarrativeResult } from './provider.js';
 export { TEMPLATE_VERSION, composeTemplateSections, createTemplateProvider, templateNarrative } from './providers/template.js';
 export type { TemplateOptions } from './providers/template.js';
