@@ -19,13 +19,13 @@
  * The API key goes only into the Authorization header; error messages and details are built
  * here, and any text from outside is scrubbed of the key before it is kept.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { CircuitBreaker } from '../../census/pxweb/circuit-breaker.js';
 import { ServiceError, hasErrorCode } from '../../errors.js';
 import type { Persona } from '../../generation/persona.js';
 import { createRng } from '../../generation/rng.js';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   MAX_ASSESSED_ANSWER_CHARS,
   assessNarrativeText,
