@@ -21,6 +21,7 @@ export const ERRORS = {
   REQUEST_BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },
   REQUEST_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   REQUEST_IDEMPOTENCY_MISMATCH: { status: 422, title: 'Idempotency-Key reused with a different request' },
+  REQUEST_LIMIT_EXCEEDED: { status: 422, title: 'Request exceeds a limit of this instance' },
   REQUEST_RATE_LIMITED: { status: 429, title: 'Too many requests' },
 
   // SERVICE_*: the service cannot take work right now
@@ -58,6 +59,7 @@ export const ERRORS = {
   LLM_UNREACHABLE: { status: 502, title: 'LLM provider could not be reached' },
   LLM_TIMEOUT: { status: 504, title: 'LLM provider timed out' },
   LLM_BAD_RESPONSE: { status: 502, title: 'LLM provider returned an unusable response' },
+  LLM_CIRCUIT_OPEN: { status: 503, title: 'LLM circuit breaker is open' },
   LLM_NOT_CONFIGURED: { status: 400, title: 'The llm narrative provider is not configured' },
 
   // INTERNAL: anything unexpected (never shown with details to clients)

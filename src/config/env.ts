@@ -80,7 +80,22 @@ export const CONFIG_VARIABLES = {
   LLM_API_KEY: { schema: z.string().default(''), doc: 'Bearer key for the LLM endpoint (never logged).' },
   LLM_MODEL: { schema: z.string().default(''), doc: 'Model name sent to the LLM endpoint.' },
   LLM_CONCURRENCY: { schema: integer(1, 256).default(4), doc: 'Concurrent LLM requests per run.' },
-  LLM_TIMEOUT_MS: { schema: integer(100, 600_000).default(30_000), doc: 'Timeout of one LLM request, ms.' },
+  LLM_TIMEOUT_MS: {
+    schema: integer(100, 600_000).default(30_000),
+    doc: 'Deadline of one LLM call, every retry and back-off included, ms (a narrative takes one call, two with its repair).',
+  },
+  LLM_MAX_N: {
+    schema: integer(1, 10_000_000).default(10_000),
+    doc: 'Largest `n` of a run with `llm` narratives (422 `REQUEST_LIMIT_EXCEEDED` above); at most `MAX_N`.',
+  },
+  LLM_BREAKER_FAILURES: {
+    schema: integer(1, 1_000).default(5),
+    doc: 'Consecutive LLM calls that time out or find the endpoint unreachable or failing (5xx/429 after retries) before the circuit opens and later calls fail at once (`LLM_CIRCUIT_OPEN`).',
+  },
+  LLM_BREAKER_COOLDOWN_MS: {
+    schema: integer(0, 3_600_000).default(30_000),
+    doc: 'How long the LLM circuit stays open before one probe call is let through, ms.',
+  },
   SHUTDOWN_TIMEOUT_MS: {
     schema: integer(0, 600_000).default(10_000),
     doc: 'On SIGTERM/SIGINT, how long in-flight requests may take before the process exits.',
@@ -118,6 +133,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   }
   const config = { ...parsed.data };
   if (config.SYNC_MAX_N > config.MAX_N) config.SYNC_MAX_N = config.MAX_N;
+  if (config.LLM_MAX_N > config.MAX_N) config.LLM_MAX_N = config.MAX_N;
   return deepFreeze(config);
 }
 

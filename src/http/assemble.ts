@@ -72,7 +72,13 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
     : { status: 'pass', output: 'no warm-up requested' };
   const store = new FileRunStore(config.DATA_DIR);
   await store.init();
-  const llm = llmProviderFromConfig(config);
+  const llm = llmProviderFromConfig(config, {
+    // On-call's signal that the LLM endpoint is down or stalled (narratives then fail at once).
+    onCircuit: (event) =>
+      event.state === 'open'
+        ? options.logger?.warn({ llm_circuit: 'open' }, 'llm circuit opened: calls fail at once until a probe gets an answer')
+        : options.logger?.info({ llm_circuit: 'closed' }, 'llm circuit closed'),
+  });
   const metrics = createMetrics();
   const runMetrics = registerRunMetrics(metrics.registry);
   const service = new RunsService({
@@ -88,6 +94,7 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
       clock: now,
     },
     maxN: config.MAX_N,
+    llmMaxN: config.LLM_MAX_N,
     syncMaxN: config.SYNC_MAX_N,
     maxQueue: config.MAX_QUEUE,
     concurrency: config.RUN_CONCURRENCY,

@@ -21,19 +21,45 @@ export interface NarrativeAssessment {
   readonly pii: readonly LocatedPiiFinding[];
 }
 
-/** Every string in a parsed value with a label: top-level keys by name, anything deeper by path. */
-function stringsOf(value: unknown, path: string, into: [string, string][]): void {
-  if (typeof value === 'string') into.push([path, value]);
-  else if (Array.isArray(value)) value.forEach((item, index) => stringsOf(item, `${path}[${index}]`, into));
-  else if (typeof value === 'object' && value !== null) {
-    // Contract keys first, in contract order; unknown keys after (sorted, not in input order).
-    const record = value as Record<string, unknown>;
-    const contractKeys: readonly string[] = NARRATIVE_SECTIONS.map((s) => s.key);
-    const known = contractKeys.filter((key) => Object.hasOwn(record, key));
-    const unknown = Object.keys(record).filter((key) => !contractKeys.includes(key)).sort();
-    for (const key of [...known, ...unknown]) stringsOf(record[key], path === '' ? key : `${path}.${key}`, into);
+/** Path segments kept in a label; deeper strings share their ancestor's label (labels stay short). */
+const MAX_LABEL_DEPTH = 8;
+
+/**
+ * Every string in a parsed value with a label: top-level keys by name, anything deeper by path.
+ * Iterative (an explicit stack), so a model's answer nested thousands of levels deep cannot
+ * overflow the call stack; labels stop growing below MAX_LABEL_DEPTH, so the work is linear in
+ * the size of the answer however deep it is.
+ */
+function stringsOf(root: unknown): [string, string][] {
+  const into: [string, string][] = [];
+  const contractKeys: readonly string[] = NARRATIVE_SECTIONS.map((s) => s.key);
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      into.push([path, value]);
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    const label = (segment: string) => (depth >= MAX_LABEL_DEPTH ? path : path === '' ? segment : `${path}.${segment}`);
+    const children: { value: unknown; path: string; depth: number }[] = [];
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => children.push({ value: item, path: depth >= MAX_LABEL_DEPTH ? path : `${path}[${index}]`, depth: depth + 1 }));
+    } else {
+      // Contract keys first, in contract order; unknown keys after (sorted, not in input order).
+      const record = value as Record<string, unknown>;
+      const known = contractKeys.filter((key) => Object.hasOwn(record, key));
+      const unknown = Object.keys(record).filter((key) => !contractKeys.includes(key)).sort();
+      for (const key of [...known, ...unknown]) children.push({ value: record[key], path: label(key), depth: depth + 1 });
+    }
+    // Pushed in reverse, popped in order: the same order as a recursive walk.
+    for (let i = children.length - 1; i >= 0; i -= 1) stack.push(children[i]!);
   }
+  return into;
 }
+
+/** Findings located and reported per narrative: it is withheld at the first; thousands would only grow the issues. */
+const MAX_LOCATED_FINDINGS = 64;
 
 /**
  * Scans all labelled strings in one pass: joined with a separator no recogniser can span (a NUL
@@ -49,7 +75,7 @@ function scanPii(labelled: readonly [string, string][]): { pii: LocatedPiiFindin
   }
   const joined = labelled.map(([, text]) => text).join(separator);
   const pii: LocatedPiiFinding[] = [];
-  for (const found of withholdingPii(findPii(joined))) {
+  for (const found of withholdingPii(findPii(joined)).slice(0, MAX_LOCATED_FINDINGS)) {
     let index = starts.length - 1;
     while (index > 0 && (starts[index] ?? 0) > found.start) index -= 1;
     const start = starts[index] ?? 0;
@@ -71,9 +97,7 @@ function scanPii(labelled: readonly [string, string][]): { pii: LocatedPiiFindin
 /** Assesses a parsed candidate (any JSON value) for a persona. */
 export function assessNarrative(candidate: unknown, persona: Persona): NarrativeAssessment {
   const contract = validateNarrative(candidate, persona);
-  const labelled: [string, string][] = [];
-  stringsOf(candidate, '', labelled);
-  const scanned = scanPii(labelled);
+  const scanned = scanPii(stringsOf(candidate));
   return { sections: contract.sections, issues: [...contract.issues, ...scanned.issues], pii: scanned.pii };
 }
 
@@ -91,6 +115,45 @@ export function assessTemplateGuards(sections: NarrativeSections, persona: Perso
   const labelled: [string, string][] = NARRATIVE_SECTIONS.map(({ key }) => [key, sections[key]]);
   const scanned = scanPii(labelled);
   return { sections, issues: [...issues, ...scanned.issues], pii: scanned.pii };
+}
+
+/**
+ * Longest answer assessed as a narrative. The eight sections total at most 10,400 characters
+ * (about 14,000 as JSON with every diacritic escaped), so a longer answer is no narrative, only
+ * text to scan for PII: in one piece it would hold the event loop for the contract checks and the
+ * scan (a 1.7 MB answer: over a second). At this size a hostile answer costs tens of ms.
+ */
+export const MAX_ASSESSED_ANSWER_CHARS = 24_576;
+/** An oversized answer is scanned in windows this long, overlapping so no finding is cut in two. */
+const PII_WINDOW_CHARS = 16_384;
+const PII_WINDOW_OVERLAP = 1_024;
+/** Findings kept of an oversized answer: enough to say what it held (it is withheld at the first). */
+const MAX_OVERSIZED_FINDINGS = 16;
+
+/**
+ * Assesses an answer longer than MAX_ASSESSED_ANSWER_CHARS one window per step, so the caller can
+ * yield between steps: NARRATIVE_TOO_LONG, and PII up to the first window that has any (the
+ * answer is then withheld; scanning on would only count more of it, and a 1.7 MB answer of a
+ * repeated postcode holds 200,000). Run it to the end; the generator returns the assessment.
+ */
+export function* assessOversizedAnswer(content: string): Generator<void, NarrativeAssessment> {
+  let pii: LocatedPiiFinding[] = [];
+  for (let start = 0; start < content.length && pii.length === 0; start += PII_WINDOW_CHARS) {
+    const window = content.slice(start, start + PII_WINDOW_CHARS + PII_WINDOW_OVERLAP);
+    pii = withholdingPii(findPii(window))
+      .slice(0, MAX_OVERSIZED_FINDINGS)
+      .map((f) => ({ ...f, start: start + f.start, end: start + f.end, section: '(response)' }));
+    yield;
+  }
+  const tooLong: NarrativeIssue = {
+    code: 'NARRATIVE_TOO_LONG',
+    detail: `the answer has ${content.length} characters; a narrative has far fewer`,
+    observed: content.length,
+    limit: MAX_ASSESSED_ANSWER_CHARS,
+  };
+  const types = [...new Set(pii.map((f) => f.type))];
+  const piiIssues = types.map((type): NarrativeIssue => ({ code: 'NARRATIVE_PII_DETECTED', detail: `${type} in (response)`, pii_type: type }));
+  return { sections: undefined, issues: [tooLong, ...piiIssues], pii };
 }
 
 /** Assesses a model's raw answer: parse, then assess; an unparsable answer is still scanned for PII. */

@@ -20,13 +20,10 @@ import { evaluateGates, evaluatePreflight, type TrustEvaluation } from '../trust
 import type { GradientTrustPayload } from '../trust/payload-schema.js';
 import type { TrustReport } from '../trust/report-schema.js';
 import type { EffectiveRequest } from '../domain/request.js';
-import type { Persona } from '../domain/persona.js';
 import { evaluationInputOf, preflightInputOf } from './trust-input.js';
-import { createHash } from 'node:crypto';
-import { generateNarratives } from '../narratives/provider.js';
 import type { LlmNarrativeProvider } from '../narratives/providers/llm.js';
-import { narrativeRunStats } from '../narratives/narrative-stats.js';
 import type { NarrativeRunStats } from '../domain/persona.js';
+import { createLlmNarration } from './llm-narration.js';
 
 /** What a run needs of the worker pool (the pool itself, or a wrapper around it in tests). */
 export type PipelinePool = Pick<GenerationPool, 'plan' | 'sample' | 'threads'>;
@@ -155,9 +152,9 @@ type Generation = Parameters<GenerationPool['sample']>[0];
 
 /**
  * Samples the shards with the requested narratives. `template` narratives are written in the
- * workers; `llm` narratives need the network, so the records are held, narrated with bounded
- * concurrency, and written afterwards (LLM runs are small; their bytes are not reproducible,
- * because model answers are not).
+ * workers; `llm` narratives need the network, so each shard is narrated on this thread as it
+ * arrives, a bounded window of personas at a time, and written on in order (their bytes are not
+ * reproducible, because model answers are not). Progress then counts narrated personas.
  */
 async function sampleWithNarratives(
   deps: PipelineDeps,
@@ -166,37 +163,26 @@ async function sampleWithNarratives(
   plan: RunPlan,
 ): Promise<{ generated: PoolRunResult; narratives: NarrativeRunStats | null }> {
   const provider = run.request.narratives.provider;
-  const options = {
-    ...(run.signal ? { signal: run.signal } : {}),
-    ...(run.onProgress ? { onProgress: run.onProgress } : {}),
-  };
+  const signal = run.signal ? { signal: run.signal } : {};
   if (provider !== 'llm') {
     const generated = await deps.pool.sample(generation, plan, run.sink, {
-      ...options,
+      ...signal,
+      ...(run.onProgress ? { onProgress: run.onProgress } : {}),
       narratives: provider,
       recycleChunks: run.sink.releasesChunks === true,
     });
     return { generated, narratives: generated.narratives };
   }
-  const chunks: Uint8Array[] = [];
-  const sampled = await deps.pool.sample(generation, plan, { write: (chunk) => void chunks.push(chunk) }, options);
-  const personas = Buffer.concat(chunks)
-    .toString('utf8')
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => JSON.parse(line) as Persona);
-  const results = deps.llm
-    ? await generateNarratives(personas, deps.llm.forRun(), { seed: run.request.seed, ...(run.signal ? { signal: run.signal } : {}) })
-    : [];
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for (const [i, persona] of personas.entries()) {
-    const narrative = results[i]?.narrative;
-    const line = Buffer.from(`${JSON.stringify(narrative ? { ...persona, narrative } : persona)}\n`, 'utf8');
-    hash.update(line);
-    bytes += line.byteLength;
-    await run.sink.write(line);
-  }
-  const narratives = narrativeRunStats('llm', personas.map((_, i) => results[i]?.narrative));
-  return { generated: { ...sampled, dataset_sha256: hash.digest('hex'), bytes, narratives }, narratives };
+  const narration = createLlmNarration({
+    provider: deps.llm?.forRun(),
+    seed: run.request.seed,
+    ...signal,
+    sink: run.sink,
+    total: run.request.n,
+    ...(run.onProgress ? { onProgress: run.onProgress } : {}),
+  });
+  // The narration copies what it keeps of a shard before its write resolves.
+  const sampled = await deps.pool.sample(generation, plan, narration.sink, { ...signal, recycleChunks: true });
+  const written = narration.result();
+  return { generated: { ...sampled, ...written }, narratives: written.narratives };
 }

@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { ServiceError } from '../errors.js';
 import {
   MAX_SEED,
   NARRATIVE_PROVIDERS,
@@ -60,4 +61,23 @@ export function effectiveRequestOf(request: RunRequest, seed: number): Effective
     traits: request.traits ?? false,
     narratives: { provider: request.narratives?.provider ?? details.narratives_default },
   };
+}
+
+/** Limits of this instance that a request valid against the schema may still exceed. */
+export interface RequestLimits {
+  /** Largest `n` with llm narratives (LLM_MAX_N). */
+  readonly llmMaxN: number;
+}
+
+/**
+ * The 422 for a request beyond this instance's limits, or null. An llm run costs one or two
+ * model calls per persona, so it has its own ceiling below MAX_N.
+ */
+export function requestLimitError(request: RunRequest, limits: RequestLimits): ServiceError | null {
+  const provider = request.narratives?.provider ?? PROFILE_DETAILS[request.profile].narratives_default;
+  if (provider !== 'llm' || request.n <= limits.llmMaxN) return null;
+  const message = `at most LLM_MAX_N (${limits.llmMaxN}) with llm narratives`;
+  return new ServiceError('REQUEST_LIMIT_EXCEEDED', `n = ${request.n} is above LLM_MAX_N (${limits.llmMaxN}) for a run with llm narratives`, {
+    details: { errors: [{ path: '/body/n', message }] },
+  });
 }

@@ -25,7 +25,7 @@ import { RunAdmission, runOfKey } from './run-admission.js';
 import { RunPersistence } from './run-persistence.js';
 import { executeRun, type PipelineDeps, type PipelineResult, type RunSink } from './run-pipeline.js';
 import { RunReadModel } from './run-read-model.js';
-import { drawSeed, runRequestSchema, type RunRequest } from './run-request.js';
+import { drawSeed, requestLimitError, runRequestSchema, type RunRequest } from './run-request.js';
 import type { ArtifactName, DatasetWriter, RunPage, RunRecord, RunStore } from './run-store.js';
 import { endedOf, finishedOf, queuedRecordOf, requeuedOf, startedOf } from './run-transitions.js';
 
@@ -41,6 +41,8 @@ export interface RunsServiceOptions {
   readonly census: Pick<CensusService, 'resolveForRun'>;
   readonly pipeline: PipelineDeps;
   readonly maxN: number;
+  /** Largest n with llm narratives (LLM_MAX_N); default: no limit beyond maxN. */
+  readonly llmMaxN?: number;
   readonly syncMaxN: number;
   /** Runs queued or running at once; more are refused with SERVICE_QUEUE_FULL (503). */
   readonly maxQueue: number;
@@ -158,6 +160,15 @@ export class RunsService {
     let failed = 0;
     for (const record of await this.#options.store.listUnfinished()) {
       const parsed = this.#requestSchema.safeParse(record.request);
+      const overLimit = parsed.success ? this.#limitError(parsed.data) : null;
+      if (overLimit !== null) {
+        // Accepted before LLM_MAX_N was lowered (or existed): not run again, said why.
+        const ended = endedOf(record, { status: 'failed', error: { code: overLimit.code, message: overLimit.message } }, now().toISOString());
+        await this.#persistence.kept(ended);
+        this.#announce(ended, null);
+        failed += 1;
+        continue;
+      }
       if (!parsed.success) {
         const error = { code: 'RUN_STORE_CORRUPT', message: 'the stored request can no longer be executed' };
         const ended = endedOf(record, { status: 'failed', error }, now().toISOString());
@@ -190,11 +201,18 @@ export class RunsService {
   /** Validates (already parsed by the route), stores and queues a run. */
   async submit(body: RunRequest, options: SubmitOptions, now: () => Date = () => new Date()): Promise<Submitted> {
     if (this.#closed) throw new ServiceError('SERVICE_SHUTTING_DOWN', 'The service is shutting down.', { details: { retryAfterSeconds: 5 } });
+    const overLimit = this.#limitError(body);
+    if (overLimit !== null) throw overLimit;
     const requestHash = canonicalSha256(body);
     const sync = !options.preferAsync && body.n <= this.#options.syncMaxN;
     const key = options.idempotencyKey;
     if (key === undefined) return this.#admit(body, requestHash, null, sync, now);
     return this.#admission.withKeyLock(key, async () => (await this.#replay(key, requestHash, sync)) ?? this.#admit(body, requestHash, key, sync, now));
+  }
+
+  /** LLM_MAX_N: an llm run larger than the limit is refused (422) before anything is stored. */
+  #limitError(body: RunRequest): ServiceError | null {
+    return requestLimitError(body, { llmMaxN: this.#options.llmMaxN ?? this.#options.maxN });
   }
 
   /**

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
 import { afterEach, beforeAll, beforeEach } from 'vitest';
-import { CircuitBreaker } from '../../src/census/pxweb/circuit-breaker.js';
+import { CircuitBreaker } from '../../src/circuit-breaker.js';
 import { PxwebCache } from '../../src/census/pxweb/cache.js';
 import { PxwebClient } from '../../src/census/pxweb/client.js';
 import { createPxwebDispatcher, type PxwebRetryOptions } from '../../src/census/pxweb/dispatcher.js';

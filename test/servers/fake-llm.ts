@@ -2,8 +2,10 @@
  * A local OpenAI-compatible chat-completions server for tests: `POST /v1/chat/completions` on
  * 127.0.0.1, port 0. Each request is answered by a script: a well-formed Romanian narrative
  * built from the persona facts in the prompt (optionally edited: PII, other gender), raw content
- * (non-JSON), an HTTP status with headers (429 + Retry-After, 500), a stall (never answers) or
- * a dropped connection. Every request is recorded (headers, body, parsed persona, attempt).
+ * (non-JSON), an HTTP status with headers (429 + Retry-After, 500), a stall (never answers),
+ * a trickle (headers, then one byte of white space per interval, never finishing), a huge body
+ * streamed in chunks, or a dropped connection. Every request is recorded (headers, body, parsed
+ * persona, attempt) unless `keepCalls` is false (long runs: 100,000 prompts would fill the heap).
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -35,14 +37,31 @@ export type FakeLlmReply =
   | { readonly kind: 'content'; readonly content: string }
   | { readonly kind: 'status'; readonly status: number; readonly headers?: Record<string, string>; readonly body?: string }
   | { readonly kind: 'stall' }
+  /** 200 and headers at once, then one space every `intervalMs` for ever (each gap is short). */
+  | { readonly kind: 'trickle'; readonly intervalMs: number }
+  /** 200 and a body of `bytes` bytes (the start of a completion, then padding), streamed in 64 KB chunks. */
+  | { readonly kind: 'huge'; readonly bytes: number }
   | { readonly kind: 'drop' };
 
 export type FakeLlmScript = (call: FakeLlmCall) => FakeLlmReply | Promise<FakeLlmReply>;
+
+export interface FakeLlmOptions {
+  /** Keep every call in `calls` (default true); false keeps only the count. */
+  readonly keepCalls?: boolean;
+  /**
+   * How long an idle connection is kept, ms (default 100, so suites exit promptly). Below 1 s
+   * Node announces `Keep-Alive: timeout=0` and undici opens a connection per call; long runs
+   * want what a real endpoint does.
+   */
+  readonly keepAliveMs?: number;
+}
 
 export interface FakeLlm {
   /** `http://127.0.0.1:<port>/v1` — what `LLM_BASE_URL` would be. */
   readonly baseUrl: string;
   readonly calls: readonly FakeLlmCall[];
+  /** Requests received so far (also when `keepCalls` is false). */
+  readonly callCount: number;
   /** Most requests in flight at once so far. */
   readonly maxInFlight: number;
   /** Resolves once at least `count` requests have arrived. */
@@ -112,12 +131,40 @@ function answer(response: ServerResponse, call: FakeLlmCall, reply: FakeLlmReply
       return;
     case 'stall':
       return;
+    case 'trickle': {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.flushHeaders();
+      const timer = setInterval(() => response.write(' '), reply.intervalMs);
+      response.on('close', () => clearInterval(timer));
+      return;
+    }
+    case 'huge': {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(65_536, 0x20);
+      let sent = 0;
+      const pump = () => {
+        while (sent < reply.bytes && !response.destroyed) {
+          const size = Math.min(chunk.length, reply.bytes - sent);
+          sent += size;
+          if (!response.write(size === chunk.length ? chunk : chunk.subarray(0, size))) {
+            response.once('drain', pump);
+            return;
+          }
+        }
+        if (!response.destroyed) response.end();
+      };
+      response.write('{"choices":[{"message":{"content":"');
+      pump();
+      return;
+    }
   }
 }
 
 /** Starts the server; `script` decides each reply (default: a well-formed narrative). */
-export async function startFakeLlm(script: FakeLlmScript = () => ({ kind: 'narrative' })): Promise<FakeLlm> {
+export async function startFakeLlm(script: FakeLlmScript = () => ({ kind: 'narrative' }), options: FakeLlmOptions = {}): Promise<FakeLlm> {
+  const keepCalls = options.keepCalls ?? true;
   const calls: FakeLlmCall[] = [];
+  let callCount = 0;
   const attempts = new Map<string, number>();
   const sockets = new Set<Socket>();
   const waiters: { count: number; resolve: () => void }[] = [];
@@ -143,8 +190,9 @@ export async function startFakeLlm(script: FakeLlmScript = () => ({ kind: 'narra
       const key = persona?.givenName ?? '(none)';
       const attempt = (attempts.get(key) ?? 0) + 1;
       attempts.set(key, attempt);
-      const call: FakeLlmCall = { index: calls.length, headers: request.headers, body, persona, attempt, isRepair: (body?.messages?.length ?? 0) > 2 };
-      calls.push(call);
+      const call: FakeLlmCall = { index: callCount, headers: request.headers, body, persona, attempt, isRepair: (body?.messages?.length ?? 0) > 2 };
+      callCount += 1;
+      if (keepCalls) calls.push(call);
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
       // 'finish' (handed to the OS) precedes the client's next request; 'close' covers stalls and drops.
@@ -155,14 +203,14 @@ export async function startFakeLlm(script: FakeLlmScript = () => ({ kind: 'narra
       };
       response.on('finish', settle);
       response.on('close', settle);
-      for (const waiter of waiters.filter((w) => calls.length >= w.count)) {
+      for (const waiter of waiters.filter((w) => callCount >= w.count)) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve();
       }
       void Promise.resolve(script(call)).then((reply) => answer(response, call, reply));
     });
   });
-  server.keepAliveTimeout = 100;
+  server.keepAliveTimeout = options.keepAliveMs ?? 100;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -173,11 +221,14 @@ export async function startFakeLlm(script: FakeLlmScript = () => ({ kind: 'narra
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     calls,
+    get callCount() {
+      return callCount;
+    },
     get maxInFlight() {
       return maxInFlight;
     },
     waitForCalls: (count) =>
-      calls.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve })),
+      callCount >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve })),
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error))));

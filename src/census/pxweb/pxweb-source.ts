@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { ServiceError, hasErrorCode } from '../../errors.js';
 import type { CensusTable, PxwebFetchAttempt } from '../census-table.js';
 import { validateCensusTable } from '../validate-table.js';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { CircuitBreaker } from '../../circuit-breaker.js';
 import { pxwebFailureKind, type PxwebClient } from './client.js';
 import type { AttemptCounter } from './dispatcher.js';
 import type { PxwebCache, PxwebCacheEntry, PxwebCacheRead } from './cache.js';

@@ -3,24 +3,41 @@
  *
  *   generateNarrative ─► semaphore (concurrency) ─► chat call ─► assess ─┬─► served / withheld
  *                                                    ▲                  └─► one repair call ─► assess
- *   chat call = undici request on one dispatcher: base agent ∘ interceptors.retry
- *               (POST listed; 429/5xx and network errors; backoff honouring Retry-After),
- *               per-attempt headers/body timeout, overall deadline, the run's AbortSignal.
+ *   chat call = circuit breaker (shared by every run) ─► undici request on one dispatcher:
+ *               base agent ∘ interceptors.retry (POST listed; 429/5xx and network errors;
+ *               backoff honouring Retry-After), per-attempt headers/body timeout, one overall
+ *               deadline of `timeoutMs` for the whole call (retries and waits included), the
+ *               run's AbortSignal.
+ *
+ * The breaker counts calls that time out or find the endpoint unreachable or failing (5xx/429
+ * after retries); after `breaker.failureThreshold` in a row, calls fail at once with
+ * LLM_CIRCUIT_OPEN until one probe, after `breaker.cooldownMs`, gets an answer. A stalled
+ * endpoint then costs each run about one deadline, instead of one per persona.
  *
  * Every outcome resolves as a narrative (served, withheld, failed); only cancellation rejects.
  * A failing endpoint never falls back to the template: the persona's narrative is `failed`.
  * The API key goes only into the Authorization header; error messages and details are built
  * here, and any text from outside is scrubbed of the key before it is kept.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
 import { z } from 'zod';
+import { CircuitBreaker } from '../../circuit-breaker.js';
 import { ServiceError, hasErrorCode } from '../../errors.js';
 import type { Persona } from '../../domain/persona.js';
 import { createRng } from '../../rng.js';
-import { assessNarrativeText, failedNarrative, narrativeFromAssessment, type NarrativeAssessment } from '../assess.js';
+import {
+  MAX_ASSESSED_ANSWER_CHARS,
+  assessNarrativeText,
+  assessOversizedAnswer,
+  failedNarrative,
+  narrativeFromAssessment,
+  type NarrativeAssessment,
+} from '../assess.js';
 import { buildNarrativePrompt, buildRepairMessages, PROMPT_VERSION, type ChatMessage } from '../prompt.js';
 import type { NarrativeContext, NarrativeProvider, NarrativeResult } from '../provider.js';
 import type { NarrativeIssue } from '../reasons.js';
+import { onAbort } from './abort-fanout.js';
 import { Semaphore } from './semaphore.js';
 
 const LlmProviderOptionsSchema = z.strictObject({
@@ -30,7 +47,10 @@ const LlmProviderOptionsSchema = z.strictObject({
   apiKey: z.string(),
   model: z.string().min(1),
   concurrency: z.number().int().min(1).max(256),
-  /** Timeout of one HTTP attempt (response headers, and each gap in the body), ms. */
+  /**
+   * Deadline of one call, ms: every attempt and every back-off wait included. Each attempt's
+   * response headers and each gap in its body are also bounded by it.
+   */
   timeoutMs: z.number().int().min(1).max(600_000),
   retry: z
     .strictObject({
@@ -41,13 +61,26 @@ const LlmProviderOptionsSchema = z.strictObject({
       maxDelayMs: z.number().int().min(0).max(300_000).default(30_000),
     })
     .default({ maxRetries: 3, minDelayMs: 500, maxDelayMs: 30_000 }),
+  breaker: z
+    .strictObject({
+      /** Consecutive timed-out or unreachable/failing calls that open the circuit. */
+      failureThreshold: z.number().int().min(1).max(1_000).default(5),
+      /** How long the circuit stays open before one probe call, ms. */
+      cooldownMs: z.number().int().min(0).max(3_600_000).default(30_000),
+    })
+    .default({ failureThreshold: 5, cooldownMs: 30_000 }),
   temperature: z.number().min(0).max(2).default(0.7),
   maxTokens: z.number().int().min(64).max(32_768).default(2_000),
 });
 
+/** The circuit opened (calls now fail at once) or closed again (a probe got an answer). */
+export type LlmCircuitEvent = { readonly state: 'open' } | { readonly state: 'closed' };
+
 export type LlmProviderOptions = z.input<typeof LlmProviderOptionsSchema> & {
   /** Base transport; the retry interceptor is composed on top. Default: a new undici Agent. */
   readonly dispatcher?: Dispatcher;
+  /** Told when the circuit opens or closes (the service logs it for on-call). */
+  readonly onCircuit?: (event: LlmCircuitEvent) => void;
 };
 
 export interface LlmNarrativeProvider extends NarrativeProvider {
@@ -115,19 +148,40 @@ interface CallOptions {
   readonly seed: number;
 }
 
+/** Failures that say the endpoint cannot serve calls now: they count towards opening the circuit. */
+function isUpstreamFailure(error: ServiceError): boolean {
+  if (error.code === 'LLM_TIMEOUT' || error.code === 'LLM_UNREACHABLE') return true;
+  const status = error.details?.status;
+  return error.code === 'LLM_HTTP_ERROR' && typeof status === 'number' && (status >= 500 || status === 429);
+}
+
 /** The provider's HTTP edge: one chat-completions call (retries inside), returning the content. */
 class ChatClient {
   private readonly url: string;
+  /** One call's deadline: not timeoutMs × (retries + 1) + waits, which let one persona take minutes. */
   private readonly deadlineMs: number;
+  /** Shared by every session: one endpoint, one judgement of whether it is up. */
+  private readonly breaker: CircuitBreaker;
 
   constructor(
     private readonly options: z.output<typeof LlmProviderOptionsSchema>,
     private readonly dispatcher: Dispatcher,
+    private readonly onCircuit: (event: LlmCircuitEvent) => void = () => undefined,
   ) {
     this.url = new URL('chat/completions', options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`).href;
-    const { maxRetries, maxDelayMs } = options.retry;
-    // Each attempt is bounded by timeoutMs and each wait by maxDelayMs; the deadline is their sum.
-    this.deadlineMs = options.timeoutMs * (maxRetries + 1) + maxDelayMs * maxRetries;
+    this.deadlineMs = options.timeoutMs;
+    this.breaker = new CircuitBreaker(options.breaker);
+  }
+
+  /** Records the outcome of one call, telling `onCircuit` when that changes the circuit. */
+  private record(failure: boolean): void {
+    const now = Date.now();
+    const wasClosed = this.breaker.state(now) === 'closed';
+    if (failure) this.breaker.recordFailure(now);
+    else this.breaker.recordSuccess();
+    const isClosed = this.breaker.state(now) === 'closed';
+    if (wasClosed && !isClosed) this.onCircuit({ state: 'open' });
+    else if (!wasClosed && isClosed) this.onCircuit({ state: 'closed' });
   }
 
   /** Removes the API key from any text that came from outside (a server may echo headers). */
@@ -136,15 +190,39 @@ class ChatClient {
     return key.length === 0 ? text : text.split(key).join('[redacted]');
   }
 
-  async complete(messages: readonly ChatMessage[], { signal, seed }: CallOptions): Promise<string> {
-    if (signal?.aborted === true) throw new ServiceError('RUN_CANCELLED', 'narrative generation was cancelled');
-    // One controller per call, tied to the run's signal by a listener removed afterwards, and a
-    // deadline timer cleared afterwards: AbortSignal.any() would keep every call's signal alive
-    // as long as the run's signal lives (nodejs/node#55351).
+  /** Breaker bookkeeping around one call; what the call throws is passed on unchanged. */
+  async complete(messages: readonly ChatMessage[], options: CallOptions): Promise<string> {
+    if (options.signal?.aborted === true) throw new ServiceError('RUN_CANCELLED', 'narrative generation was cancelled');
+    const now = Date.now();
+    const probe = this.breaker.state(now) === 'half_open';
+    if (!this.breaker.tryAcquire(now)) {
+      const { failureThreshold, cooldownMs } = this.options.breaker;
+      throw new ServiceError(
+        'LLM_CIRCUIT_OPEN',
+        `LLM calls are failing (${failureThreshold} in a row): calls fail at once until a probe succeeds, at most ${cooldownMs} ms after the last failure`,
+      );
+    }
+    try {
+      const content = await this.call(messages, options);
+      this.record(false);
+      return content;
+    } catch (error) {
+      const coded = error instanceof ServiceError ? error : new ServiceError('LLM_UNREACHABLE', 'LLM call failed');
+      // A cancelled probe proves nothing; re-opening lets the next cool-down send another one.
+      if (coded.code === 'RUN_CANCELLED') {
+        if (probe) this.record(true);
+      } else this.record(isUpstreamFailure(coded));
+      throw error;
+    }
+  }
+
+  private async call(messages: readonly ChatMessage[], { signal, seed }: CallOptions): Promise<string> {
+    // One controller per call, tied to the run's signal through one shared listener (`onAbort`),
+    // and a deadline timer cleared afterwards: AbortSignal.any() would keep every call's signal
+    // alive as long as the run's signal lives (nodejs/node#55351).
     const call = new AbortController();
     let deadlineReached = false;
-    const onRunAbort = () => call.abort(signal?.reason);
-    signal?.addEventListener('abort', onRunAbort, { once: true });
+    const leaveRun = signal === undefined ? undefined : onAbort(signal, () => call.abort(signal.reason));
     const deadline = setTimeout(() => {
       deadlineReached = true;
       call.abort(new ServiceError('LLM_TIMEOUT', `LLM call exceeded its ${this.deadlineMs} ms deadline`));
@@ -183,7 +261,7 @@ class ChatClient {
       throw this.classify(error, signal, deadlineReached);
     } finally {
       clearTimeout(deadline);
-      signal?.removeEventListener('abort', onRunAbort);
+      leaveRun?.();
     }
   }
 
@@ -219,13 +297,23 @@ class ChatClient {
   }
 }
 
+/** Assesses an answer; one too long to be a narrative piecewise, yielding between pieces. */
+async function assessAnswer(answer: string, persona: Persona): Promise<NarrativeAssessment> {
+  if (answer.length <= MAX_ASSESSED_ANSWER_CHARS) return assessNarrativeText(answer, persona);
+  const steps = assessOversizedAnswer(answer);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done === true) return step.value;
+    await yieldToEventLoop();
+  }
+}
+
 function providerFailure(error: ServiceError): NarrativeIssue {
   return { code: 'NARRATIVE_PROVIDER_FAILED', detail: error.message, error_code: error.code };
 }
 
 /** Creates the llm provider; options are validated once here (`LLM_NOT_CONFIGURED` otherwise). */
 export function createLlmProvider(options: LlmProviderOptions): LlmNarrativeProvider {
-  const { dispatcher: base, ...rest } = options;
+  const { dispatcher: base, onCircuit, ...rest } = options;
   const parsed = LlmProviderOptionsSchema.safeParse(rest);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -246,7 +334,7 @@ export function createLlmProvider(options: LlmProviderOptions): LlmNarrativeProv
       retryAfter: true,
     }),
   );
-  const client = new ChatClient(config, dispatcher);
+  const client = new ChatClient(config, dispatcher, onCircuit);
   const label = { source: 'llm', prompt_version: PROMPT_VERSION, served_status: 'generated' } as const;
 
   const failed = (error: ServiceError, attempts: number, earlier: readonly NarrativeIssue[] = []): NarrativeResult => {
@@ -279,16 +367,17 @@ export function createLlmProvider(options: LlmProviderOptions): LlmNarrativeProv
       } catch (error) {
         return failed(remember(error), 1);
       }
-      const first = assessNarrativeText(answer, persona);
+      const first = await assessAnswer(answer, persona);
       // PII is never repaired: the model produced it, the run counts it and the text is withheld.
-      if (first.pii.length > 0 || first.issues.length === 0) return settle(first, 1);
+      // Nor is an answer far too long to be a narrative: it would be sent back whole.
+      if (first.pii.length > 0 || first.issues.length === 0 || answer.length > MAX_ASSESSED_ANSWER_CHARS) return settle(first, 1);
       let repaired: string;
       try {
         repaired = await client.complete(buildRepairMessages(messages, answer, first.issues, persona), call);
       } catch (error) {
         return failed(remember(error), 2, first.issues);
       }
-      return settle(assessNarrativeText(repaired, persona), 2);
+      return settle(await assessAnswer(repaired, persona), 2);
     }
 
     return {
@@ -304,6 +393,10 @@ export function createLlmProvider(options: LlmProviderOptions): LlmNarrativeProv
         try {
           if (fatal !== undefined) return failed(fatal, 0);
           return await narrate(persona, context);
+        } catch (error) {
+          // One persona's unusable answer (whatever the checks threw on) fails that persona only.
+          if (hasErrorCode(error) && error.code === 'RUN_CANCELLED') throw error;
+          return failed(new ServiceError('INTERNAL', 'the answer could not be assessed'), 1);
         } finally {
           semaphore.release();
         }

@@ -67,6 +67,22 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(env)).toBe(false);
   });
 
+  it('bounds llm runs by default: LLM_MAX_N 10,000, a 5-failure breaker with a 30 s cool-down', () => {
+    expect(loadConfig({})).toMatchObject({ LLM_MAX_N: 10_000, LLM_BREAKER_FAILURES: 5, LLM_BREAKER_COOLDOWN_MS: 30_000, LLM_TIMEOUT_MS: 30_000 });
+  });
+
+  it('caps LLM_MAX_N at MAX_N, as SYNC_MAX_N is', () => {
+    expect(loadConfig({ MAX_N: '5000', LLM_MAX_N: '20000' }).LLM_MAX_N).toBe(5_000);
+  });
+
+  it.each([
+    ['LLM_MAX_N', '0'],
+    ['LLM_BREAKER_FAILURES', '0'],
+    ['LLM_BREAKER_COOLDOWN_MS', '-5'],
+  ])('rejects %s=%s', (name, value) => {
+    expect(configError({ [name]: value }).message).toContain(`${name}=${JSON.stringify(value)}: `);
+  });
+
   it('ignores variables it does not know', () => {
     expect(Object.keys(loadConfig({ UNRELATED: 'x', PATH: '/bin' })).sort()).toEqual(Object.keys(CONFIG_VARIABLES).sort());
   });

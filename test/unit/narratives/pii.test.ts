@@ -8,6 +8,7 @@ import {
   withholdingPii,
   type PiiType,
 } from '../../../src/narratives/pii.js';
+import { EVASIVE_PII_FORMS } from '../../fixtures/pii-forms.js';
 
 /** The withholding findings of a text as [type, matched text]. */
 const withheld = (text: string) => withholdingPii(findPii(text)).map((f) => [f.type, text.slice(f.start, f.end)]);
@@ -154,4 +155,63 @@ describe('findPii negatives', () => {
     const [found] = findPii('numărul de serie 1234567890123 al produsului');
     expect(found?.confidence).toBeLessThan(PII_WITHHOLD_CONFIDENCE);
   });
+});
+
+describe('findPii on evasive spellings (issue #14, item 6)', () => {
+  it.each(EVASIVE_PII_FORMS)('withholds %s, and points at it in the original text', (_label, form) => {
+    const text = `Maria are 34 de ani. Detalii: ${form}, oricând.`;
+    const start = text.indexOf(form);
+    const found = withholdingPii(findPii(text)).filter((f) => f.start < start + form.length && start < f.end);
+    expect(found, JSON.stringify(findPii(text))).not.toEqual([]);
+    // Offsets are into the text as given (format characters and other-script digits included).
+    for (const f of found) expect(f.start >= start - 1 && f.end <= start + form.length + 1, JSON.stringify(f)).toBe(true);
+  });
+
+  it('maps offsets back through removed format characters and wider digits', () => {
+    const text = 'Tel: ０６９\u00AD１２３\u200B４５６ acasă';
+    const [found] = withholdingPii(findPii(text));
+    expect(found).toMatchObject({ type: 'phone', start: 5 });
+    expect(text.slice(found!.start, found!.end)).toBe('０６９\u00AD１２３\u200B４５６');
+  });
+});
+
+describe('findPii negatives in ordinary Romanian (kept with the wider recognisers)', () => {
+  it.each([
+    'Bugetul proiectului este de 69 500 000 de lei.',
+    'Prețul a ajuns la 72 345 678 MDL.',
+    'Satul are 2 423 287 de locuitori, spune raportul.',
+    'Pe 12/05/2024 a plecat la Chișinău.',
+    'Raportul 2023/2024 a fost publicat.',
+    'Scorul a fost 3/4, apoi 1/2.',
+    'Din punctul ei de vedere, totul e bine.',
+    'Ajunge la punct fix, la ora opt.',
+    'A pus punct discuției și a plecat acasă.',
+    'Ea merge la piață, apoi acasă, la ora 8.',
+    'Citește romanul „1984” în fiecare vară.',
+    'A terminat facultatea cu media 9,50 în 2010.',
+    'Lucrează în tura 06_00 – 14_00 la fabrică.',
+    'Are numărul de participant 12_345 la maraton.',
+    'Îi place muzica anilor 60 și 70, mai ales rockul.',
+    'Ea predă matematica la clasele a 5-a și a 6-a.',
+    'Se uită la meciuri at home, cum spune ea, de plăcere.',
+  ])('finds nothing to withhold in %j', (text) => {
+    expect(withheld(text)).toEqual([]);
+  });
+});
+
+describe('findPii is linear in the text length (issue #14, item 5)', () => {
+  // Each pattern is repeated to 1.7 MB; the quadratic overlap resolution took 37 s to minutes on these.
+  it.each(['MD-2001 ', '069123456 ', 'a@b.md ', 'x.md ', 'ap. 1 ', 'str. A 1, ', '+373 69 123 456 ', 'MD24AG000225100013104168 ', '2002001234563 ', 'ion arond mail punct md '])(
+    'scans 1.7 MB of %j in well under a second',
+    (pattern) => {
+      const text = pattern.repeat(Math.ceil(1_700_000 / pattern.length));
+      const started = performance.now();
+      const found = findPii(text);
+      const elapsed = performance.now() - started;
+      expect(found.length).toBeGreaterThan(1_000);
+      // Non-overlapping, in text order.
+      expect(found.every((f, i) => i === 0 || f.start >= found[i - 1]!.end)).toBe(true);
+      expect(elapsed, `${elapsed.toFixed(0)} ms`).toBeLessThan(3_000);
+    },
+  );
 });

@@ -4,7 +4,8 @@ import { narrativeRunStats } from '../../../../src/narratives/narrative-stats.js
 import { PROMPT_VERSION } from '../../../../src/narratives/prompt.js';
 import { createLlmProvider, type LlmNarrativeProvider, type LlmProviderOptions } from '../../../../src/narratives/providers/llm.js';
 import { makePersona } from '../../../fixtures/personas.js';
-import { startFakeLlm, type FakeLlm, type FakeLlmScript } from '../../../servers/fake-llm.js';
+import { startFakeLlm, type FakeLlm, type FakeLlmReply, type FakeLlmScript } from '../../../servers/fake-llm.js';
+import { deepAnswer } from '../../../servers/hostile-llm.js';
 
 const API_KEY = 'sk-test-7f3a9c1e5b';
 const persona = makePersona();
@@ -221,5 +222,98 @@ describe('llm provider against the fake server', () => {
     expect(() => createLlmProvider({ baseUrl: 'http://127.0.0.1:1/v1', apiKey: '', model: 'm', concurrency: 0, timeoutMs: 1000 })).toThrow(
       expect.objectContaining({ code: 'LLM_NOT_CONFIGURED' }),
     );
+  });
+});
+
+describe('llm provider against hostile servers (issue #14, items 7 and 8)', () => {
+  it('fails only the persona whose answer is 6,000 levels deep, instead of rejecting', async () => {
+    const { provider } = await setUp((call) => (call.persona?.givenName === 'Ion' ? { kind: 'content', content: deepAnswer(6_000) } : { kind: 'narrative' }));
+    const ion = makePersona({ given_name: 'Ion', family_name: 'Rusu', sex: 'male', index: 1 });
+    const [deep, fine] = await Promise.all([provider.generateNarrative(ion, { seed: 1 }), provider.generateNarrative(persona, { seed: 1 })]);
+    expect(deep.narrative).toMatchObject({ status: 'failed', reasons: ['NARRATIVE_SCHEMA_INVALID'] });
+    expect(fine.narrative.status).toBe('generated');
+  });
+
+  it('fails an answer far too long to be a narrative without sending it back for repair', async () => {
+    const { server, provider } = await setUp(() => ({ kind: 'content', content: JSON.stringify({ descriere_generala: 'Maria e harnică. '.repeat(10_000) }) }));
+    const result = await provider.generateNarrative(persona, { seed: 1 });
+    expect(result.narrative).toMatchObject({ status: 'failed', reasons: ['NARRATIVE_TOO_LONG'] });
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it('ends a call at timeoutMs, retries and back-off included, however slowly the body trickles', async () => {
+    // Before: a deadline of timeoutMs × (retries + 1) + maxDelayMs × retries = 53 s here.
+    const { provider } = await setUp(() => ({ kind: 'trickle', intervalMs: 50 }), {
+      timeoutMs: 500,
+      retry: { maxRetries: 5, minDelayMs: 10_000, maxDelayMs: 10_000 },
+    });
+    const started = performance.now();
+    const result = await provider.generateNarrative(persona, { seed: 1 });
+    expect(result.issues).toEqual([expect.objectContaining({ code: 'NARRATIVE_PROVIDER_FAILED', error_code: 'LLM_TIMEOUT' })]);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  }, 60_000);
+
+  it('cannot be stretched past timeoutMs by 503s with a long Retry-After', async () => {
+    const { server, provider } = await setUp(() => ({ kind: 'status', status: 503, headers: { 'retry-after': '10' } }), {
+      timeoutMs: 1_000,
+      retry: { maxRetries: 3, minDelayMs: 5, maxDelayMs: 20_000 },
+    });
+    const started = performance.now();
+    const result = await provider.generateNarrative(persona, { seed: 1 });
+    expect(result.issues).toEqual([expect.objectContaining({ error_code: 'LLM_TIMEOUT' })]);
+    expect(performance.now() - started).toBeLessThan(8_000);
+    expect(server.calls).toHaveLength(1);
+  }, 60_000);
+
+  it('opens the circuit after repeated timeouts: later calls fail at once, uncalled, until a probe after the cool-down succeeds', async () => {
+    let reply: FakeLlmReply = { kind: 'stall' };
+    const events: string[] = [];
+    const { server, provider } = await setUp(() => reply, {
+      concurrency: 2,
+      timeoutMs: 300,
+      breaker: { failureThreshold: 3, cooldownMs: 1_000 },
+      onCircuit: (event) => events.push(event.state),
+    });
+    const outcomes: string[] = [];
+    for (let index = 0; index < 5; index += 1) {
+      const result = await provider.generateNarrative({ ...persona, index }, { seed: 1 });
+      outcomes.push(result.issues[0]?.error_code ?? result.narrative.status);
+    }
+    expect(outcomes).toEqual(['LLM_TIMEOUT', 'LLM_TIMEOUT', 'LLM_TIMEOUT', 'LLM_CIRCUIT_OPEN', 'LLM_CIRCUIT_OPEN']);
+    expect(server.calls).toHaveLength(3);
+    reply = { kind: 'narrative' };
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // Half-open: one probe goes out; its success closes the circuit for everyone.
+    const probes = await Promise.all([0, 1].map((index) => provider.generateNarrative({ ...persona, index }, { seed: 2 })));
+    expect(probes.map((result) => result.narrative.status).sort()).toEqual(['failed', 'generated']);
+    expect(server.calls).toHaveLength(4);
+    expect((await provider.generateNarrative(persona, { seed: 3 })).narrative.status).toBe('generated');
+    expect(events).toEqual(['open', 'closed']);
+  }, 30_000);
+
+  it('shares the circuit between runs: one run’s timeouts spare the next run the wait', async () => {
+    const { server, provider } = await setUp(() => ({ kind: 'stall' }), { concurrency: 4, timeoutMs: 300, breaker: { failureThreshold: 4, cooldownMs: 60_000 } });
+    const first = provider.forRun();
+    await Promise.all([0, 1, 2, 3].map((index) => first.generateNarrative({ ...persona, index }, { seed: 1 })));
+    const started = performance.now();
+    const next = await provider.forRun().generateNarrative(persona, { seed: 1 });
+    expect(next.issues).toEqual([expect.objectContaining({ error_code: 'LLM_CIRCUIT_OPEN' })]);
+    expect(performance.now() - started).toBeLessThan(250);
+    expect(server.calls).toHaveLength(4);
+  });
+
+  it('lets a new probe out after a cancelled one, instead of staying half-open for good', async () => {
+    let reply: FakeLlmReply = { kind: 'stall' };
+    const { server, provider } = await setUp(() => reply, { concurrency: 1, timeoutMs: 300, breaker: { failureThreshold: 1, cooldownMs: 300 } });
+    await provider.generateNarrative(persona, { seed: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const controller = new AbortController();
+    const probe = provider.generateNarrative(persona, { seed: 1, signal: controller.signal });
+    await server.waitForCalls(2);
+    controller.abort();
+    await expect(probe).rejects.toMatchObject({ code: 'RUN_CANCELLED' });
+    reply = { kind: 'narrative' };
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect((await provider.generateNarrative(persona, { seed: 1 })).narrative.status).toBe('generated');
   });
 });

@@ -1,6 +1,6 @@
 /**
- * A small circuit breaker for one upstream, so a dead PxWeb costs one timeout per run rather than
- * one per table (and nothing at all while the breaker is open).
+ * A small circuit breaker for one upstream (PxWeb, the LLM endpoint), so a dead upstream costs one
+ * timeout per run rather than one per table or persona (and nothing at all while it is open).
  *
  *   closed ──(failureThreshold consecutive unreachable failures)──► open
  *   open ──(cooldownMs elapsed)──► half-open: one trial call allowed

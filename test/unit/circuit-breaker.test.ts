@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker } from '../../../../src/census/pxweb/circuit-breaker.js';
+import { CircuitBreaker } from '../../src/circuit-breaker.js';
 
 describe('CircuitBreaker', () => {
   it('lets calls through while closed', () => {
