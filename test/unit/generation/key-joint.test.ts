@@ -1,11 +1,7 @@
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DISTRICT_CATEGORIES } from '../../../src/generation/categories.js';
 import {
   AGE_85_PLUS_INDEX,
-  DISTRICT_REGION,
   KEY_CELL_COUNT,
   KEY_DIMENSIONS,
   crossIndex,
@@ -13,7 +9,6 @@ import {
   keyCellIndex,
   keyCellIndexes,
 } from '../../../src/generation/key-joint.js';
-import { referenceDir } from '../../helpers/census.js';
 import { KEY_SIZES, cellAt } from '../../helpers/key-cells.js';
 
 const cellArbitrary = fc.record({
@@ -70,24 +65,6 @@ describe('the key joint', () => {
       }),
       { numRuns: 500 },
     );
-  });
-
-  it('places every district in the development region the census geography lists it under', () => {
-    const geography = JSON.parse(readFileSync(join(referenceDir(), 'census', 'geography_development_regions.json'), 'utf8')) as {
-      values: Record<string, string[]>;
-    };
-    const regionCode: Record<string, string> = {
-      'Mun. Chișinău': 'chisinau',
-      Nord: 'nord',
-      Centru: 'centru',
-      Sud: 'sud',
-      'UTA Găgăuzia': 'gagauzia',
-    };
-    const listed = DISTRICT_CATEGORIES.map((district) => {
-      const region = Object.keys(geography.values).find((name) => geography.values[name]!.includes(district.label_ro));
-      return region === undefined ? undefined : regionCode[region];
-    });
-    expect(DISTRICT_REGION).toEqual(listed);
   });
 });
 

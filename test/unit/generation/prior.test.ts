@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../../src/census/census-table.js';
-import { DISTRICT_CATEGORIES } from '../../../src/generation/categories.js';
+import { DISTRICT_CATEGORIES } from '../../../src/domain/categories.js';
 import { ageGroupOfAgeIndex, band10OfAgeIndex, buildKeyPrior } from '../../../src/generation/prior.js';
 import { fileCell, shippedTableFile } from '../../helpers/census-files.js';
 import { KEY_SIZES, cellAt, forEachKeyCell, sumBy } from '../../helpers/key-cells.js';
