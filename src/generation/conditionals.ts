@@ -26,8 +26,7 @@ import {
 } from '../domain/categories.js';
 import { fitIpf } from './ipf.js';
 import { KEY_DIMENSIONS } from './key-joint.js';
-import { ageGroupOfAgeIndex, tableOf } from './prior.js';
-import { rowSharesOf, sharesOf, valueAt } from './table-view.js';
+import { ageGroupOfAgeIndex, rowSharesOf, sharesOf, tableOf, valueAt } from './table-view.js';
 
 type Tables = InputSnapshot['tables'];
 

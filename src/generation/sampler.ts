@@ -33,7 +33,7 @@ import { AGE_85_PLUS_INDEX, KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndexes } fro
 import { familyNameFor, namesFor } from './names.js';
 import { personaId, countDuplicateIds, personaIdWords } from './persona-id.js';
 import { ByteWriter, utf8 } from './byte-writer.js';
-import { ageGroupOfAgeIndex } from './prior.js';
+import { ageGroupOfAgeIndex } from './table-view.js';
 
 /** Personas per shard: fixed, so shard RNG streams never depend on the pool size. */
 export const SHARD_SIZE = 16_384;

@@ -31,9 +31,8 @@ import { COMPARED_FIELDS, FIELD_MIN_AGE, type ComparedField } from '../domain/fi
 import type { ConditionalTables } from './conditionals.js';
 import { KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
 import { minAgeOf, type GenerationModel } from './model.js';
-import { ageGroupOfAgeIndex, tableOf } from './prior.js';
 import type { ShardCounts } from './sampler.js';
-import { matrixOf, rowSharesOf, sharesOf } from './table-view.js';
+import { ageGroupOfAgeIndex, matrixOf, rowSharesOf, sharesOf, tableOf } from './table-view.js';
 
 export interface FieldTarget {
   readonly field: ComparedField;

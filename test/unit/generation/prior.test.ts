@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../../src/census/census-table.js';
 import { DISTRICT_CATEGORIES } from '../../../src/domain/categories.js';
-import { ageGroupOfAgeIndex, band10OfAgeIndex, buildKeyPrior } from '../../../src/generation/prior.js';
+import { band10OfAgeIndex, buildKeyPrior } from '../../../src/generation/prior.js';
 import { fileCell, shippedTableFile } from '../../helpers/census-files.js';
 import { KEY_SIZES, cellAt, forEachKeyCell, sumBy } from '../../helpers/key-cells.js';
 import { shippedSnapshot } from '../../helpers/snapshot.js';
@@ -22,9 +22,8 @@ beforeAll(async () => {
 const byDistrictResidenceAge = () =>
   sumBy(prior, KEY_SIZES.district * 2 * KEY_SIZES.age, (at) => (at.district * 2 + at.residence) * KEY_SIZES.age + at.age);
 
-describe('the age index helpers', () => {
-  it('map an age index to its 5-year group (85+ last) and its 10-year band (80+ last)', () => {
-    expect([0, 4, 5, 17, 18, 84, 85].map(ageGroupOfAgeIndex)).toEqual([0, 0, 1, 3, 3, 16, 17]);
+describe('band10OfAgeIndex', () => {
+  it('maps an age index to its 10-year band of the ethnicity age profile (80+ last)', () => {
     expect([0, 9, 10, 79, 80, 85].map(band10OfAgeIndex)).toEqual([0, 0, 1, 7, 8, 8]);
   });
 });

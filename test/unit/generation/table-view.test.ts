@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CensusTable, ResolvedTable } from '../../../src/census/census-table.js';
-import { tableOf } from '../../../src/generation/prior.js';
-import { matrixOf, personsOf, rowSharesOf, sharesOf, valueAt } from '../../../src/generation/table-view.js';
+import { ageGroupOfAgeIndex, matrixOf, personsOf, rowSharesOf, sharesOf, tableOf, valueAt } from '../../../src/generation/table-view.js';
 
 /** A hand-made table: only the fields the views read matter, the rest satisfies the type. */
 function table(overrides: Pick<CensusTable, 'variables' | 'categories' | 'values'> & Partial<CensusTable>): CensusTable {
@@ -115,6 +114,12 @@ describe('valueAt', () => {
 
   it('refuses a wrong number of codes', () => {
     expect(() => valueAt(cube, ['male', 'urban'])).toThrow(invalid);
+  });
+});
+
+describe('ageGroupOfAgeIndex', () => {
+  it('maps an age index to its 5-year group, the open group 85+ last', () => {
+    expect([0, 4, 5, 17, 18, 84, 85].map(ageGroupOfAgeIndex)).toEqual([0, 0, 1, 3, 3, 16, 17]);
   });
 });
 
