@@ -5,7 +5,7 @@
  * needs, so no million-object array is ever held.
  *
  * Determinism: the only randomness is `createRng(seed, 'shard', shardIndex)`; shard boundaries are
- * fixed (SHARD_SIZE), so the bytes do not depend on how many workers run the shards.
+ * fixed (`SHARD_SIZE` in plan.ts), so the bytes do not depend on how many workers run the shards.
  */
 import {
   AGE_GROUPS,
@@ -34,9 +34,6 @@ import { familyNameFor, namesFor } from './names.js';
 import { personaId, countDuplicateIds, personaIdWords } from './persona-id.js';
 import { ByteWriter, utf8 } from './byte-writer.js';
 import { ageGroupOfAgeIndex } from './table-view.js';
-
-/** Personas per shard: fixed, so shard RNG streams never depend on the pool size. */
-export const SHARD_SIZE = 16_384;
 
 /** Cumulative rows of a conditional table, ready for inverse-CDF draws. */
 export interface CumulativeTable {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../src/census/census-table.js';
 import { generate, type GenerationRequest } from '../../src/generation/generate.js';
-import { SHARD_SIZE } from '../../src/generation/sampler.js';
+import { SHARD_SIZE } from '../../src/generation/plan.js';
 import { GenerationPool } from '../../src/workers/generation-pool.js';
 import { shippedSnapshot } from '../helpers/snapshot.js';
 

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generationModelFor, type GenerationModel } from '../../../src/generation/model.js';
-import { planCells, shardRanges } from '../../../src/generation/plan.js';
-import { SHARD_SIZE } from '../../../src/generation/sampler.js';
+import { SHARD_SIZE, planCells, shardRanges } from '../../../src/generation/plan.js';
 import { KEY_SIZES } from '../../helpers/key-cells.js';
 import { shippedSnapshot } from '../../helpers/snapshot.js';
 
