@@ -8,7 +8,8 @@ import type { Scope } from '../domain/request.js';
 import type { CalibrationDiagnostics } from './calibration.js';
 import { generationModelFor, type GenerationModel } from './model.js';
 import { planCells, shardRanges } from './plan.js';
-import { addCountsInPlace, emptyCounts, sampleShard, type Narrator, type ShardCounts } from './sampler.js';
+import { sampleShard, type Narrator } from './sampler.js';
+import { addCountsInPlace, emptyCounts, type ShardCounts } from './shard-counts.js';
 
 export interface GenerationRequest {
   readonly n: number;

@@ -31,7 +31,7 @@ import { COMPARED_FIELDS, FIELD_MIN_AGE, type ComparedField } from '../domain/fi
 import type { ConditionalTables } from './conditionals.js';
 import { KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
 import { minAgeOf, type GenerationModel } from './model.js';
-import type { ShardCounts } from './sampler.js';
+import type { ShardCounts } from './shard-counts.js';
 import { ageGroupOfAgeIndex, matrixOf, rowSharesOf, sharesOf, tableOf } from './table-view.js';
 
 export interface FieldTarget {

@@ -25,7 +25,7 @@ import type { FieldTarget, JointTarget } from '../generation/targets.js';
 import { mergeNarrativeRunStats } from '../narratives/narrative-stats.js';
 import type { NarrativeRunStats } from '../domain/persona.js';
 import { shardRanges } from '../generation/plan.js';
-import { addCountsInPlace, emptyCounts, type ShardCounts } from '../generation/sampler.js';
+import { addCountsInPlace, emptyCounts, type ShardCounts } from '../generation/shard-counts.js';
 import type { SharedSnapshot, WorkerTask } from './generation-worker.js';
 
 export interface PoolOptions {

@@ -9,7 +9,7 @@ import type { InputSnapshot } from '../../../src/census/census-table.js';
 import type { CalibrationDiagnostics } from '../../../src/generation/calibration.js';
 import { ETHNICITIES, RESIDENCES } from '../../../src/domain/categories.js';
 import { CONSISTENCY_RULES } from '../../../src/generation/consistency.js';
-import { emptyCounts, type ShardCounts } from '../../../src/generation/sampler.js';
+import { emptyCounts, type ShardCounts } from '../../../src/generation/shard-counts.js';
 import type { JointTarget } from '../../../src/generation/targets.js';
 import { effectiveRequestOf } from '../../../src/runs/run-request.js';
 import { evaluationInputOf, preflightInputOf } from '../../../src/runs/trust-input.js';
