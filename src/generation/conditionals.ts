@@ -37,6 +37,12 @@ export interface ConditionalTable {
   readonly probabilities: Float64Array;
 }
 
+/** Row `row` of a conditional table: P(k | row) for each of its categories (a view, not a copy). */
+export function rowOf(table: ConditionalTable, row: number): Float64Array {
+  const width = table.categories.length;
+  return table.probabilities.subarray(row * width, row * width + width);
+}
+
 export interface ConditionalTables {
   readonly motherTongueByEthnicity: ConditionalTable;
   readonly usualLanguageByMotherTongue: ConditionalTable;

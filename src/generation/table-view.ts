@@ -75,6 +75,13 @@ export function rowSharesOf(table: CensusTable, rowCode: string, colCodes: reado
   return shares.map((value) => value / total);
 }
 
+/** Masses as shares of their total (all zero when the total is not positive). */
+export function normalise(values: ArrayLike<number>): number[] {
+  let total = 0;
+  for (let i = 0; i < values.length; i += 1) total += values[i]!;
+  return Array.from(values, (v) => (total > 0 ? v / total : 0));
+}
+
 /** The persons a `counts` table stands for (values × unit multiplier). */
 export function personsOf(table: CensusTable): number {
   if (table.measure !== 'counts') missing(table, 'expected a counts table');

@@ -15,13 +15,9 @@ import { consistencyViolations } from '../../../src/generation/consistency.js';
 import { generate, type GenerationRequest, type GenerationResult } from '../../../src/generation/generate.js';
 import { KEY_DIMENSIONS } from '../../../src/generation/key-joint.js';
 import { generationModelFor } from '../../../src/generation/model.js';
-import {
-  expectedShares,
-  fieldTargets,
-  jointTargets,
-  observedCounts,
-  observedJointCounts,
-} from '../../../src/generation/targets.js';
+import { fieldTargets, observedCounts } from '../../../src/generation/field-targets.js';
+import { jointTargets, observedJointCounts } from '../../../src/generation/joint-targets.js';
+import { expectedShares } from '../../helpers/generation.js';
 import { shippedSnapshot } from '../../helpers/snapshot.js';
 
 const decoder = new TextDecoder();

@@ -10,7 +10,7 @@ import type { CalibrationDiagnostics } from '../../../src/generation/calibration
 import { ETHNICITIES, RESIDENCES } from '../../../src/domain/categories.js';
 import { CONSISTENCY_RULES } from '../../../src/generation/consistency.js';
 import { emptyCounts, type ShardCounts } from '../../../src/generation/shard-counts.js';
-import type { JointTarget } from '../../../src/generation/targets.js';
+import type { JointTarget } from '../../../src/generation/joint-targets.js';
 import { effectiveRequestOf } from '../../../src/runs/run-request.js';
 import { evaluationInputOf, preflightInputOf } from '../../../src/runs/trust-input.js';
 import type { PoolRunResult } from '../../../src/workers/generation-pool.js';
