@@ -1,8 +1,8 @@
 /**
  * Typed reads of census tables: a snapshot's table by id, shares aligned to a list of codes, rows
  * of conditional tables, and the age group of a key-joint age index (how tables by age group are
- * read per single age). The generator never indexes `values` by hand; it asks for a variable's
- * codes in catalogue order.
+ * read per single age); plus `normalise`, masses to shares. The generator never indexes `values`
+ * by hand; it asks for a variable's codes in catalogue order.
  */
 import type { CensusTable, InputSnapshot } from '../census/census-table.js';
 import { AGE_GROUPS } from '../domain/categories.js';
@@ -80,12 +80,6 @@ export function normalise(values: ArrayLike<number>): number[] {
   let total = 0;
   for (let i = 0; i < values.length; i += 1) total += values[i]!;
   return Array.from(values, (v) => (total > 0 ? v / total : 0));
-}
-
-/** The persons a `counts` table stands for (values × unit multiplier). */
-export function personsOf(table: CensusTable): number {
-  if (table.measure !== 'counts') missing(table, 'expected a counts table');
-  return table.values.reduce<number>((sum, value) => sum + (value ?? 0), 0) * table.unit_multiplier;
 }
 
 /** The value of the cell at `codes` (one code per variable); null when unpublished or absent. */

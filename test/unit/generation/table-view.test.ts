@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CensusTable, ResolvedTable } from '../../../src/census/census-table.js';
-import { ageGroupOfAgeIndex, matrixOf, personsOf, rowSharesOf, sharesOf, tableOf, valueAt } from '../../../src/generation/table-view.js';
+import { ageGroupOfAgeIndex, matrixOf, normalise, rowSharesOf, sharesOf, tableOf, valueAt } from '../../../src/generation/table-view.js';
 
 /** A hand-made table: only the fields the views read matter, the rest satisfies the type. */
 function table(overrides: Pick<CensusTable, 'variables' | 'categories' | 'values'> & Partial<CensusTable>): CensusTable {
@@ -76,16 +76,10 @@ describe('matrixOf and rowSharesOf', () => {
   });
 });
 
-describe('personsOf', () => {
-  it('adds a counts table and applies its unit multiplier (thousands)', () => {
-    expect(personsOf(table({ variables: ['sex'], categories: [['female', 'male']], values: [1271.9, 1137.3], unit_multiplier: 1000 }))).toBeCloseTo(
-      2_409_200,
-      6,
-    );
-  });
-
-  it('refuses a table of shares', () => {
-    expect(() => personsOf(table({ variables: ['sex'], categories: [['female']], values: [1], measure: 'share' }))).toThrow(invalid);
+describe('normalise', () => {
+  it('turns masses into shares of their total, and an all-zero row into zeros', () => {
+    expect(normalise(Float64Array.of(1, 3))).toEqual([0.25, 0.75]);
+    expect(normalise([0, 0])).toEqual([0, 0]);
   });
 });
 
