@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CensusTable, ResolvedTable } from '../../../src/census/census-table.js';
+import { AGE_GROUPS, ageGroupOf } from '../../../src/domain/categories.js';
 import { ageGroupOfAgeIndex, matrixOf, normalise, rowSharesOf, sharesOf, tableOf, valueAt } from '../../../src/generation/table-view.js';
 
 /** A hand-made table: only the fields the views read matter, the rest satisfies the type. */
@@ -114,6 +115,10 @@ describe('valueAt', () => {
 describe('ageGroupOfAgeIndex', () => {
   it('maps an age index to its 5-year group, the open group 85+ last', () => {
     expect([0, 4, 5, 17, 18, 84, 85].map(ageGroupOfAgeIndex)).toEqual([0, 0, 1, 3, 3, 16, 17]);
+  });
+
+  it("agrees with the domain's ageGroupOf for every age (85..100 share the open group's index)", () => {
+    for (let age = 0; age <= 100; age += 1) expect({ age, group: AGE_GROUPS[ageGroupOfAgeIndex(Math.min(age, 85))] }).toEqual({ age, group: ageGroupOf(age) });
   });
 });
 
