@@ -5,21 +5,7 @@
  * first use, so the sampler writes a record as a handful of byte copies. Every value is a
  * JSON.stringify'd code or name, so each line is valid JSON and byte-stable.
  */
-import {
-  AGE_GROUPS,
-  DISTRICT_CATEGORIES,
-  ECONOMIC_SECTORS,
-  EDUCATION_LEVELS,
-  EMPLOYMENT_STATUSES,
-  ETHNICITIES,
-  INACTIVITY_REASONS,
-  LANGUAGES,
-  MARITAL_STATUSES,
-  REGIONS,
-  RELIGIONS,
-  RESIDENCES,
-  SEXES,
-} from '../domain/categories.js';
+import { CATEGORICAL_FIELDS, ETHNICITIES, FIELD_CODES, LANGUAGES, RELIGIONS, SEXES, type CategoricalField } from '../domain/categories.js';
 import { utf8 } from './byte-writer.js';
 import { KEY_CELL_COUNT } from './key-joint.js';
 import { familyNameFor, namesFor } from './names.js';
@@ -36,20 +22,9 @@ function fragments(key: string, values: readonly string[]): FragmentSet {
   return { of: values.map((v) => utf8(`,"${key}":${JSON.stringify(v)}`)), none: utf8(`,"${key}":null`) };
 }
 
-const FRAGMENTS = {
-  ageGroup: fragments('age_group', AGE_GROUPS),
-  region: fragments('region', REGIONS),
-  district: fragments('district', DISTRICT_CATEGORIES.map((d) => d.code)),
-  residence: fragments('residence', RESIDENCES),
-  ethnicity: fragments('ethnicity', ETHNICITIES),
-  motherTongue: fragments('mother_tongue', LANGUAGES),
-  usualLanguage: fragments('language_usually_spoken', LANGUAGES),
-  religion: fragments('religion', RELIGIONS),
-  marital: fragments('marital_status', MARITAL_STATUSES),
-  education: fragments('education_level', EDUCATION_LEVELS),
-  employment: fragments('employment_status', EMPLOYMENT_STATUSES),
-  inactivity: fragments('inactivity_reason', INACTIVITY_REASONS),
-  sector: fragments('economic_sector', ECONOMIC_SECTORS),
+/** Per categorical field, its `,"field":code` fragments (the key is the field's own name). */
+const FRAGMENTS = Object.fromEntries(CATEGORICAL_FIELDS.map((field) => [field, fragments(field, FIELD_CODES[field])])) as {
+  readonly [F in CategoricalField]: FragmentSet;
 };
 
 /** The record opens with its id (the UUID's characters follow). */
@@ -96,7 +71,7 @@ const pick = (set: FragmentSet, index: number) => (index < 0 ? set.none : set.of
 const CELL_TAILS: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(KEY_CELL_COUNT);
 export function cellTail(cell: number, ageGroup: number, region: number, district: number, residence: number, ethnicity: number): Uint8Array {
   return (CELL_TAILS[cell] ??= concatBytes([
-    FRAGMENTS.ageGroup.of[ageGroup]!,
+    FRAGMENTS.age_group.of[ageGroup]!,
     FRAGMENTS.region.of[region]!,
     FRAGMENTS.district.of[district]!,
     FRAGMENTS.residence.of[residence]!,
@@ -108,16 +83,16 @@ export function cellTail(cell: number, ageGroup: number, region: number, distric
 const LANGUAGE_RELIGION: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(LANGUAGES.length * LANGUAGES.length * RELIGIONS.length);
 export function languageReligion(motherTongue: number, usual: number, religion: number): Uint8Array {
   const key = (motherTongue * LANGUAGES.length + usual) * RELIGIONS.length + religion;
-  return (LANGUAGE_RELIGION[key] ??= concatBytes([FRAGMENTS.motherTongue.of[motherTongue]!, FRAGMENTS.usualLanguage.of[usual]!, FRAGMENTS.religion.of[religion]!]));
+  return (LANGUAGE_RELIGION[key] ??= concatBytes([FRAGMENTS.mother_tongue.of[motherTongue]!, FRAGMENTS.language_usually_spoken.of[usual]!, FRAGMENTS.religion.of[religion]!]));
 }
 
 /** Marital status, education, employment, inactivity reason and sector (each may be null, -1) as one fragment. */
 const STATUS_SETS = [
-  FRAGMENTS.marital,
-  FRAGMENTS.education,
-  FRAGMENTS.employment,
-  FRAGMENTS.inactivity,
-  FRAGMENTS.sector,
+  FRAGMENTS.marital_status,
+  FRAGMENTS.education_level,
+  FRAGMENTS.employment_status,
+  FRAGMENTS.inactivity_reason,
+  FRAGMENTS.economic_sector,
 ] as const;
 const STATUS_FRAGMENTS: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(
   STATUS_SETS.reduce((product, set) => product * (set.of.length + 1), 1),
@@ -125,16 +100,16 @@ const STATUS_FRAGMENTS: (Uint8Array | undefined)[] = new Array<Uint8Array | unde
 export function statusFragment(marital: number, education: number, employment: number, inactivity: number, sector: number): Uint8Array {
   // Each index is -1 (null) .. length-1; +1 makes it a digit of a mixed-radix key.
   let key = marital + 1;
-  key = key * (FRAGMENTS.education.of.length + 1) + education + 1;
-  key = key * (FRAGMENTS.employment.of.length + 1) + employment + 1;
-  key = key * (FRAGMENTS.inactivity.of.length + 1) + inactivity + 1;
-  key = key * (FRAGMENTS.sector.of.length + 1) + sector + 1;
+  key = key * (FRAGMENTS.education_level.of.length + 1) + education + 1;
+  key = key * (FRAGMENTS.employment_status.of.length + 1) + employment + 1;
+  key = key * (FRAGMENTS.inactivity_reason.of.length + 1) + inactivity + 1;
+  key = key * (FRAGMENTS.economic_sector.of.length + 1) + sector + 1;
   return (STATUS_FRAGMENTS[key] ??= concatBytes([
-    pick(FRAGMENTS.marital, marital),
-    pick(FRAGMENTS.education, education),
-    pick(FRAGMENTS.employment, employment),
-    pick(FRAGMENTS.inactivity, inactivity),
-    pick(FRAGMENTS.sector, sector),
+    pick(FRAGMENTS.marital_status, marital),
+    pick(FRAGMENTS.education_level, education),
+    pick(FRAGMENTS.employment_status, employment),
+    pick(FRAGMENTS.inactivity_reason, inactivity),
+    pick(FRAGMENTS.economic_sector, sector),
   ]));
 }
 

@@ -7,24 +7,7 @@
  * Determinism: the only randomness is `createRng(seed, 'shard', shardIndex)`; shard boundaries are
  * fixed (`SHARD_SIZE` in plan.ts), so the bytes do not depend on how many workers run the shards.
  */
-import {
-  AGE_GROUPS,
-  DISTRICT_CATEGORIES,
-  DISTRICT_REGION_INDEX,
-  ECONOMIC_SECTORS,
-  EDUCATION_LEVELS,
-  EMPLOYMENT_STATUSES,
-  ETHNICITIES,
-  INACTIVITY_REASONS,
-  LANGUAGES,
-  MARITAL_STATUSES,
-  REGIONS,
-  RELIGIONS,
-  RESIDENCES,
-  SEXES,
-  type Ethnicity,
-  type Sex,
-} from '../domain/categories.js';
+import { DISTRICT_REGION_INDEX, FIELD_CODES } from '../domain/categories.js';
 import type { Narrative, Persona, Traits } from '../domain/persona.js';
 import { createRng, type Rng } from '../rng.js';
 import { ByteWriter, utf8 } from './byte-writer.js';
@@ -59,8 +42,13 @@ export interface ShardResult {
 /** Writes the narrative of a persona (template provider, or nothing). */
 export type Narrator = (persona: Persona) => Narrative | undefined;
 
-const EMPLOYED = EMPLOYMENT_STATUSES.indexOf('employed');
-const INACTIVE = EMPLOYMENT_STATUSES.indexOf('inactive');
+const EMPLOYED = FIELD_CODES.employment_status.indexOf('employed');
+const INACTIVE = FIELD_CODES.employment_status.indexOf('inactive');
+/** Row widths of the counted cross-tabs. */
+const ETHNICITY_COUNT = FIELD_CODES.ethnicity.length;
+const LANGUAGE_COUNT = FIELD_CODES.mother_tongue.length;
+const RELIGION_COUNT = FIELD_CODES.religion.length;
+const RESIDENCE_COUNT = FIELD_CODES.residence.length;
 
 /** A Big Five T-score: 50 + 10·z (Box–Muller), clipped to 20..80, one decimal. */
 function tScore(rng: Rng): number {
@@ -117,8 +105,8 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     const employment = age >= 15 ? draw(t.employment, sexAgeRow, rng) : -1;
     const inactivity = employment === INACTIVE ? draw(t.inactivity, ageIndex, rng) : -1;
     const sector = employment === EMPLOYED ? draw(t.sector, 0, rng) : -1;
-    const sex = SEXES[s]! as Sex;
-    const ethnicity = ETHNICITIES[e]! as Ethnicity;
+    const sex = FIELD_CODES.sex[s]!;
+    const ethnicity = FIELD_CODES.ethnicity[e]!;
     const names = NAME_FRAGMENTS[e]![s]!;
     const given = names.given[Math.floor(rng.next() * names.given.length)]!;
     const family = names.family[Math.floor(rng.next() * names.family.length)]!;
@@ -131,14 +119,14 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
       family_name: familyName,
       sex,
       age,
-      age_group: AGE_GROUPS[group]!,
-      region: REGIONS[g]!,
-      district: DISTRICT_CATEGORIES[d]!.code,
-      marital_status: marital < 0 ? null : MARITAL_STATUSES[marital]!,
-      education_level: education < 0 ? null : EDUCATION_LEVELS[education]!,
-      employment_status: employment < 0 ? null : EMPLOYMENT_STATUSES[employment]!,
-      inactivity_reason: inactivity < 0 ? null : INACTIVITY_REASONS[inactivity]!,
-      economic_sector: sector < 0 ? null : ECONOMIC_SECTORS[sector]!,
+      age_group: FIELD_CODES.age_group[group]!,
+      region: FIELD_CODES.region[g]!,
+      district: FIELD_CODES.district[d]!,
+      marital_status: marital < 0 ? null : FIELD_CODES.marital_status[marital]!,
+      education_level: education < 0 ? null : FIELD_CODES.education_level[education]!,
+      employment_status: employment < 0 ? null : FIELD_CODES.employment_status[employment]!,
+      inactivity_reason: inactivity < 0 ? null : FIELD_CODES.inactivity_reason[inactivity]!,
+      economic_sector: sector < 0 ? null : FIELD_CODES.economic_sector[sector]!,
     };
     // The whole Persona (with its id string) is built only for a narrator; the output is written from indexes.
     let narrative: Narrative | undefined;
@@ -147,11 +135,11 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
         id: personaId(task.seed, index),
         index,
         ...record,
-        residence: RESIDENCES[r]!,
+        residence: FIELD_CODES.residence[r]!,
         ethnicity,
-        mother_tongue: LANGUAGES[motherTongue]!,
-        language_usually_spoken: LANGUAGES[usualLanguage]!,
-        religion: RELIGIONS[religion]!,
+        mother_tongue: FIELD_CODES.mother_tongue[motherTongue]!,
+        language_usually_spoken: FIELD_CODES.language_usually_spoken[usualLanguage]!,
+        religion: FIELD_CODES.religion[religion]!,
       };
       if (traits) persona.traits = traits;
       narrative = narrator(persona);
@@ -172,11 +160,11 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     if (employment >= 0) counts.employment_status[employment]! += 1;
     if (inactivity >= 0) counts.inactivity_reason[inactivity]! += 1;
     if (sector >= 0) counts.economic_sector[sector]! += 1;
-    counts.residence_ethnicity[r * ETHNICITIES.length + e]! += 1;
-    counts.region_ethnicity[g * ETHNICITIES.length + e]! += 1;
-    counts.ethnicity_mother_tongue[e * LANGUAGES.length + motherTongue]! += 1;
-    counts.ethnicity_religion[e * RELIGIONS.length + religion]! += 1;
-    counts.region_residence[g * RESIDENCES.length + r]! += 1;
+    counts.residence_ethnicity[r * ETHNICITY_COUNT + e]! += 1;
+    counts.region_ethnicity[g * ETHNICITY_COUNT + e]! += 1;
+    counts.ethnicity_mother_tongue[e * LANGUAGE_COUNT + motherTongue]! += 1;
+    counts.ethnicity_religion[e * RELIGION_COUNT + religion]! += 1;
+    counts.region_residence[g * RESIDENCE_COUNT + r]! += 1;
 
     // Hand-built JSON in the schema's key order from pre-encoded fragments: every string is a
     // JSON.stringify'd code or name, so each line is valid JSON and byte-stable.
