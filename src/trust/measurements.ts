@@ -4,7 +4,6 @@
  * tier and report read. Limits marked `sampling_adjusted` in the gate table are widened here to
  * max(limit, SAMPLING.multiplier × expected drift at this n), once, for everyone.
  */
-import type { ProvenanceClass } from '../census/census-table.js';
 import type { FieldCriticality } from '../domain/fields.js';
 import type { Profile } from '../domain/request.js';
 import { COMPARED_FIELDS, type ComparedField } from '../domain/fields.js';
@@ -22,13 +21,11 @@ import {
 import { fieldCriticality } from './provenance-summary.js';
 import { normaliseShares } from './validate-input.js';
 
-export interface FieldMeasurement {
-  readonly field: ComparedField;
+/** A field as measured: its target's categories and shares, what was counted and how far apart they are. */
+export interface FieldMeasurement extends Pick<FieldTarget, 'field' | 'categories' | 'target_shares'> {
   readonly criticality: FieldCriticality;
   /** Records counted for the field (those in its universe, i.e. not null). */
   readonly n: number;
-  readonly categories: readonly string[];
-  readonly target_shares: readonly number[];
   readonly observed_counts: readonly number[];
   /** null when n = 0 (nothing to measure). */
   readonly actual_shares: readonly number[] | null;
@@ -57,12 +54,8 @@ export interface JointRowMeasurement {
   readonly p_value: number | null;
 }
 
-export interface JointMeasurement {
-  readonly id: string;
-  readonly row_field: ComparedField;
-  readonly col_field: ComparedField;
-  readonly provenance_class: ProvenanceClass;
-  readonly table_ids: readonly string[];
+/** A joint check as measured: its identity from the check, its rows measured. */
+export interface JointMeasurement extends Pick<JointCheck, 'id' | 'row_field' | 'col_field' | 'provenance_class' | 'table_ids'> {
   readonly rows: readonly JointRowMeasurement[];
   readonly max_row_tvd: number | null;
   /** The row exceeding its limit by most (or closest to it), null when no row could be measured. */

@@ -1,20 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  AGE_GROUPS,
-  DISTRICT_CATEGORIES,
-  ECONOMIC_SECTORS,
-  EDUCATION_LEVELS,
-  EMPLOYMENT_STATUSES,
-  ETHNICITIES,
-  INACTIVITY_REASONS,
-  LANGUAGES,
-  MARITAL_STATUSES,
-  REGIONS,
-  RELIGIONS,
-  RESIDENCES,
-  SEXES,
-} from '../../../src/domain/categories.js';
+import { DISTRICT_CATEGORIES, FIELD_CODES } from '../../../src/domain/categories.js';
 import { PERSONA_FIELDS, PersonaSchema } from '../../../src/domain/persona.js';
 import { GIVEN_NAMES_BY_SEX } from '../../../src/generation/names.js';
 import {
@@ -47,14 +33,14 @@ const cellArbitrary = fc.record({
 });
 /** The fragment of the fields a key cell fixes, for that cell (memoised per cell index). */
 function tailOf(at: { district: number; residence: number; sex: number; ethnicity: number; age: number }): Uint8Array {
-  const region = REGIONS.indexOf(DISTRICT_CATEGORIES[at.district]!.region);
+  const region = FIELD_CODES.region.indexOf(DISTRICT_CATEGORIES[at.district]!.region);
   const group = Math.min(17, Math.floor(at.age / 5));
   return cellTail(cellAt(at), group, region, at.district, at.residence, at.ethnicity);
 }
 
 describe('the pre-encoded record', () => {
   it("writes a whole line of valid JSON in the persona schema's key order", () => {
-    const names = NAME_FRAGMENTS[ETHNICITIES.indexOf('gagauz')]![SEXES.indexOf('female')]!;
+    const names = NAME_FRAGMENTS[FIELD_CODES.ethnicity.indexOf('gagauz')]![FIELD_CODES.sex.indexOf('female')]!;
     const at = { district: DISTRICT_CATEGORIES.findIndex((d) => d.code === 'gagauzia'), residence: 1, sex: 0, ethnicity: 4, age: 33 };
     const parts = [
       OPEN_ID,
@@ -66,7 +52,7 @@ describe('the pre-encoded record', () => {
       SEX_AGE[0]!,
       encoder.encode('33'),
       tailOf(at),
-      languageReligion(LANGUAGES.indexOf('gagauz'), LANGUAGES.indexOf('russian'), RELIGIONS.indexOf('orthodox')),
+      languageReligion(FIELD_CODES.mother_tongue.indexOf('gagauz'), FIELD_CODES.mother_tongue.indexOf('russian'), FIELD_CODES.religion.indexOf('orthodox')),
       statusFragment(1, 5, 0, -1, 3),
       CLOSE,
     ];
@@ -107,7 +93,7 @@ describe('the pre-encoded record', () => {
   });
 
   it('encodes each sex before the age digits', () => {
-    SEXES.forEach((sex, s) => expect(members(SEX_AGE[s]!, encoder.encode('5'))).toEqual({ _: 0, sex, age: 5 }));
+    FIELD_CODES.sex.forEach((sex, s) => expect(members(SEX_AGE[s]!, encoder.encode('5'))).toEqual({ _: 0, sex, age: 5 }));
   });
 });
 
@@ -119,11 +105,11 @@ describe('cellTail', () => {
         expect(tailOf(at)).toBe(tail);
         expect(members(tail)).toEqual({
           _: 0,
-          age_group: AGE_GROUPS[Math.min(17, Math.floor(at.age / 5))],
+          age_group: FIELD_CODES.age_group[Math.min(17, Math.floor(at.age / 5))],
           region: DISTRICT_CATEGORIES[at.district]!.region,
           district: DISTRICT_CATEGORIES[at.district]!.code,
-          residence: RESIDENCES[at.residence],
-          ethnicity: ETHNICITIES[at.ethnicity],
+          residence: FIELD_CODES.residence[at.residence],
+          ethnicity: FIELD_CODES.ethnicity[at.ethnicity],
         });
       }),
       { numRuns: 300 },
@@ -134,10 +120,10 @@ describe('cellTail', () => {
 describe('languageReligion', () => {
   it('holds mother tongue, usual language and religion for every combination, made once (property)', () => {
     fc.assert(
-      fc.property(fc.nat(LANGUAGES.length - 1), fc.nat(LANGUAGES.length - 1), fc.nat(RELIGIONS.length - 1), (m, u, r) => {
+      fc.property(fc.nat(FIELD_CODES.mother_tongue.length - 1), fc.nat(FIELD_CODES.mother_tongue.length - 1), fc.nat(FIELD_CODES.religion.length - 1), (m, u, r) => {
         const fragment = languageReligion(m, u, r);
         expect(languageReligion(m, u, r)).toBe(fragment);
-        expect(members(fragment)).toEqual({ _: 0, mother_tongue: LANGUAGES[m], language_usually_spoken: LANGUAGES[u], religion: RELIGIONS[r] });
+        expect(members(fragment)).toEqual({ _: 0, mother_tongue: FIELD_CODES.mother_tongue[m], language_usually_spoken: FIELD_CODES.mother_tongue[u], religion: FIELD_CODES.religion[r] });
       }),
       { numRuns: 300 },
     );
@@ -149,21 +135,21 @@ describe('statusFragment', () => {
     const index = (codes: readonly string[]) => fc.integer({ min: -1, max: codes.length - 1 });
     fc.assert(
       fc.property(
-        index(MARITAL_STATUSES),
-        index(EDUCATION_LEVELS),
-        index(EMPLOYMENT_STATUSES),
-        index(INACTIVITY_REASONS),
-        index(ECONOMIC_SECTORS),
+        index(FIELD_CODES.marital_status),
+        index(FIELD_CODES.education_level),
+        index(FIELD_CODES.employment_status),
+        index(FIELD_CODES.inactivity_reason),
+        index(FIELD_CODES.economic_sector),
         (marital, education, employment, inactivity, sector) => {
           const fragment = statusFragment(marital, education, employment, inactivity, sector);
           expect(statusFragment(marital, education, employment, inactivity, sector)).toBe(fragment);
           expect(members(fragment)).toEqual({
             _: 0,
-            marital_status: optional(MARITAL_STATUSES, marital),
-            education_level: optional(EDUCATION_LEVELS, education),
-            employment_status: optional(EMPLOYMENT_STATUSES, employment),
-            inactivity_reason: optional(INACTIVITY_REASONS, inactivity),
-            economic_sector: optional(ECONOMIC_SECTORS, sector),
+            marital_status: optional(FIELD_CODES.marital_status, marital),
+            education_level: optional(FIELD_CODES.education_level, education),
+            employment_status: optional(FIELD_CODES.employment_status, employment),
+            inactivity_reason: optional(FIELD_CODES.inactivity_reason, inactivity),
+            economic_sector: optional(FIELD_CODES.economic_sector, sector),
           });
         },
       ),
@@ -180,16 +166,16 @@ describe('statusFragment', () => {
 
 describe('NAME_FRAGMENTS', () => {
   it('pre-encodes, per ethnicity and sex, names of that sex, each fragment its own name', () => {
-    expect(NAME_FRAGMENTS).toHaveLength(ETHNICITIES.length);
+    expect(NAME_FRAGMENTS).toHaveLength(FIELD_CODES.ethnicity.length);
     NAME_FRAGMENTS.forEach((bySex, e) => {
-      expect(bySex).toHaveLength(SEXES.length);
+      expect(bySex).toHaveLength(FIELD_CODES.sex.length);
       bySex.forEach(({ given, family }, s) => {
         expect(given.length).toBeGreaterThan(0);
         expect(family.length).toBeGreaterThan(0);
         for (const name of given) {
           expect(members(name.bytes)).toEqual({ _: 0, given_name: name.name });
-          expect({ ethnicity: ETHNICITIES[e], name: name.name, sex: GIVEN_NAMES_BY_SEX[SEXES[s]!].has(name.name) }).toEqual({
-            ethnicity: ETHNICITIES[e],
+          expect({ ethnicity: FIELD_CODES.ethnicity[e], name: name.name, sex: GIVEN_NAMES_BY_SEX[FIELD_CODES.sex[s]!].has(name.name) }).toEqual({
+            ethnicity: FIELD_CODES.ethnicity[e],
             name: name.name,
             sex: true,
           });
