@@ -24,20 +24,13 @@ import type { FieldTarget } from '../generation/field-targets.js';
 import type { JointTarget } from '../generation/joint-targets.js';
 import { mergeNarrativeRunStats } from '../narratives/narrative-stats.js';
 import type { NarrativeRunStats } from '../domain/persona.js';
-import type { Scope } from '../domain/request.js';
+import type { EffectiveRequest } from '../domain/request.js';
 import { shardRanges } from '../generation/plan.js';
 import { addCountsInPlace, emptyCounts, type ShardCounts } from '../generation/shard-counts.js';
 import type { SharedSnapshot, WorkerTask } from './generation-worker.js';
 
 /** What the pool needs of a run's request to plan and sample it. */
-export interface GenerationRequest {
-  readonly n: number;
-  /** 0..2^32-1 */
-  readonly seed: number;
-  readonly scope: Scope;
-  readonly use_ipf: boolean;
-  readonly traits: boolean;
-}
+export type GenerationRequest = Pick<EffectiveRequest, 'n' | 'seed' | 'scope' | 'use_ipf' | 'traits'>;
 
 export interface PoolOptions {
   readonly threads: number;
