@@ -11,7 +11,7 @@ import { createCensusServiceFromConfig } from '../census/census-service.js';
 import { loadEmbeddedSnapshot } from '../census/snapshot-loader.js';
 import { ipfSettingsOf, type Config } from '../config/env.js';
 import { ServiceError } from '../errors.js';
-import { SHARD_SIZE } from '../generation/sampler.js';
+import { SHARD_SIZE } from '../generation/plan.js';
 import { executeRun, type PipelineResult, type RunSink } from '../runs/run-pipeline.js';
 import { drawSeed } from '../runs/run-request.js';
 import { payloadSchemaHash } from '../runs/schema-hash.js';

@@ -15,8 +15,8 @@ import { ServiceError } from '../errors.js';
 import { DISTRICTS, ETHNICITIES, RESIDENCES, SEXES } from '../domain/categories.js';
 import { fitIpf, type IpfMargin } from './ipf.js';
 import { KEY_DIMENSIONS, crossIndex, keyCellIndexes } from './key-joint.js';
-import { buildKeyPrior, tableOf } from './prior.js';
-import { matrixOf, rowSharesOf, sharesOf } from './table-view.js';
+import { buildKeyPrior } from './prior.js';
+import { matrixOf, rowSharesOf, sharesOf, tableOf } from './table-view.js';
 import { weightDiagnostics } from './weight-diagnostics.js';
 
 export interface CalibrationOptions {

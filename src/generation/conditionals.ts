@@ -26,8 +26,7 @@ import {
 } from '../domain/categories.js';
 import { fitIpf } from './ipf.js';
 import { KEY_DIMENSIONS } from './key-joint.js';
-import { ageGroupOfAgeIndex, tableOf } from './prior.js';
-import { rowSharesOf, sharesOf, valueAt } from './table-view.js';
+import { ageGroupOfAgeIndex, rowSharesOf, sharesOf, tableOf, valueAt } from './table-view.js';
 
 type Tables = InputSnapshot['tables'];
 
@@ -36,6 +35,12 @@ export interface ConditionalTable {
   readonly rows: number;
   readonly categories: readonly string[];
   readonly probabilities: Float64Array;
+}
+
+/** Row `row` of a conditional table: P(k | row) for each of its categories (a view, not a copy). */
+export function rowOf(table: ConditionalTable, row: number): Float64Array {
+  const width = table.categories.length;
+  return table.probabilities.subarray(row * width, row * width + width);
 }
 
 export interface ConditionalTables {

@@ -14,7 +14,7 @@ import {
 } from './calibration.js';
 import { buildConditionals, type ConditionalTables, type PopulationMasses } from './conditionals.js';
 import { KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
-import { samplingTablesOf, type SamplingTables } from './sampler.js';
+import { samplingTablesOf, type SamplingTables } from './sampling-tables.js';
 
 export interface GenerationModel {
   readonly snapshotHash: string;

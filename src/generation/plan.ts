@@ -6,7 +6,9 @@ import type { Scope } from '../domain/request.js';
 import { createRng } from '../rng.js';
 import { cumulativeShares, shuffleInPlace, systematicCells } from './allocation.js';
 import { scopedJoint, type GenerationModel } from './model.js';
-import { SHARD_SIZE } from './sampler.js';
+
+/** Personas per shard: fixed, so shard RNG streams never depend on the pool size. */
+export const SHARD_SIZE = 16_384;
 
 export interface ShardRange {
   readonly shardIndex: number;

@@ -31,24 +31,13 @@ import {
 } from '../domain/categories.js';
 import { KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndex } from './key-joint.js';
 import { fitIpf } from './ipf.js';
-import { matrixOf, rowSharesOf, sharesOf } from './table-view.js';
+import { ageGroupOfAgeIndex, matrixOf, rowSharesOf, sharesOf, tableOf } from './table-view.js';
 
 type Tables = InputSnapshot['tables'];
-
-export function tableOf(tables: Tables, id: string) {
-  const table = tables[id];
-  if (!table) throw new ServiceError('CENSUS_TABLE_MISSING', `the input snapshot has no table ${id}`, { details: { id } });
-  return table;
-}
 
 /** 10-year band index (0-9 … 80+) of an age index. */
 export function band10OfAgeIndex(ageIndex: number): number {
   return Math.min(8, Math.floor(ageIndex / 10));
-}
-
-/** 5-year age group index of an age index (85+ is the last group). */
-export function ageGroupOfAgeIndex(ageIndex: number): number {
-  return Math.min(AGE_GROUPS.length - 1, Math.floor(ageIndex / 5));
 }
 
 function broadAgeClass(ageIndex: number): number {

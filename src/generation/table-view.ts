@@ -1,9 +1,24 @@
 /**
- * Typed reads of census tables: shares aligned to a list of codes, rows of conditional tables.
- * The generator never indexes `values` by hand; it asks for a variable's codes in catalogue order.
+ * Typed reads of census tables: a snapshot's table by id, shares aligned to a list of codes, rows
+ * of conditional tables, and the age group of a key-joint age index (how tables by age group are
+ * read per single age); plus `normalise`, masses to shares. The generator never indexes `values`
+ * by hand; it asks for a variable's codes in catalogue order.
  */
-import type { CensusTable } from '../census/census-table.js';
+import type { CensusTable, InputSnapshot } from '../census/census-table.js';
+import { AGE_GROUPS } from '../domain/categories.js';
 import { ServiceError } from '../errors.js';
+
+/** The snapshot's table `id`. @throws ServiceError `CENSUS_TABLE_MISSING` when it has none */
+export function tableOf(tables: InputSnapshot['tables'], id: string) {
+  const table = tables[id];
+  if (!table) throw new ServiceError('CENSUS_TABLE_MISSING', `the input snapshot has no table ${id}`, { details: { id } });
+  return table;
+}
+
+/** 5-year age group index of an age index (85+ is the last group). */
+export function ageGroupOfAgeIndex(ageIndex: number): number {
+  return Math.min(AGE_GROUPS.length - 1, Math.floor(ageIndex / 5));
+}
 
 function missing(table: CensusTable, what: string): never {
   throw new ServiceError('CENSUS_TABLE_INVALID', `table ${table.id}: ${what}`, { details: { table: table.id } });
@@ -60,10 +75,11 @@ export function rowSharesOf(table: CensusTable, rowCode: string, colCodes: reado
   return shares.map((value) => value / total);
 }
 
-/** The persons a `counts` table stands for (values × unit multiplier). */
-export function personsOf(table: CensusTable): number {
-  if (table.measure !== 'counts') missing(table, 'expected a counts table');
-  return table.values.reduce<number>((sum, value) => sum + (value ?? 0), 0) * table.unit_multiplier;
+/** Masses as shares of their total (all zero when the total is not positive). */
+export function normalise(values: ArrayLike<number>): number[] {
+  let total = 0;
+  for (let i = 0; i < values.length; i += 1) total += values[i]!;
+  return Array.from(values, (v) => (total > 0 ? v / total : 0));
 }
 
 /** The value of the cell at `codes` (one code per variable); null when unpublished or absent. */

@@ -12,7 +12,7 @@
  */
 import type { InputSnapshot } from '../census/census-table.js';
 import type { RunPlan, GenerationPool, PoolRunResult } from '../workers/generation-pool.js';
-import { SHARD_SIZE } from '../generation/sampler.js';
+import { SHARD_SIZE } from '../generation/plan.js';
 import { buildGradientPayload } from '../trust/payload.js';
 import { buildRunManifest, type RunManifest } from '../trust/manifest.js';
 import { buildTrustReport } from '../trust/report.js';

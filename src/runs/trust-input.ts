@@ -15,7 +15,8 @@ import type { NarrativeRunStats } from '../domain/persona.js';
 import type { CalibrationDiagnostics as EngineCalibration } from '../generation/calibration.js';
 import { CONSISTENCY_RULES } from '../generation/consistency.js';
 import type { InputSnapshot } from '../census/census-table.js';
-import { observedCounts, observedJointCounts, type FieldTarget, type JointTarget } from '../generation/targets.js';
+import { observedCounts, type FieldTarget } from '../generation/field-targets.js';
+import { observedJointCounts, type JointTarget } from '../generation/joint-targets.js';
 import type { PoolRunResult } from '../workers/generation-pool.js';
 
 export function preflightInputOf(options: {

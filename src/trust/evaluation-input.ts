@@ -9,7 +9,8 @@ import type { PxwebFetchAttempt, ResolvedTable } from '../census/census-table.js
 import type { EffectiveRequest, PxwebMode } from '../domain/request.js';
 import type { NarrativeRunStats } from '../domain/persona.js';
 import type { ComparedField } from '../domain/fields.js';
-import type { FieldTarget, JointTarget } from '../generation/targets.js';
+import type { FieldTarget } from '../generation/field-targets.js';
+import type { JointTarget } from '../generation/joint-targets.js';
 import type { TableProvenanceSchema } from './report-schema.js';
 import { CONSISTENCY_RULES, type ConsistencyRule } from '../generation/consistency.js';
 import type { CalibrationDiagnostics as EngineCalibrationDiagnostics } from '../generation/calibration.js';

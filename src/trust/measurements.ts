@@ -8,7 +8,6 @@
  *
  * M the number of rows measured in the run, α = `DRIFT_THRESHOLDS.alpha` family-wise.
  */
-import type { ProvenanceClass } from '../census/census-table.js';
 import type { FieldCriticality } from '../domain/fields.js';
 import { COMPARED_FIELDS, type ComparedField } from '../domain/fields.js';
 import { allowanceOf } from './conflict-allowances.js';
@@ -43,15 +42,13 @@ export interface RowThreshold {
   readonly critical_threshold: number | null;
 }
 
-export interface FieldMeasurement extends RowThreshold {
+/** A field as measured: its target's categories and shares, what was counted and how far apart they are. */
+export interface FieldMeasurement extends RowThreshold, Pick<FieldTarget, 'field' | 'categories' | 'target_shares'> {
   /** The check's id: the field. */
   readonly id: ComparedField;
-  readonly field: ComparedField;
   readonly criticality: FieldCriticality;
   /** Records counted for the field (those in its universe, i.e. not null). */
   readonly n: number;
-  readonly categories: readonly string[];
-  readonly target_shares: readonly number[];
   readonly observed_counts: readonly number[];
   /** null when n = 0 (nothing to measure). */
   readonly actual_shares: readonly number[] | null;
@@ -90,12 +87,8 @@ export interface JointRowMeasurement extends RowThreshold {
   readonly p_value: number | null;
 }
 
-export interface JointMeasurement {
-  readonly id: string;
-  readonly row_field: ComparedField;
-  readonly col_field: ComparedField;
-  readonly provenance_class: ProvenanceClass;
-  readonly table_ids: readonly string[];
+/** A joint check as measured: its identity from the check, its rows measured. */
+export interface JointMeasurement extends Pick<JointCheck, 'id' | 'row_field' | 'col_field' | 'provenance_class' | 'table_ids'> {
   readonly rows: readonly JointRowMeasurement[];
   readonly max_row_tvd: number | null;
   /** The row exceeding its threshold by most (or closest to it), null when no row could be measured. */

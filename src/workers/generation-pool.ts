@@ -19,14 +19,18 @@ import type { InputSnapshot } from '../census/census-table.js';
 import { deepFreeze } from '../deep-freeze.js';
 import { ServiceError, isErrorCode } from '../errors.js';
 import type { CalibrationDiagnostics } from '../generation/calibration.js';
-import type { GenerationRequest } from '../generation/generate.js';
 import type { IpfSettings } from '../generation/model.js';
-import type { FieldTarget, JointTarget } from '../generation/targets.js';
+import type { FieldTarget } from '../generation/field-targets.js';
+import type { JointTarget } from '../generation/joint-targets.js';
 import { mergeNarrativeRunStats } from '../narratives/narrative-stats.js';
 import type { NarrativeRunStats } from '../domain/persona.js';
+import type { EffectiveRequest } from '../domain/request.js';
 import { shardRanges } from '../generation/plan.js';
-import { addCountsInPlace, emptyCounts, type ShardCounts } from '../generation/sampler.js';
+import { addCountsInPlace, emptyCounts, type ShardCounts } from '../generation/shard-counts.js';
 import type { SharedSnapshot, WorkerTask } from './generation-worker.js';
+
+/** What the pool needs of a run's request to plan and sample it. */
+export type GenerationRequest = Pick<EffectiveRequest, 'n' | 'seed' | 'scope' | 'use_ipf' | 'traits'>;
 
 export interface PoolOptions {
   readonly threads: number;
@@ -212,16 +216,6 @@ export class GenerationPool {
       this.#targets.set(key, targets);
     }
     return { cells: reply.cells, calibration: reply.calibration, ...targets, source: { snapshot: shared, use_ipf: request.use_ipf } };
-  }
-
-  /** Plans and samples: the whole dataset of `request` into `sink`. */
-  async generate(
-    request: GenerationRequest,
-    snapshot: InputSnapshot,
-    sink: DatasetSink,
-    options: PoolRunOptions = {},
-  ): Promise<PoolRunResult> {
-    return this.sample(request, await this.plan(request, snapshot, options.signal), sink, options);
   }
 
   /** Samples a planned run shard by shard into `sink`, in order. */

@@ -14,7 +14,8 @@ import { DEFAULT_CALIBRATION } from '../generation/calibration.js';
 import { generationModelFor, type IpfSettings } from '../generation/model.js';
 import { planCells } from '../generation/plan.js';
 import { sampleShard } from '../generation/sampler.js';
-import { fieldTargets, jointTargets } from '../generation/targets.js';
+import { fieldTargets } from '../generation/field-targets.js';
+import { jointTargets } from '../generation/joint-targets.js';
 import { narrativeRunStats } from '../narratives/narrative-stats.js';
 import { templateNarrative } from '../narratives/providers/template.js';
 

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../src/census/census-table.js';
-import { generate, type GenerationRequest } from '../../src/generation/generate.js';
-import { SHARD_SIZE } from '../../src/generation/sampler.js';
+import { SHARD_SIZE } from '../../src/generation/plan.js';
 import { GenerationPool } from '../../src/workers/generation-pool.js';
+import { generate, generateWithPool, type GenerationRequest } from '../helpers/generation.js';
 import { shippedSnapshot } from '../helpers/snapshot.js';
 
 let snapshot: InputSnapshot;
@@ -42,7 +42,7 @@ describe('GenerationPool', () => {
     const reference = createHash('sha256').update(generate(request, snapshot).bytes).digest('hex');
     for (const threads of [1, 2, 4]) {
       const { chunks, sink } = collect();
-      const result = await poolOf(threads).generate(request, snapshot, sink);
+      const result = await generateWithPool(poolOf(threads), request, snapshot, sink);
       const hash = createHash('sha256');
       for (const chunk of chunks) hash.update(chunk);
       expect({ threads, sha: result.dataset_sha256 }).toEqual({ threads, sha: reference });
@@ -63,7 +63,7 @@ describe('GenerationPool', () => {
         seen.push(chunk);
       },
     };
-    const result = await poolOf(2).generate(request, snapshot, sink, { recycleChunks: true });
+    const result = await generateWithPool(poolOf(2), request, snapshot, sink, { recycleChunks: true });
     expect(result.dataset_sha256).toBe(reference);
     expect(copied.digest('hex')).toBe(reference);
     // Handed back to a worker: the pool's view of a reused buffer is detached (that is why a sink
@@ -86,7 +86,7 @@ describe('GenerationPool', () => {
   it('reports progress shard by shard up to n', async () => {
     const progress: number[] = [];
     const n = 2 * SHARD_SIZE + 5;
-    await poolOf(2).generate({ n, seed: 1, scope: 'adults', use_ipf: true, traits: false }, snapshot, collect().sink, {
+    await generateWithPool(poolOf(2), { n, seed: 1, scope: 'adults', use_ipf: true, traits: false }, snapshot, collect().sink, {
       onProgress: (done) => progress.push(done),
     });
     expect(progress).toEqual([SHARD_SIZE, 2 * SHARD_SIZE, n]);
@@ -95,22 +95,23 @@ describe('GenerationPool', () => {
   it('cancels a run when its signal aborts (RUN_CANCELLED) and stays usable', async () => {
     const pool = poolOf(2);
     const controller = new AbortController();
-    const run = pool.generate(
+    const run = generateWithPool(
+      pool,
       { n: 20 * SHARD_SIZE, seed: 5, scope: 'adults', use_ipf: true, traits: false },
       snapshot,
       collect().sink,
       { signal: controller.signal, onProgress: () => controller.abort() },
     );
     await expect(run).rejects.toMatchObject({ code: 'RUN_CANCELLED' });
-    const after = await pool.generate({ n: 10, seed: 5, scope: 'adults', use_ipf: true, traits: false }, snapshot, collect().sink);
+    const after = await generateWithPool(pool, { n: 10, seed: 5, scope: 'adults', use_ipf: true, traits: false }, snapshot, collect().sink);
     expect(after.n).toBe(10);
   });
 
   it('fails the run (RUN_WORKER_FAILED) when a worker crashes, and the pool recovers', async () => {
     const pool = poolOf(2, resolve('test/fixtures/crashing-worker.mjs'));
-    const crashing = pool.generate({ n: 3 * SHARD_SIZE, seed: 3, scope: 'adults', use_ipf: true, traits: false }, snapshot, collect().sink);
+    const crashing = generateWithPool(pool, { n: 3 * SHARD_SIZE, seed: 3, scope: 'adults', use_ipf: true, traits: false }, snapshot, collect().sink);
     await expect(crashing).rejects.toMatchObject({ code: 'RUN_WORKER_FAILED' });
-    const after = await pool.generate({ n: 100, seed: 3, scope: 'adults', use_ipf: true, traits: false }, snapshot, collect().sink);
+    const after = await generateWithPool(pool, { n: 100, seed: 3, scope: 'adults', use_ipf: true, traits: false }, snapshot, collect().sink);
     expect(after.n).toBe(100);
   });
 });

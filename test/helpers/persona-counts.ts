@@ -6,7 +6,7 @@ import { COMPARED_FIELDS } from '../../src/domain/fields.js';
 import { ETHNICITIES, FIELD_CODES, LANGUAGES, RELIGIONS, RESIDENCES } from '../../src/domain/categories.js';
 import type { Persona } from '../../src/domain/persona.js';
 import { forEachViolation } from '../../src/generation/consistency.js';
-import { emptyCounts, type ShardCounts } from '../../src/generation/sampler.js';
+import { emptyCounts, type ShardCounts } from '../../src/generation/shard-counts.js';
 
 const decoder = new TextDecoder();
 

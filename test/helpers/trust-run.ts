@@ -5,9 +5,10 @@
 import type { InputSnapshot } from '../../src/census/census-table.js';
 import type { NarrativeRunStats } from '../../src/domain/persona.js';
 import type { Profile, Scope } from '../../src/domain/request.js';
-import { generate, type GenerationResult } from '../../src/generation/generate.js';
-import type { ShardCounts } from '../../src/generation/sampler.js';
-import { fieldTargets, jointTargets } from '../../src/generation/targets.js';
+import { generate, type GenerationResult } from './generation.js';
+import type { ShardCounts } from '../../src/generation/shard-counts.js';
+import { fieldTargets } from '../../src/generation/field-targets.js';
+import { jointTargets } from '../../src/generation/joint-targets.js';
 import { narrativeRunStats } from '../../src/narratives/narrative-stats.js';
 import { templateNarrative } from '../../src/narratives/providers/template.js';
 import { evaluationInputOf, preflightInputOf } from '../../src/runs/trust-input.js';

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -14,6 +16,7 @@ import {
 } from '../../../src/domain/categories.js';
 import { COMPARED_FIELDS } from '../../../src/domain/fields.js';
 import { PersonaSchema } from '../../../src/domain/persona.js';
+import { referenceDir } from '../../helpers/census.js';
 
 describe('categories', () => {
   it('lists the 35 enumerated units, each in a known region', () => {
@@ -70,5 +73,24 @@ describe('the district → region index', () => {
     expect(DISTRICT_REGION_INDEX.filter((g) => g === 1)).toHaveLength(12);
     expect(DISTRICT_REGION_INDEX.filter((g) => g === 2)).toHaveLength(13);
     expect(DISTRICT_REGION_INDEX.filter((g) => g === 3)).toHaveLength(8);
+  });
+
+  it('places every unit in the development region the census geography (test/reference) lists it under', () => {
+    const geography = JSON.parse(readFileSync(join(referenceDir(), 'census', 'geography_development_regions.json'), 'utf8')) as {
+      values: Record<string, string[]>;
+    };
+    const regionCode: Record<string, string> = {
+      'Mun. Chișinău': 'chisinau',
+      Nord: 'nord',
+      Centru: 'centru',
+      Sud: 'sud',
+      'UTA Găgăuzia': 'gagauzia',
+    };
+    for (const [d, district] of DISTRICT_CATEGORIES.entries()) {
+      const listedUnder = Object.keys(geography.values).find((name) => geography.values[name]!.includes(district.label_ro));
+      const region = listedUnder === undefined ? undefined : regionCode[listedUnder];
+      expect({ district: district.code, region: REGION_OF_DISTRICT[district.code] }).toEqual({ district: district.code, region });
+      expect({ district: district.code, region: REGIONS[DISTRICT_REGION_INDEX[d]!] }).toEqual({ district: district.code, region });
+    }
   });
 });

@@ -97,4 +97,32 @@ describe('shuffleInPlace', () => {
     );
   });
 
+  it('gives another order for another seed', () => {
+    const a = Int32Array.from({ length: 100 }, (_, i) => i);
+    const b = Int32Array.from({ length: 100 }, (_, i) => i);
+    shuffleInPlace(a, createRng(1, 'test'));
+    shuffleInPlace(b, createRng(2, 'test'));
+    expect(Array.from(a)).not.toEqual(Array.from(b));
+  });
+});
+
+describe('cumulativeShares', () => {
+  it('accumulates shares to exactly 1 at the top, with zero-weight cells flat', () => {
+    expect(Array.from(cumulativeShares(Float64Array.of(1, 0, 3)))).toEqual([0.25, 0.25, 1]);
+    const drift = cumulativeShares(Float64Array.from({ length: 10 }, () => 0.1));
+    expect(drift[9]).toBe(1);
+  });
+
+  it('refuses weights with no positive total', () => {
+    expect(() => cumulativeShares(Float64Array.of(0, 0))).toThrow(expect.objectContaining({ code: 'STATS_INVALID_ARGUMENT' }));
+  });
+});
+
+describe('systematicCells, bad input', () => {
+  it('refuses an offset outside [0, 1)', () => {
+    const cumulative = cumulativeShares(Float64Array.of(1, 1));
+    for (const offset of [-0.1, 1, Number.NaN]) {
+      expect(() => systematicCells(cumulative, 2, offset)).toThrow(expect.objectContaining({ code: 'STATS_INVALID_ARGUMENT' }));
+    }
+  });
 });

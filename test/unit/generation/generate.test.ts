@@ -12,16 +12,11 @@ import {
 } from '../../../src/domain/categories.js';
 import { type Persona, PersonaSchema } from '../../../src/domain/persona.js';
 import { consistencyViolations } from '../../../src/generation/consistency.js';
-import { generate, type GenerationRequest, type GenerationResult } from '../../../src/generation/generate.js';
 import { KEY_DIMENSIONS } from '../../../src/generation/key-joint.js';
 import { generationModelFor } from '../../../src/generation/model.js';
-import {
-  expectedShares,
-  fieldTargets,
-  jointTargets,
-  observedCounts,
-  observedJointCounts,
-} from '../../../src/generation/targets.js';
+import { fieldTargets, observedCounts } from '../../../src/generation/field-targets.js';
+import { jointTargets, observedJointCounts } from '../../../src/generation/joint-targets.js';
+import { expectedShares, generate, type GenerationRequest, type GenerationResult } from '../../helpers/generation.js';
 import { shippedSnapshot } from '../../helpers/snapshot.js';
 
 const decoder = new TextDecoder();

@@ -37,6 +37,22 @@ describe('fitIpf', () => {
     );
   });
 
+  it('refuses a negative target or a margin that does not cover the table', () => {
+    const invalid = expect.objectContaining({ code: 'STATS_INVALID_ARGUMENT' });
+    expect(() => fitIpf(Float64Array.of(1, 1, 1, 1), twoWay(2, 2, [5, -1], [2, 2]), { tolerance: 1e-9, maxIterations: 10 })).toThrow(invalid);
+    const short: IpfMargin = { name: 'short', cellCategory: Uint16Array.of(0, 1), targets: Float64Array.of(2, 2) };
+    expect(() => fitIpf(Float64Array.of(1, 1, 1, 1), [short], { tolerance: 1e-9, maxIterations: 10 })).toThrow(invalid);
+  });
+
+  it('reports the residual of each margin by name', () => {
+    // One sweep over rows [3, 1] then cols [2, 2] from a 3:1 skewed prior leaves the rows off.
+    const result = fitIpf(Float64Array.of(3, 1, 1, 3), twoWay(2, 2, [3, 1], [2, 2]), { tolerance: 1e-15, maxIterations: 1 });
+    expect(Object.keys(result.residualByMargin)).toEqual(['rows', 'cols']);
+    expect(result.residualByMargin['cols']).toBeLessThan(1e-12);
+    expect(result.residualByMargin['rows']).toBeGreaterThan(0.01);
+    expect(result.maxResidual).toBe(result.residualByMargin['rows']);
+  });
+
   it('reports non-convergence instead of looping when the iteration cap is hit', () => {
     const result = fitIpf(Float64Array.of(9, 1, 1, 9), twoWay(2, 2, [1, 9], [9, 1]), { tolerance: 1e-15, maxIterations: 2 });
     expect(result.iterations).toBe(2);

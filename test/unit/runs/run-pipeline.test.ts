@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../../src/census/census-table.js';
 import { PersonaSchema } from '../../../src/domain/persona.js';
-import { SHARD_SIZE } from '../../../src/generation/sampler.js';
+import { SHARD_SIZE } from '../../../src/generation/plan.js';
 import { executeRun, type PipelinePool, type PipelineRun, type RunSink } from '../../../src/runs/run-pipeline.js';
 import { effectiveRequestOf, type RunRequest } from '../../../src/runs/run-request.js';
 import { GenerationPool } from '../../../src/workers/generation-pool.js';

@@ -6,7 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../../src/census/census-table.js';
 import { SCOPES } from '../../../src/domain/request.js';
 import { generationModelFor, type GenerationModel } from '../../../src/generation/model.js';
-import { expectedJointRows, expectedShares, fieldTargets, jointTargets } from '../../../src/generation/targets.js';
+import { expectedJointRows, jointTargets } from '../../../src/generation/joint-targets.js';
+import { expectedShares } from '../../helpers/generation.js';
+import { fieldTargets } from '../../../src/generation/field-targets.js';
 import { ALLOWANCE_KINDS, CONFLICT_ALLOWANCES, allowanceOf } from '../../../src/trust/conflict-allowances.js';
 import { shippedSnapshot } from '../../helpers/snapshot.js';
 

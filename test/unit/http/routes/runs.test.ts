@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../../../src/census/census-table.js';
-import { SHARD_SIZE } from '../../../../src/generation/sampler.js';
+import { SHARD_SIZE } from '../../../../src/generation/plan.js';
 import type { ZodApp } from '../../../../src/http/route-schema.js';
 import { runsRoutes } from '../../../../src/http/routes/runs.js';
 import { FileRunStore } from '../../../../src/runs/file-run-store.js';

@@ -1,0 +1,243 @@
+/**
+ * What each field of the output should look like, in the output's own universe (SPEC §4 "Scope"):
+ *
+ * - scope `all`: the published table itself, in its universe (all ages, 10+ or 15+) — the output
+ *   is compared with the official figure, so calibration errors show.
+ * - scope `adults`: no table is published for 18+, so the target is what the calibrated all-ages
+ *   model implies for ages 18+ (`modelled`, with the derivation stated) — except the age groups,
+ *   which restrict the single-age table exactly, and sex and residence when PxWeb's age × sex ×
+ *   residence table is in the snapshot.
+ *
+ * Also the observed counts of a run, aligned to each target's categories. The cross-tabs are in
+ * joint-targets.ts.
+ */
+import type { InputSnapshot, ProvenanceClass, ResolvedTable, TrustLevel } from '../census/census-table.js';
+import { AGE_SINGLE_CODES, VARIABLE_DOMAINS } from '../census/domains.js';
+import {
+  AGE_GROUPS,
+  DISTRICT_REGION_INDEX,
+  EMPLOYMENT_STATUSES,
+  ETHNICITIES,
+  FIELD_CODES,
+  LANGUAGES,
+  RELIGIONS,
+  RESIDENCES,
+  SEXES,
+} from '../domain/categories.js';
+import { COMPARED_FIELDS, FIELD_MIN_AGE, type ComparedField } from '../domain/fields.js';
+import type { Scope } from '../domain/request.js';
+import { rowOf, type ConditionalTables } from './conditionals.js';
+import { KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
+import { minAgeOf, type GenerationModel } from './model.js';
+import type { ShardCounts } from './shard-counts.js';
+import { ageGroupOfAgeIndex, normalise, sharesOf, tableOf } from './table-view.js';
+
+export interface FieldTarget {
+  readonly field: ComparedField;
+  readonly universe: string;
+  readonly categories: readonly string[];
+  readonly target_shares: readonly number[];
+  readonly provenance_class: ProvenanceClass;
+  readonly table_ids: readonly string[];
+  readonly trust: TrustLevel | null;
+  readonly derivation: string | null;
+}
+
+const FIELD_TABLE: Readonly<Record<ComparedField, string>> = {
+  sex: 'sex',
+  age_group: 'age_single',
+  region: 'region',
+  district: 'district',
+  residence: 'residence',
+  ethnicity: 'ethnicity',
+  mother_tongue: 'mother_tongue',
+  language_usually_spoken: 'language_usually_spoken',
+  religion: 'religion',
+  marital_status: 'marital_status_15plus',
+  education_level: 'education_10plus',
+  employment_status: 'labour_status_15plus',
+  inactivity_reason: 'inactivity_reason',
+  economic_sector: 'economic_sector',
+};
+
+const USUAL_PUBLISHED = VARIABLE_DOMAINS.language_usually_spoken_published;
+
+/** Index of a persona language in the published usual-language categories (residual last). */
+function publishedLanguageIndex(language: number): number {
+  const at = USUAL_PUBLISHED.indexOf(LANGUAGES[language] as never);
+  return at >= 0 ? at : USUAL_PUBLISHED.length - 1;
+}
+
+function universeLabel(scope: Scope, field: ComparedField): string {
+  const minAge = Math.max(minAgeOf(scope), FIELD_MIN_AGE[field]);
+  const base = field === 'inactivity_reason' ? 'inactive persons' : field === 'economic_sector' ? 'employed persons' : 'persons';
+  return minAge === 0 ? `${base}, all ages` : `${base} aged ${minAge}+`;
+}
+
+/** The official distribution of a field in its published universe. */
+function officialShares(tables: InputSnapshot['tables'], field: ComparedField): number[] {
+  const table = tableOf(tables, FIELD_TABLE[field]);
+  switch (field) {
+    case 'age_group': {
+      const groups = new Float64Array(AGE_GROUPS.length);
+      sharesOf(table, AGE_SINGLE_CODES).forEach((share, a) => (groups[ageGroupOfAgeIndex(a)]! += share));
+      return Array.from(groups);
+    }
+    case 'language_usually_spoken':
+      return Array.from(sharesOf(table, USUAL_PUBLISHED));
+    default:
+      return Array.from(sharesOf(table, categoriesOf(field)));
+  }
+}
+
+/** A compared field's categories; the language usually spoken is compared on its published categories. */
+export function categoriesOf(field: ComparedField): readonly string[] {
+  return field === 'language_usually_spoken' ? USUAL_PUBLISHED : FIELD_CODES[field];
+}
+
+/**
+ * The mass (persons) of every compared field among ages ≥ m, from a key joint J and conditional
+ * tables P, as the sampler would draw it:
+ *
+ *   key fields   M_f(k) = Σ_{c : age(c) ≥ m, f(c) = k} J(c)    f = sex, age group, region, district,
+ *                                                               residence, ethnicity
+ *   then, with the same cells' mass by ethnicity M(e) and by sex × single age M(s, a):
+ *
+ *   mother tongue       MT(l) = Σ_e M(e) · P(l | e)
+ *   usual language      U(l̂)  = Σ_m MT(m) · Σ_{l ↦ l̂} P(l | m)      (l̂: published category, residual last)
+ *   religion            R(k)  = Σ_e M(e) · P(k | e)
+ *   marital status            Σ_{s, a ≥ 15} M(s, a) · P(k | s, a)
+ *   employment status   E(k)  = Σ_{s, a ≥ 15} M(s, a) · P(k | s, a)
+ *   inactivity reason         Σ_{s, a ≥ 15} M(s, a) · P(inactive | s, a) · P(k | a)
+ *   education level           Σ_{s, a ≥ 10} M(s, a) · P(k | a)
+ *   economic sector           E(employed) · P(k)
+ *
+ * 15 and 10 are the fields' own universes (FIELD_MIN_AGE): below them the field is null.
+ * Normalise a field's masses for its shares.
+ */
+export function fieldMasses(joint: Float64Array, c: ConditionalTables, minAge: number): Record<ComparedField, Float64Array> {
+  const idx = keyCellIndexes();
+  const out = Object.fromEntries(COMPARED_FIELDS.map((f) => [f, new Float64Array(categoriesOf(f).length)])) as Record<
+    ComparedField,
+    Float64Array
+  >;
+  const ethnicityMass = new Float64Array(ETHNICITIES.length);
+  const sexAgeMass = new Float64Array(SEXES.length * KEY_DIMENSIONS.age);
+  for (let cell = 0; cell < KEY_CELL_COUNT; cell += 1) {
+    const a = idx.age[cell]!;
+    const mass = joint[cell]!;
+    if (a < minAge || mass === 0) continue;
+    const d = idx.district[cell]!;
+    out.sex[idx.sex[cell]!]! += mass;
+    out.age_group[ageGroupOfAgeIndex(a)]! += mass;
+    out.region[DISTRICT_REGION_INDEX[d]!]! += mass;
+    out.district[d]! += mass;
+    out.residence[idx.residence[cell]!]! += mass;
+    out.ethnicity[idx.ethnicity[cell]!]! += mass;
+    ethnicityMass[idx.ethnicity[cell]!]! += mass;
+    sexAgeMass[idx.sex[cell]! * KEY_DIMENSIONS.age + a]! += mass;
+  }
+  const L = LANGUAGES.length;
+  const motherTongueMass = new Float64Array(L);
+  ethnicityMass.forEach((mass, e) => {
+    for (let l = 0; l < L; l += 1) motherTongueMass[l]! += mass * c.motherTongueByEthnicity.probabilities[e * L + l]!;
+    for (let r = 0; r < RELIGIONS.length; r += 1) out.religion[r]! += mass * c.religionByEthnicity.probabilities[e * RELIGIONS.length + r]!;
+  });
+  out.mother_tongue.set(motherTongueMass);
+  motherTongueMass.forEach((mass, m) => {
+    for (let l = 0; l < L; l += 1) out.language_usually_spoken[publishedLanguageIndex(l)]! += mass * c.usualLanguageByMotherTongue.probabilities[m * L + l]!;
+  });
+  const inactive = EMPLOYMENT_STATUSES.indexOf('inactive');
+  const employed = EMPLOYMENT_STATUSES.indexOf('employed');
+  let employedMass = 0;
+  sexAgeMass.forEach((mass, row) => {
+    const a = row % KEY_DIMENSIONS.age;
+    if (mass === 0) return;
+    if (a >= FIELD_MIN_AGE.marital_status) rowOf(c.maritalBySexAge, row).forEach((p, k) => (out.marital_status[k]! += mass * p));
+    if (a >= FIELD_MIN_AGE.employment_status) {
+      const status = rowOf(c.employmentBySexAge, row);
+      status.forEach((p, k) => (out.employment_status[k]! += mass * p));
+      const inactiveMass = mass * status[inactive]!;
+      rowOf(c.inactivityByAge, a).forEach((p, k) => (out.inactivity_reason[k]! += inactiveMass * p));
+      employedMass += mass * status[employed]!;
+    }
+    if (a >= FIELD_MIN_AGE.education_level) rowOf(c.educationByAge, a).forEach((p, k) => (out.education_level[k]! += mass * p));
+  });
+  c.sector.probabilities.forEach((p, k) => (out.economic_sector[k] = employedMass * p));
+  return out;
+}
+
+function provenanceOf(table: ResolvedTable): { provenance_class: ProvenanceClass; trust: TrustLevel } {
+  return { provenance_class: table.provenance_class, trust: table.trust };
+}
+
+/** Sex or residence shares among ages ≥ minAge from PxWeb's age × sex × residence table. */
+function ageSexResidenceShares(source: ResolvedTable, field: 'sex' | 'residence', minAge: number): number[] {
+  const sums = new Float64Array(field === 'sex' ? SEXES.length : RESIDENCES.length);
+  const [ages, sexes, residences] = source.categories as [string[], string[], string[]];
+  ages.forEach((age, a) => {
+    if (AGE_SINGLE_CODES.indexOf(age as never) < minAge) return;
+    sexes.forEach((sex, s) =>
+      residences.forEach((res, r) => {
+        const value = source.values[(a * sexes.length + s) * residences.length + r] ?? 0;
+        sums[field === 'sex' ? SEXES.indexOf(sex as never) : RESIDENCES.indexOf(res as never)]! += value;
+      }),
+    );
+  });
+  return normalise(sums);
+}
+
+/** Targets for every compared field in the output universe of `scope`. */
+export function fieldTargets(model: GenerationModel, snapshot: InputSnapshot, scope: Scope): FieldTarget[] {
+  const tables = snapshot.tables;
+  const minAge = minAgeOf(scope);
+  const implied = minAge > 0 ? fieldMasses(model.calibratedJoint, model.calibratedConditionals, minAge) : null;
+  const hasAgeSex = tables['age_sex_residence'] !== undefined;
+  return COMPARED_FIELDS.map((field): FieldTarget => {
+    const table = tableOf(tables, FIELD_TABLE[field]);
+    const common = { field, universe: universeLabel(scope, field), categories: categoriesOf(field) };
+    if (implied === null) {
+      return { ...common, target_shares: officialShares(tables, field), ...provenanceOf(table), table_ids: [table.id], derivation: null };
+    }
+    if (field === 'age_group') {
+      const groups = new Float64Array(AGE_GROUPS.length);
+      sharesOf(table, AGE_SINGLE_CODES).forEach((share, a) => {
+        if (a >= minAge) groups[ageGroupOfAgeIndex(a)]! += share;
+      });
+      return {
+        ...common,
+        target_shares: normalise(groups),
+        ...provenanceOf(table),
+        table_ids: [table.id],
+        derivation: `single-age table restricted to ages ${minAge}+ and renormalised (exact)`,
+      };
+    }
+    if (hasAgeSex && (field === 'sex' || field === 'residence')) {
+      const source = tableOf(tables, 'age_sex_residence');
+      return {
+        ...common,
+        target_shares: ageSexResidenceShares(source, field, minAge),
+        ...provenanceOf(source),
+        table_ids: [source.id],
+        derivation: `age × sex × residence table restricted to ages ${minAge}+ (exact)`,
+      };
+    }
+    return {
+      ...common,
+      target_shares: normalise(implied[field]),
+      provenance_class: 'modelled',
+      trust: null,
+      table_ids: [table.id],
+      derivation: `share among ages ${minAge}+ implied by the calibrated all-ages model (official margins, modelled age structure)`,
+    };
+  });
+}
+
+/** Observed counts of each compared field, aligned to its target categories. */
+export function observedCounts(counts: ShardCounts): Record<ComparedField, number[]> {
+  const usual = new Array<number>(USUAL_PUBLISHED.length).fill(0);
+  counts.language_usually_spoken.forEach((count, l) => (usual[publishedLanguageIndex(l)]! += count));
+  return Object.fromEntries(
+    COMPARED_FIELDS.map((field) => [field, field === 'language_usually_spoken' ? usual : Array.from(counts[field])]),
+  ) as Record<ComparedField, number[]>;
+}

@@ -1,0 +1,244 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { InputSnapshot } from '../../../src/census/census-table.js';
+import { DEFAULT_CALIBRATION, calibrateKeyJoint } from '../../../src/generation/calibration.js';
+import {
+  buildConditionals,
+  rakeConditional,
+  type ConditionalTable,
+  type ConditionalTables,
+  type PopulationMasses,
+} from '../../../src/generation/conditionals.js';
+import { fileCell, fileShares, shippedTableFile } from '../../helpers/census-files.js';
+import { KEY_SIZES, sumBy } from '../../helpers/key-cells.js';
+import { shippedSnapshot } from '../../helpers/snapshot.js';
+
+const AGES = KEY_SIZES.age;
+const ETHNICITIES = ['moldovan', 'romanian', 'ukrainian', 'russian', 'gagauz', 'bulgarian', 'roma', 'other', 'not_declared'];
+const LANGUAGES = ['moldovan', 'romanian', 'russian', 'gagauz', 'ukrainian', 'bulgarian', 'romani', 'other', 'not_declared'];
+const MARITAL = ['never_married', 'married', 'widowed', 'divorced'];
+const EDUCATION = ['no_schooling', 'primary', 'lower_secondary', 'upper_secondary', 'vocational', 'tertiary'];
+const EMPLOYMENT = ['employed', 'unemployed', 'inactive'];
+/** Youngest age at which each level can be completed (SPEC §4; tertiary at 19). */
+const EDUCATION_FROM_AGE: Record<string, number> = { no_schooling: 10, primary: 10, lower_secondary: 15, vocational: 17, upper_secondary: 18, tertiary: 19 };
+
+const row = (table: ConditionalTable, r: number) => Array.from(table.probabilities.subarray(r * table.categories.length, (r + 1) * table.categories.length));
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+/** Σ_row mass(row) · P(k | row), normalised: the margin a raked table reproduces. */
+function impliedShares(table: ConditionalTable, mass: ArrayLike<number>): number[] {
+  const out = new Array<number>(table.categories.length).fill(0);
+  for (let r = 0; r < table.rows; r += 1) row(table, r).forEach((p, k) => (out[k]! += mass[r]! * p));
+  const total = sum(out);
+  return out.map((v) => v / total);
+}
+const sharesIn = (id: string, codes: readonly string[]) => {
+  const shares = fileShares(id);
+  return codes.map((code) => shares[code]!);
+};
+function expectShares(actual: readonly number[], expected: readonly number[], digits = 9): void {
+  expect(actual).toHaveLength(expected.length);
+  actual.forEach((share, k) => expect({ k, share }).toEqual({ k, share: expect.closeTo(expected[k]!, digits) }));
+}
+/** The 5-year group code of an age index (85 = 85+). */
+const groupOf = (a: number) => (a >= 85 ? '85+' : `${Math.floor(a / 5) * 5}-${Math.floor(a / 5) * 5 + 4}`);
+
+/** Masses by ethnicity, sex × age and age over the calibrated key joint, summed here. */
+function massesOf(joint: Float64Array): PopulationMasses {
+  return {
+    ethnicity: sumBy(joint, 9, (at) => at.ethnicity),
+    age: sumBy(joint, AGES, (at) => at.age),
+    sexAge: sumBy(joint, 2 * AGES, (at) => at.sex * AGES + at.age),
+  };
+}
+
+let tables: InputSnapshot['tables'];
+let masses: PopulationMasses;
+let raked: ConditionalTables;
+let plain: ConditionalTables;
+beforeAll(async () => {
+  tables = (await shippedSnapshot()).tables;
+  masses = massesOf(calibrateKeyJoint(tables, DEFAULT_CALIBRATION).calibrated);
+  raked = buildConditionals(tables, masses, true);
+  plain = buildConditionals(tables, masses, false);
+});
+
+/** Which rows a table's universe covers: sex × age rows from 15; age rows from 10 (education) or 15. */
+const APPLIES: Record<keyof ConditionalTables, (r: number) => boolean> = {
+  motherTongueByEthnicity: () => true,
+  usualLanguageByMotherTongue: () => true,
+  religionByEthnicity: () => true,
+  maritalBySexAge: (r) => r % AGES >= 15,
+  educationByAge: (r) => r >= 10,
+  employmentBySexAge: (r) => r % AGES >= 15,
+  inactivityByAge: (r) => r >= 15,
+  sector: () => true,
+  age85Plus: () => true,
+};
+
+describe.each([
+  ['raked', () => raked],
+  ['not raked (use_ipf: false)', () => plain],
+] as const)('buildConditionals, %s', (_, tablesOf) => {
+  it('has rows that sum to 1 where the universe applies and are all zero below it', () => {
+    const built = tablesOf();
+    for (const name of Object.keys(APPLIES) as (keyof ConditionalTables)[]) {
+      const table = built[name];
+      expect(table.probabilities).toHaveLength(table.rows * table.categories.length);
+      for (let r = 0; r < table.rows; r += 1) {
+        const total = sum(row(table, r));
+        // Raked rows meet 1 to within IPF's tolerance (1e-12 of the total, relative to a small row's mass).
+        expect({ name, r, total }).toEqual({ name, r, total: APPLIES[name](r) ? expect.closeTo(1, 8) : 0 });
+        expect(row(table, r).every((p) => p >= 0)).toBe(true);
+      }
+    }
+  });
+
+  it('has no widows under 20 (a modelling assumption, docs/data.md): widowed is exactly 0 for ages 15-19, both sexes', () => {
+    const { maritalBySexAge } = tablesOf();
+    expect(maritalBySexAge.categories).toEqual(MARITAL);
+    for (let s = 0; s < 2; s += 1)
+      for (let a = 15; a < 20; a += 1) expect({ s, a, widowed: row(maritalBySexAge, s * AGES + a)[2] }).toEqual({ s, a, widowed: 0 });
+    expect(row(maritalBySexAge, 20)[2]).toBeGreaterThan(0);
+  });
+
+  it('completes no education level before the youngest age it can be completed at', () => {
+    const { educationByAge } = tablesOf();
+    expect(educationByAge.categories).toEqual(EDUCATION);
+    for (let a = 0; a < AGES; a += 1)
+      EDUCATION.forEach((level, k) => {
+        if (a < EDUCATION_FROM_AGE[level]!) expect({ a, level, p: row(educationByAge, a)[k] }).toEqual({ a, level, p: 0 });
+      });
+    // The 15-19 group of the modelled table has vocational and upper secondary: from 17 and 18 only.
+    expect(row(educationByAge, 16)[4]).toBe(0);
+    expect(row(educationByAge, 17)[4]).toBeGreaterThan(0);
+    expect(row(educationByAge, 18)[3]).toBeGreaterThan(0);
+    expect(row(educationByAge, 20)[5]).toBeGreaterThan(0);
+  });
+
+  it('draws the sector of the employed and the single ages of 85+ from their tables as published', () => {
+    const built = tablesOf();
+    expectShares(row(built.sector, 0), sharesIn('economic_sector', built.sector.categories), 12);
+    expectShares(row(built.age85Plus, 0), sharesIn('age_85_plus_modelled', built.age85Plus.categories), 12);
+  });
+});
+
+describe('buildConditionals, raked: each table reproduces its official margin over the calibrated population', () => {
+  it('marital status 15+, labour status 15+, education 10+', () => {
+    expectShares(impliedShares(raked.maritalBySexAge, masses.sexAge), sharesIn('marital_status_15plus', MARITAL));
+    expectShares(impliedShares(raked.employmentBySexAge, masses.sexAge), sharesIn('labour_status_15plus', EMPLOYMENT));
+    expectShares(impliedShares(raked.educationByAge, masses.age), sharesIn('education_10plus', EDUCATION));
+  });
+
+  it('inactivity reason, over the inactive persons the labour table implies', () => {
+    const inactiveByAge = new Float64Array(AGES);
+    for (let r = 0; r < 2 * AGES; r += 1) inactiveByAge[r % AGES]! += masses.sexAge[r]! * row(raked.employmentBySexAge, r)[2]!;
+    expectShares(impliedShares(raked.inactivityByAge, inactiveByAge), sharesIn('inactivity_reason', raked.inactivityByAge.categories));
+  });
+
+  it('religion by ethnicity meets the national religion counts', () => {
+    expect(raked.religionByEthnicity.rows).toBe(ETHNICITIES.length);
+    expectShares(impliedShares(raked.religionByEthnicity, masses.ethnicity), sharesIn('religion', raked.religionByEthnicity.categories));
+  });
+
+  it('mother tongue by ethnicity meets the national counts, "other" and "not declared" as one pool', () => {
+    expect(raked.motherTongueByEthnicity.categories).toEqual(LANGUAGES);
+    const implied = impliedShares(raked.motherTongueByEthnicity, masses.ethnicity);
+    const national = sharesIn('mother_tongue', LANGUAGES);
+    const pooled = (shares: readonly number[]) => [...shares.slice(0, 7), shares[7]! + shares[8]!];
+    expectShares(pooled(implied), pooled(national));
+  });
+
+  it('usual language by mother tongue meets the five published languages and the published residual', () => {
+    const motherTongueMass = impliedShares(raked.motherTongueByEthnicity, masses.ethnicity);
+    const implied = impliedShares(raked.usualLanguageByMotherTongue, motherTongueMass);
+    const published = shippedTableFile('language_usually_spoken');
+    const percent = (code: string) => fileCell(published, [code])! / sum(published.values as number[]);
+    const residual = ['bulgarian', 'romani', 'other', 'not_declared'].reduce((s, code) => s + implied[LANGUAGES.indexOf(code)]!, 0);
+    expectShares(
+      [...['moldovan', 'romanian', 'russian', 'gagauz', 'ukrainian'].map((code) => implied[LANGUAGES.indexOf(code)]!), residual],
+      [...['moldovan', 'romanian', 'russian', 'gagauz', 'ukrainian'].map(percent), percent('other_residual')],
+    );
+  });
+});
+
+describe('buildConditionals, not raked: the priors as the model assumptions state them', () => {
+  it('takes each marital row from the modelled table of its sex and 5-year group', () => {
+    const modelled = shippedTableFile('marital_by_sex_age_modelled');
+    ['female', 'male'].forEach((sex, s) => {
+      for (let a = 20; a < AGES; a += 1) {
+        const cells = MARITAL.map((status) => fileCell(modelled, [sex, groupOf(a), status])!);
+        expectShares(row(plain.maritalBySexAge, s * AGES + a), cells.map((v) => v / sum(cells)), 12);
+      }
+    });
+  });
+
+  it('lets the share declaring no named religion be the national one, whatever the ethnicity', () => {
+    const religion = plain.religionByEthnicity;
+    const named = shippedTableFile('religion_by_ethnicity').categories[1]!;
+    const nationalNamed = named.reduce((s, code) => s + fileShares('religion')[code]!, 0);
+    for (let e = 0; e < ETHNICITIES.length; e += 1) {
+      const namedShare = religion.categories.reduce((s, code, k) => s + (named.includes(code) ? row(religion, e)[k]! : 0), 0);
+      expect({ e, namedShare }).toEqual({ e, namedShare: expect.closeTo(nationalNamed, 12) });
+    }
+    // No by-ethnicity row for "not declared": the national distribution.
+    expectShares(row(religion, 8), sharesIn('religion', religion.categories), 12);
+  });
+
+  it('splits the merged Moldovan-or-Romanian mother tongue 95:5 towards Romanian for ethnic Romanians, evenly for others', () => {
+    const table = plain.motherTongueByEthnicity;
+    ETHNICITIES.slice(0, 8).forEach((ethnicity, e) => {
+      const [moldovan, romanian] = row(table, e);
+      expect({ ethnicity, romanianShare: romanian! / (moldovan! + romanian!) }).toEqual({
+        ethnicity,
+        romanianShare: expect.closeTo(ethnicity === 'romanian' ? 0.95 : 0.5, 12),
+      });
+    });
+    expectShares(row(table, 8), sharesIn('mother_tongue', LANGUAGES), 12);
+  });
+
+  it('has four in five people speak their mother tongue at home, plus their share of the national mix', () => {
+    const table = plain.usualLanguageByMotherTongue;
+    for (let m = 0; m < LANGUAGES.length; m += 1) {
+      const own = row(table, m)[m]!;
+      const others = row(table, (m + 1) % LANGUAGES.length)[m]!;
+      expect(own - others).toBeCloseTo(0.8, 12);
+    }
+  });
+});
+
+describe('raking any population', () => {
+  const positive = (length: number) => fc.array(fc.double({ min: 1, max: 1e6, noNaN: true }), { minLength: length, maxLength: length });
+
+  it('meets the official margins of marital status, labour status and religion over whatever masses it is given (property)', () => {
+    fc.assert(
+      fc.property(positive(9), positive(2 * AGES), (ethnicity, sexAge) => {
+        const age = Float64Array.from({ length: AGES }, (_, a) => sexAge[a]! + sexAge[AGES + a]!);
+        const given: PopulationMasses = { ethnicity: Float64Array.from(ethnicity), age, sexAge: Float64Array.from(sexAge) };
+        const built = buildConditionals(tables, given, true);
+        expectShares(impliedShares(built.maritalBySexAge, given.sexAge), sharesIn('marital_status_15plus', MARITAL), 8);
+        expectShares(impliedShares(built.employmentBySexAge, given.sexAge), sharesIn('labour_status_15plus', EMPLOYMENT), 8);
+        expectShares(impliedShares(built.religionByEthnicity, given.ethnicity), sharesIn('religion', built.religionByEthnicity.categories), 8);
+        for (let s = 0; s < 2; s += 1) for (let a = 15; a < 20; a += 1) expect(row(built.maritalBySexAge, s * AGES + a)[2]).toBe(0);
+      }),
+      { numRuns: 15 },
+    );
+  });
+});
+
+describe('rakeConditional', () => {
+  it('rakes a 2 × 2 table to its column shares, keeping rows as shares (worked by hand)', () => {
+    // Uniform prior, row masses 1 and 3, column targets 0.5/0.5 of 4 persons: the solution keeps
+    // the odds ratio 1, so both rows become [0.5, 0.5].
+    const result = rakeConditional(Float64Array.of(1, 3), Float64Array.of(1, 1, 1, 1), Float64Array.of(0.5, 0.5), true);
+    expect(Array.from(result).map((v) => Number(v.toFixed(9)))).toEqual([0.5, 0.5, 0.5, 0.5]);
+    // A structural zero: prior rows [1, 0] and [1, 1], row masses 1 and 3, columns 2 and 2. Row 0
+    // must stay [1, 0] and fills 1 of column 0, so row 1 gives it 1 of its 3: [1/3, 2/3].
+    const zero = rakeConditional(Float64Array.of(1, 3), Float64Array.of(1, 0, 1, 1), Float64Array.of(0.5, 0.5), true);
+    expect(Array.from(zero).map((v) => Number(v.toFixed(9)))).toEqual([1, 0, 0.333333333, 0.666666667]);
+  });
+
+  it('without IPF only normalises the prior rows; a row with no prior stays zero', () => {
+    const result = rakeConditional(Float64Array.of(5, 5), Float64Array.of(1, 3, 0, 0), Float64Array.of(0.9, 0.1), false);
+    expect(Array.from(result)).toEqual([0.25, 0.75, 0, 0]);
+  });
+});
