@@ -3,7 +3,6 @@
  * dataset, report and manifest, cancel and delete it. Handlers stay thin: they parse headers,
  * call the runs service and shape the answer.
  */
-import type { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -16,7 +15,7 @@ import { runRequestSchema } from '../../runs/run-request.js';
 import { GradientTrustPayloadSchema } from '../../trust/payload-schema.js';
 import { RunManifestSchema } from '../../trust/manifest.js';
 import { TrustReportSchema } from '../../trust/report-schema.js';
-import { baseMediaType, DATASET_MEDIA_TYPES, negotiateDatasetType, datasetBody } from '../dataset-response.js';
+import { baseMediaType, DATASET_MEDIA_TYPES, datasetBody, datasetEtag, negotiateDatasetType } from '../dataset-response.js';
 import { problemResponses, type ZodApp } from '../route-schema.js';
 
 const RunIdParams = z.strictObject({ run_id: z.string().describe('UUIDv7 of the run') });
@@ -253,14 +252,14 @@ export function runsRoutes(service: RunsService, maxN: number) {
           operationId: 'getDataset',
           summary: 'The dataset, streamed',
           description:
-            'NDJSON by default; `text/csv` or `application/json` by `Accept`. `ETag` is the dataset_sha256 (of the NDJSON bytes). 409 while the run is unfinished, 410 when the dataset was withheld (strict rejection) or never made.',
+            'NDJSON by default; `text/csv` or `application/json` by `Accept` (`Vary: Accept`). `ETag` is strong and per representation: the dataset_sha256 (of the NDJSON bytes) for NDJSON, that digest with `-csv` or `-json` appended for the others. A stored dataset whose bytes no longer match its record is never served: 500 `RUN_STORE_CORRUPT` before the body, or a connection cut before its end. 409 while the run is unfinished, 410 when the dataset was withheld (strict rejection) or never made.',
           tags: RUN_TAGS,
           security,
           params: RunIdParams,
           response: {
             200: {
               description: 'The personas',
-              headers: { ETag: { schema: { type: 'string' } } },
+              headers: { ETag: { schema: { type: 'string' } }, Vary: { schema: { type: 'string' } } },
               content: {
                 [baseMediaType('ndjson')]: { schema: z.string().describe('One persona (Persona schema) per line.') },
                 [baseMediaType('csv')]: { schema: z.string().describe('RFC 4180 CSV with a header row (traits flattened, narrative as JSON text).') },
@@ -272,18 +271,12 @@ export function runsRoutes(service: RunsService, maxN: number) {
         },
       },
       async (request, reply) => {
+        // The representation depends on Accept: caches must key on it (RFC 9110 §12.5.5).
+        reply.header('vary', 'Accept');
         const type = negotiateDatasetType(request.headers.accept);
         const { record, stream } = await service.dataset(requireRunId(request.params.run_id));
-        let body: Readable;
-        try {
-          body = datasetBody(stream, type);
-        } catch (error) {
-          // The file is open already: close it, or every refused request leaks a descriptor.
-          stream.destroy();
-          throw error;
-        }
-        const etag = `"${record.dataset!.sha256}"`;
-        reply.header('etag', etag);
+        const body = await datasetBody(stream, type, record.dataset!);
+        reply.header('etag', datasetEtag(record.dataset!, type));
         reply.header('content-type', type === 'ndjson' ? `${DATASET_MEDIA_TYPES.ndjson}; charset=utf-8` : DATASET_MEDIA_TYPES[type]);
         // A stream body: fastify pipes it; the typed reply only knows the documented JSON shapes.
         return reply.send(body as unknown as string);
