@@ -68,7 +68,18 @@ export const CONFIG_VARIABLES = {
     schema: z.url().default('https://statbank.statistica.md/PxWeb/api/v1/ro'),
     doc: 'NBS PxWeb API v1 base URL.',
   },
-  PXWEB_TIMEOUT_MS: { schema: integer(100, 600_000).default(10_000), doc: 'Timeout of one PxWeb request, ms.' },
+  PXWEB_TIMEOUT_MS: {
+    schema: integer(100, 600_000).default(10_000),
+    doc: 'Timeout of one PxWeb request for its headers, and between two chunks of its body, ms.',
+  },
+  PXWEB_DEADLINE_MS: {
+    schema: integer(100, 3_600_000).default(30_000),
+    doc: 'Deadline of one PxWeb call as a whole (retries and a trickling body included), ms; past it the fetch fails as `timeout`.',
+  },
+  PXWEB_MAX_BYTES: {
+    schema: integer(1_024, 1_073_741_824).default(8_388_608),
+    doc: 'Largest PxWeb answer body read, bytes (real tables are tens of KB); a larger one is cut off as `schema_drift`.',
+  },
   PXWEB_MAX_AGE_DAYS: {
     schema: z.coerce.number().positive().max(3_650).default(30),
     doc: 'In `live` mode, cached tables older than this are refreshed at run start.',

@@ -343,7 +343,7 @@ export class RunsService {
       if (active.memory === null) await store.put(started);
       current = started;
       log?.info({ run_id: runId, attempt: started.attempts, n: started.progress.total }, 'run started');
-      const snapshot = await this.#options.census.resolveForRun(now());
+      const snapshot = await this.#options.census.resolveForRun(now(), controller.signal);
       // A sync run's dataset is held in memory for the answer anyway: it is written once, with the
       // artifacts, when the run finishes. An async run streams its dataset to a temp file.
       const memory = active.memory;
