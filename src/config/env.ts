@@ -42,19 +42,34 @@ export const CONFIG_VARIABLES = {
     schema: integer(1, 100_000).default(500),
     doc: 'IPF sweeps at most; a run that stops here unconverged fires `IPF_DIVERGENCE`.',
   },
+  MAX_CONNECTIONS: {
+    schema: integer(16, 1_000_000).default(4_096),
+    doc: 'Open client connections at most; past it the longest-idle connection is closed to make room (keep it well below `ulimit -n`).',
+  },
+  HEADERS_TIMEOUT_MS: {
+    schema: integer(1_000, 30_000).default(10_000),
+    doc: 'Time a connection has to send complete request headers (an idle new connection included), ms; then 408 and the connection is closed.',
+  },
   BODY_LIMIT: { schema: integer(1_024, 10_485_760).default(65_536), doc: 'Largest request body in bytes (413 above).' },
   RUN_TTL_HOURS: { schema: z.coerce.number().positive().max(87_600).default(168), doc: 'Hours a finished run is kept.' },
   API_KEYS: {
+    // Unset (or empty) disables auth; a list that is set but names no key (" , ") is a mistake
+    // that would silently disable it too, so it is refused.
     schema: z
       .string()
       .default('')
-      .transform((value) =>
-        value
+      .transform((value, context) => {
+        const keys = value
           .split(',')
           .map((key) => key.trim())
-          .filter((key) => key.length > 0),
-      ),
-    doc: 'Comma-separated bearer keys for `/v1/*`; empty disables auth.',
+          .filter((key) => key.length > 0);
+        if (keys.length === 0 && value !== '') {
+          context.addIssue({ code: 'custom', message: 'lists no key (only commas and spaces); leave it unset to disable auth' });
+          return z.NEVER;
+        }
+        return keys;
+      }),
+    doc: 'Comma-separated bearer keys for `/v1/*`; unset disables auth (a value naming no key, such as `" , "`, is refused).',
   },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
