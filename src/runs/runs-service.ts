@@ -16,7 +16,7 @@
 import type { Readable } from 'node:stream';
 import { v7 as uuidv7 } from 'uuid';
 import type { CensusService } from '../census/census-service.js';
-import { ServiceError, hasErrorCode } from '../errors.js';
+import { ServiceError, hasErrorCode, withoutServerPaths } from '../errors.js';
 import { canonicalSha256 } from '../canonical-hash.js';
 import { executeRun, type PipelineDeps, type PipelineResult, type RunSink } from './run-pipeline.js';
 import { drawSeed, effectiveRequestOf, runRequestSchema, type RunRequest } from './run-request.js';
@@ -432,7 +432,8 @@ export class RunsService {
       ? { status: 'cancelled' }
       : {
           status: 'failed',
-          error: { code: hasErrorCode(error) ? error.code : 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+          // Callers read this message: no server paths in it (the log has the error whole).
+          error: { code: hasErrorCode(error) ? error.code : 'INTERNAL', message: withoutServerPaths(error instanceof Error ? error.message : String(error)) },
         };
     const finished: RunRecord = { ...record, ...change, finished_at: now().toISOString() };
     // A failed or cancelled run is kept (its caller may look it up), unless it was deleted meanwhile.

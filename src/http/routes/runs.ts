@@ -6,7 +6,7 @@
 import { buffer } from 'node:stream/consumers';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ServiceError } from '../../errors.js';
+import { ServiceError, withoutServerPaths } from '../../errors.js';
 import { PersonaSchema } from '../../domain/persona.js';
 import type { RunRecord } from '../../runs/run-store.js';
 import { RUN_STATUSES } from '../../runs/run-store.js';
@@ -18,7 +18,7 @@ import { TrustReportSchema } from '../../trust/report-schema.js';
 import { baseMediaType, DATASET_MEDIA_TYPES, datasetBody, datasetEtag, negotiateDatasetType } from '../dataset-response.js';
 import { problemResponses, type ZodApp } from '../route-schema.js';
 
-const RunIdParams = z.strictObject({ run_id: z.string().describe('UUIDv7 of the run') });
+const RunIdParams = z.strictObject({ run_id: z.string().describe('UUIDv7 of the run (any case; answered in lower case)') });
 
 export const RunLinksSchema = z
   .strictObject({
@@ -68,9 +68,8 @@ const RunPageSchema = z
   .strictObject({ runs: z.array(RunSchema), next_cursor: z.string().nullable() })
   .meta({ id: 'RunPage', description: 'Runs, newest first.' });
 
-const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** RFC 7240 preference: token, optionally `=value`, with optional parameters. */
-const PREFERENCE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(=("[^"]*"|[!#$%&'*+.^_`|~0-9A-Za-z-]+))?(\s*;\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+(=("[^"]*"|[!#$%&'*+.^_`|~0-9A-Za-z-]+))?)*$/;
+/** A run id as callers may write it: any case (RFC 9562 §4: UUIDs compare case-insensitively). */
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function linksOf(runId: string): z.infer<typeof RunLinksSchema> {
@@ -91,7 +90,8 @@ export function runResourceOf(record: RunRecord): z.infer<typeof RunSchema> {
     started_at: record.started_at,
     finished_at: record.finished_at,
     dataset: record.dataset,
-    error: record.error,
+    // Records stored before paths were kept out of messages still hold them.
+    error: record.error === null ? null : { ...record.error, message: withoutServerPaths(record.error.message) },
     links: linksOf(record.run_id),
   };
 }
@@ -102,17 +102,16 @@ function badHeader(header: string, message: string): ServiceError {
   });
 }
 
-/** `Prefer: respond-async` (RFC 7240); unknown preferences are ignored, malformed ones are a 400. */
+/**
+ * `Prefer: respond-async` (RFC 7240). A preference is its token, up to `=` or `;`; anything we do
+ * not recognise, empty or malformed alike, is ignored (§2: a server MUST ignore preferences it does
+ * not recognise, and empty values count as none), so no Prefer header fails a request.
+ */
 export function prefersAsync(value: string | string[] | undefined): boolean {
   if (value === undefined) return false;
-  const preferences = (Array.isArray(value) ? value.join(',') : value)
+  return (Array.isArray(value) ? value.join(',') : value)
     .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0);
-  for (const preference of preferences) {
-    if (!PREFERENCE.test(preference)) throw badHeader('prefer', `'${preference.slice(0, 60)}' is not an RFC 7240 preference`);
-  }
-  return preferences.some((preference) => preference.split(/[=;]/)[0]!.trim().toLowerCase() === 'respond-async');
+    .some((preference) => preference.split(/[=;]/, 1)[0]!.trim().toLowerCase() === 'respond-async');
 }
 
 function idempotencyKeyOf(value: string | string[] | undefined): string | undefined {
@@ -121,9 +120,10 @@ function idempotencyKeyOf(value: string | string[] | undefined): string | undefi
   return value;
 }
 
+/** The run id in its stored (lower-case) form; not a UUID: no such run. */
 function requireRunId(runId: string): string {
   if (!RUN_ID.test(runId)) throw new ServiceError('RUN_NOT_FOUND', `no run ${runId.slice(0, 80)}`);
-  return runId;
+  return runId.toLowerCase();
 }
 
 const RUN_TAGS = ['runs'];
@@ -140,11 +140,11 @@ export function runsRoutes(service: RunsService, maxN: number) {
           operationId: 'createRun',
           summary: 'Start a generation run',
           description:
-            'Synchronous (201, with the payload and the dataset) when n ≤ SYNC_MAX_N and no `Prefer: respond-async`; otherwise queued (202). `Idempotency-Key`: the same key and body give the same run (a sync retry waits for it and gets the same 201); the same key with another body is a 422. A strict run that is rejected answers 422 with its run_id, decision and gate codes. A sync run cancelled (DELETE) before it finished answers 409; one that failed, 500; one interrupted by a shutdown, 503 (it runs again at the next start).',
+            'Synchronous (201, with the payload and the dataset) when n ≤ SYNC_MAX_N and no `Prefer: respond-async`; otherwise queued (202). Other, empty or malformed preferences are ignored (RFC 7240). `Idempotency-Key`: the same key and body give the same run (a sync retry waits for it and gets the same 201); the same key with another body is a 422. A strict run that is rejected answers 422 with its run_id, decision and gate codes. A sync run cancelled (DELETE) before it finished answers 409; one that failed, 500; one interrupted by a shutdown, 503 (it runs again at the next start).',
           tags: RUN_TAGS,
           security,
           headers: z.looseObject({
-            prefer: z.string().optional().describe('`respond-async` queues the run (RFC 7240).'),
+            prefer: z.string().optional().describe('`respond-async` queues the run (RFC 7240); other preferences are ignored.'),
             'idempotency-key': z.string().optional().describe('1 to 255 visible ASCII characters.'),
           }),
           body: RunRequestSchema,
@@ -187,7 +187,7 @@ export function runsRoutes(service: RunsService, maxN: number) {
           security,
           querystring: z.strictObject({
             limit: z.coerce.number().int().min(1).max(100).default(20),
-            cursor: z.string().regex(RUN_ID).optional().describe('`next_cursor` of the previous page.'),
+            cursor: z.string().regex(RUN_ID).transform((id) => id.toLowerCase()).optional().describe('`next_cursor` of the previous page.'),
           }),
           response: {
             200: { description: 'A page of runs', content: { 'application/json': { schema: RunPageSchema } } },
@@ -217,8 +217,9 @@ export function runsRoutes(service: RunsService, maxN: number) {
         },
       },
       async (request) => {
-        const record = await service.get(requireRunId(request.params.run_id));
-        if (!record) throw new ServiceError('RUN_NOT_FOUND', `no run ${request.params.run_id}`);
+        const runId = requireRunId(request.params.run_id);
+        const record = await service.get(runId);
+        if (!record) throw new ServiceError('RUN_NOT_FOUND', `no run ${runId}`);
         return runResourceOf(record);
       },
     );
