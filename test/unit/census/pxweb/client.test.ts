@@ -165,6 +165,16 @@ describe('PxwebClient against a hostile upstream', () => {
     expect(ms).toBeLessThan(LIMITS.deadlineMs * 10);
   });
 
+  it('ends a body that stalls halfway at the deadline, even when the per-chunk timeout is far longer', async () => {
+    mock.failAlways({ kind: 'stall_body' });
+    const dispatcher = createPxwebDispatcher({ timeoutMs: 60_000, retry: TEST_RETRY });
+    const slow = new PxwebClient({ baseUrl: mock.baseUrl, dispatcher, timeoutMs: 60_000, deadlineMs: LIMITS.deadlineMs, maxBytes: LIMITS.maxBytes });
+    const { outcome, ms } = await boundedFailure(slow.getMetadata(MOCK_TABLE_PATH, { attempts: 0 }));
+    expect(outcome).toMatchObject({ code: 'PXWEB_UNREACHABLE', kind: 'timeout' });
+    expect(ms).toBeLessThan(LIMITS.deadlineMs * 10);
+    await dispatcher.destroy();
+  });
+
   it("stops at once when the caller's signal aborts, with the caller's reason (not a PxWeb failure)", async () => {
     mock.failAlways({ kind: 'trickle', intervalMs: 300 });
     // Limits far away: only the signal can end this call in time.
