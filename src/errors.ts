@@ -16,12 +16,14 @@ export const ERRORS = {
   REQUEST_NOT_FOUND: { status: 404, title: 'Not found' },
   REQUEST_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   REQUEST_NOT_ACCEPTABLE: { status: 406, title: 'Not acceptable' },
+  REQUEST_TIMEOUT: { status: 408, title: 'Request not received in time' },
   REQUEST_CONFLICT: { status: 409, title: 'Conflict with the current state of the resource' },
   REQUEST_GONE: { status: 410, title: 'Gone' },
   REQUEST_BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },
   REQUEST_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   REQUEST_IDEMPOTENCY_MISMATCH: { status: 422, title: 'Idempotency-Key reused with a different request' },
   REQUEST_LIMIT_EXCEEDED: { status: 422, title: 'Request exceeds a limit of this instance' },
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
   REQUEST_RATE_LIMITED: { status: 429, title: 'Too many requests' },
 
   // SERVICE_*: the service cannot take work right now
@@ -92,4 +94,15 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 /** Duck-typed check that survives worker boundaries and duplicate copies of this module. */
 export function hasErrorCode(error: unknown): error is { code: ErrorCode; message: string } {
   return typeof error === 'object' && error !== null && isErrorCode((error as { code?: unknown }).code);
+}
+
+/**
+ * A message as callers may read it, with file-system paths replaced by `<path>`: node's errors
+ * name the file they failed on (`ENOSPC: no space left on device, open '/var/lib/…/runs/…'`),
+ * which shows the server's layout. Quoted paths (node's style) and bare absolute ones go; URLs stay.
+ */
+export function withoutServerPaths(message: string): string {
+  return message
+    .replace(/'[^'\n]*[\\/][^'\n]*'/g, "'<path>'")
+    .replace(/(^|[\s(=,"])(?:[A-Za-z]:)?[\\/](?![\\/])[^\s'"(),]+?(?=[:;.]?(?:[\s'"(),]|$))/g, '$1<path>');
 }

@@ -8,6 +8,7 @@ import type { Config } from '../config/env.js';
 import type { InputSnapshot } from './census-table.js';
 import { censusCatalogue, type CensusCatalogue, type CensusRefreshResult, type RefreshOutcome } from './catalogue.js';
 import { PxwebCache } from './pxweb/cache.js';
+import type { CircuitState } from '../circuit-breaker.js';
 import { PxwebClient } from './pxweb/client.js';
 import { createPxwebDispatcher, type PxwebRetryOptions } from './pxweb/dispatcher.js';
 import { PxwebSource } from './pxweb/pxweb-source.js';
@@ -19,14 +20,22 @@ import type { EmbeddedSnapshot } from './snapshot-loader.js';
 export interface CensusService {
   readonly mode: PxwebMode;
   readonly embedded: EmbeddedSnapshot;
-  /** Once per run, before sampling. */
-  resolveForRun(now: Date): Promise<InputSnapshot>;
+  /** Once per run, before sampling; the run's signal stops it (a cancelled run, a shutdown). */
+  resolveForRun(now: Date, signal?: AbortSignal): Promise<InputSnapshot>;
   /** What a run would use now, without fetching. */
   catalogue(now: Date): Promise<CensusCatalogue>;
   /** Fetch every PxWeb table now (not in `off` mode); reports per-table outcomes, never throws for upstream failures. */
   refresh(now: Date): Promise<CensusRefreshResult>;
-  /** Closes the PxWeb dispatcher it owns, if any. */
+  /** PxWeb as runs meet it now: the breaker, and how long the oldest fetch in flight has run (null: none, or `off`). */
+  upstream(now: Date): PxwebUpstreamState;
+  /** Aborts PxWeb fetches in flight and closes the dispatcher it owns, if any. */
   close(): Promise<void>;
+}
+
+export interface PxwebUpstreamState {
+  readonly mode: PxwebMode;
+  readonly circuit: CircuitState | null;
+  readonly oldestFetchMs: number | null;
 }
 
 export interface CensusServiceOptions {
@@ -40,8 +49,9 @@ export interface CensusServiceOptions {
 
 /**
  * Refreshes every PxWeb table now. In `off` mode nothing is fetched and each table is reported as
- * `skipped`. A manual refresh calls the upstream even when the circuit breaker is open (an
- * operator asked for it); its outcome still feeds the breaker.
+ * `skipped`. A refresh shares a fetch already in flight for a table, and goes through the circuit
+ * breaker like a run: while it is open the table is reported `circuit_open`, not called (a flood
+ * of manual refreshes must not hammer an upstream that is down).
  */
 export async function refreshCensus(options: {
   readonly mode: PxwebMode;
@@ -65,7 +75,7 @@ export async function refreshCensus(options: {
       });
       continue;
     }
-    const { attempt, entry } = await pxweb.refreshTable(definition, now, { respectBreaker: false });
+    const { attempt, entry } = await pxweb.refreshTable(definition, now);
     results.push({
       pxweb_table: definition.pxweb_table,
       table_ids: tableIds,
@@ -85,14 +95,20 @@ export function createCensusService(options: CensusServiceOptions): CensusServic
   return {
     mode,
     embedded,
-    resolveForRun: (now) => resolveInputSnapshot({ embedded, mode, now, maxAgeDays, pxweb }),
+    resolveForRun: (now, signal) => resolveInputSnapshot({ embedded, mode, now, maxAgeDays, pxweb, signal }),
     async catalogue(now) {
       const snapshot = await resolveInputSnapshot({ embedded, mode, now, maxAgeDays, pxweb, fetchPolicy: 'never' });
       const cacheState = pxweb === undefined ? [] : await pxweb.cache.list();
       return censusCatalogue(snapshot, cacheState, pxweb?.lastOutcomes() ?? new Map(), now);
     },
     refresh: (now) => refreshCensus({ mode, pxweb, now }),
+    upstream: (now) => ({
+      mode,
+      circuit: mode === 'off' || pxweb === undefined ? null : pxweb.breaker.state(now.getTime()),
+      oldestFetchMs: pxweb?.oldestInFlightMs() ?? null,
+    }),
     close: async () => {
+      pxweb?.close();
       await options.onClose?.();
     },
   };
@@ -107,7 +123,7 @@ export interface CensusServiceFromConfigOptions {
 
 /** Wires PxWeb from Config: one dispatcher for the upstream, a client, the cache under DATA_DIR. */
 export function createCensusServiceFromConfig(
-  config: Pick<Config, 'PXWEB_MODE' | 'PXWEB_BASE_URL' | 'PXWEB_TIMEOUT_MS' | 'PXWEB_MAX_AGE_DAYS' | 'DATA_DIR'>,
+  config: Pick<Config, 'PXWEB_MODE' | 'PXWEB_BASE_URL' | 'PXWEB_TIMEOUT_MS' | 'PXWEB_DEADLINE_MS' | 'PXWEB_MAX_BYTES' | 'PXWEB_MAX_AGE_DAYS' | 'DATA_DIR'>,
   options: CensusServiceFromConfigOptions,
 ): CensusService {
   const dispatcher = createPxwebDispatcher({
@@ -116,7 +132,13 @@ export function createCensusServiceFromConfig(
     ...(options.retry === undefined ? {} : { retry: options.retry }),
   });
   const pxweb = new PxwebSource({
-    client: new PxwebClient({ baseUrl: config.PXWEB_BASE_URL, dispatcher, timeoutMs: config.PXWEB_TIMEOUT_MS }),
+    client: new PxwebClient({
+      baseUrl: config.PXWEB_BASE_URL,
+      dispatcher,
+      timeoutMs: config.PXWEB_TIMEOUT_MS,
+      deadlineMs: config.PXWEB_DEADLINE_MS,
+      maxBytes: config.PXWEB_MAX_BYTES,
+    }),
     cache: PxwebCache.forDataDir(config.DATA_DIR),
   });
   return createCensusService({

@@ -8,7 +8,8 @@
  *          table per run, behind the circuit breaker). On failure the stale cache is used if there
  *          is one (stale-while-error), else the embedded table; the fetch log says which.
  *
- * Nothing here throws because PxWeb failed: failures are entries of `fetch_log`.
+ * Nothing here throws because PxWeb failed: failures are entries of `fetch_log`. It rejects only
+ * when the run's signal aborts (the run was cancelled or the service is closing).
  */
 import type { PxwebMode } from '../domain/request.js';
 import { ServiceError } from '../errors.js';
@@ -30,6 +31,8 @@ export interface ResolveSnapshotOptions {
   readonly pxweb?: PxwebSource | undefined;
   /** `never` previews what a run would use without fetching (the catalogue). Default `refresh_stale`. */
   readonly fetchPolicy?: 'refresh_stale' | 'never';
+  /** The run's: aborting it stops the resolution at once (rejects with its reason). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 interface Replacement {
@@ -51,6 +54,7 @@ export async function resolveInputSnapshot(options: ResolveSnapshotOptions): Pro
       throw new ServiceError('CONFIG_INVALID', `PXWEB_MODE=${mode} needs a PxWeb source, none was given`);
     }
     for (const definition of pxweb.definitions) {
+      options.signal?.throwIfAborted();
       const replacement = await replacementFor(definition, pxweb, options, fetchLog);
       if (replacement === null) continue;
       for (const table of replacement.entry.tables) {
@@ -81,7 +85,7 @@ async function replacementFor(
     .filter((entry): entry is PxwebCacheEntry => entry !== null)
     .sort((a, b) => Date.parse(b.fetched_at) - Date.parse(a.fetched_at))[0] ?? null;
 
-  const result = await pxweb.refreshTable(definition, now, { respectBreaker: true });
+  const result = await pxweb.refreshTable(definition, now, { signal: options.signal });
   if (result.entry !== null) {
     fetchLog.push(result.attempt);
     return { entry: result.entry, provenance: 'pxweb_live' };

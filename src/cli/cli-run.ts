@@ -109,7 +109,7 @@ export async function executeCliRun(options: CliRunOptions): Promise<PipelineRes
     const census = createCensusServiceFromConfig(config, { embedded: await loadEmbeddedSnapshot() });
     cleanUps.push(() => census.close());
     throwIfCancelled(signal);
-    const snapshot = await census.resolveForRun(runtime.clock());
+    const snapshot = await census.resolveForRun(runtime.clock(), signal);
     throwIfCancelled(signal);
     const pool = new GenerationPool({
       threads: threadsFor(request.n, config.WORKERS),

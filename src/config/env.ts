@@ -42,19 +42,34 @@ export const CONFIG_VARIABLES = {
     schema: integer(1, 100_000).default(500),
     doc: 'IPF sweeps at most; a run that stops here unconverged fires `IPF_DIVERGENCE`.',
   },
+  MAX_CONNECTIONS: {
+    schema: integer(16, 1_000_000).default(4_096),
+    doc: 'Open client connections at most; past it the longest-idle connection is closed to make room (keep it well below `ulimit -n`).',
+  },
+  HEADERS_TIMEOUT_MS: {
+    schema: integer(1_000, 30_000).default(10_000),
+    doc: 'Time a connection has to send complete request headers (an idle new connection included), ms; then 408 and the connection is closed.',
+  },
   BODY_LIMIT: { schema: integer(1_024, 10_485_760).default(65_536), doc: 'Largest request body in bytes (413 above).' },
   RUN_TTL_HOURS: { schema: z.coerce.number().positive().max(87_600).default(168), doc: 'Hours a finished run is kept.' },
   API_KEYS: {
+    // Unset (or empty) disables auth; a list that is set but names no key (" , ") is a mistake
+    // that would silently disable it too, so it is refused.
     schema: z
       .string()
       .default('')
-      .transform((value) =>
-        value
+      .transform((value, context) => {
+        const keys = value
           .split(',')
           .map((key) => key.trim())
-          .filter((key) => key.length > 0),
-      ),
-    doc: 'Comma-separated bearer keys for `/v1/*`; empty disables auth.',
+          .filter((key) => key.length > 0);
+        if (keys.length === 0 && value !== '') {
+          context.addIssue({ code: 'custom', message: 'lists no key (only commas and spaces); leave it unset to disable auth' });
+          return z.NEVER;
+        }
+        return keys;
+      }),
+    doc: 'Comma-separated bearer keys for `/v1/*`; unset disables auth (a value naming no key, such as `" , "`, is refused).',
   },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -68,7 +83,18 @@ export const CONFIG_VARIABLES = {
     schema: z.url().default('https://statbank.statistica.md/PxWeb/api/v1/ro'),
     doc: 'NBS PxWeb API v1 base URL.',
   },
-  PXWEB_TIMEOUT_MS: { schema: integer(100, 600_000).default(10_000), doc: 'Timeout of one PxWeb request, ms.' },
+  PXWEB_TIMEOUT_MS: {
+    schema: integer(100, 600_000).default(10_000),
+    doc: 'Timeout of one PxWeb request for its headers, and between two chunks of its body, ms.',
+  },
+  PXWEB_DEADLINE_MS: {
+    schema: integer(100, 3_600_000).default(30_000),
+    doc: 'Deadline of one PxWeb call as a whole (retries and a trickling body included), ms; past it the fetch fails as `timeout`.',
+  },
+  PXWEB_MAX_BYTES: {
+    schema: integer(1_024, 1_073_741_824).default(8_388_608),
+    doc: 'Largest PxWeb answer body read, bytes (real tables are tens of KB); a larger one is cut off as `schema_drift`.',
+  },
   PXWEB_MAX_AGE_DAYS: {
     schema: z.coerce.number().positive().max(3_650).default(30),
     doc: 'In `live` mode, cached tables older than this are refreshed at run start.',

@@ -12,7 +12,9 @@ import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-
 import type { Config } from '../config/env.js';
 import { createLogger, REQUEST_ID_LOG_LABEL, type Logger } from './logger.js';
 import { errorHandler } from './error-handler.js';
-import { createMetrics, observeRequest, type Metrics } from './metrics.js';
+import { answerClientError } from './client-error.js';
+import { guardConnections } from './connection-guard.js';
+import { createMetrics, observeRequest, registerConnectionMetrics, type Metrics } from './metrics.js';
 import { createNotFoundHandler, createRouterErrorHandler, createUnroutedGuard, RouteIndex } from './not-found.js';
 import { readPinnedContract, swaggerOptions } from './openapi.js';
 import { dataDirWritableCheck, eventLoopDelayCheck, shutdownCheck, type ReadinessCheck } from './readiness.js';
@@ -24,7 +26,10 @@ import { openapiRoutes } from './routes/openapi.js';
 import { zodValidatorCompiler } from './validation.js';
 import { isV1Path, V1_PREFIX, v1Gates, v1Scope, type V1RoutePlugin } from './v1.js';
 
-/** Server timeouts, ms. Requests are small JSON; responses may stream for long, so only idle time is bounded. */
+/**
+ * Server timeouts, ms. Requests are small JSON; responses may stream for long, so only idle time
+ * is bounded. The headers timeout is configuration (HEADERS_TIMEOUT_MS, at most requestTimeoutMs).
+ */
 export const HTTP_TIMEOUTS = {
   /** Idle socket time before the socket is destroyed (no bytes either way). */
   connectionTimeoutMs: 120_000,
@@ -83,6 +88,10 @@ export async function buildApp(deps: AppDeps): Promise<ZodApp> {
     connectionTimeout: HTTP_TIMEOUTS.connectionTimeoutMs,
     keepAliveTimeout: HTTP_TIMEOUTS.keepAliveTimeoutMs,
     requestTimeout: HTTP_TIMEOUTS.requestTimeoutMs,
+    // Headers (also of a connection that sends nothing at all) within HEADERS_TIMEOUT_MS, checked
+    // every second rather than node's 30 s, so idle connections cannot pile up.
+    http: { headersTimeout: config.HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
+    clientErrorHandler: answerClientError,
     genReqId,
     logController: new LogController({ requestIdLogLabel: REQUEST_ID_LOG_LABEL }),
     // Our shutdown gate answers with a problem body and Retry-After instead of fastify's plain 503.
@@ -91,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<ZodApp> {
     frameworkErrors: (error, request, reply) => void answerRouterError(error, request, reply),
   }).withTypeProvider<ZodTypeProvider>();
 
+  registerConnectionMetrics(metrics.registry, guardConnections(app.server, config.MAX_CONNECTIONS));
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);

@@ -22,7 +22,7 @@ import { buildApp, type AppDeps } from './app.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { readPinnedContract } from './openapi.js';
-import type { CheckResult, ReadinessCheck } from './readiness.js';
+import { pxwebUpstreamCheck, type CheckResult, type ReadinessCheck } from './readiness.js';
 import type { ZodApp } from './route-schema.js';
 import { catalogueRoutes } from './routes/catalogues.js';
 import { censusRoutes } from './routes/census.js';
@@ -112,6 +112,7 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
       name: 'census:snapshot',
       check: async () => ({ status: 'pass', observedValue: census.embedded.snapshot_hash }),
     },
+    pxwebUpstreamCheck(() => census.upstream(now()), config.PXWEB_TIMEOUT_MS),
     {
       name: 'workers:threads',
       check: async () => {

@@ -6,7 +6,8 @@
  * Request metrics are labelled by route *template* (`/v1/runs/:run_id`), never the raw URL,
  * so label cardinality is bounded by the route table; unrouted requests share one label.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ConnectionGuard } from './connection-guard.js';
 
 export const UNMATCHED_ROUTE_LABEL = '(unmatched)';
 
@@ -57,4 +58,25 @@ export function observeRequest(metrics: Metrics, observed: ObservedRequest): voi
   };
   metrics.httpRequestsTotal.inc(labels);
   metrics.httpRequestDurationSeconds.observe(labels, observed.elapsedMs / 1000);
+}
+
+/** The connection cap's view: open connections now, and how many were closed to make room. */
+export function registerConnectionMetrics(registry: Registry, guard: ConnectionGuard): void {
+  new Gauge({
+    name: 'http_open_connections',
+    help: 'Client connections open now (at most MAX_CONNECTIONS).',
+    registers: [registry],
+    collect() {
+      this.set(guard.open());
+    },
+  });
+  new Counter({
+    name: 'http_connections_shed_total',
+    help: 'Connections closed at MAX_CONNECTIONS to make room (the longest-idle first; a newcomer when all are busy).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(guard.shed());
+    },
+  });
 }

@@ -10,6 +10,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { z } from 'zod';
+import type { PxwebUpstreamState } from '../census/census-service.js';
 
 export const HEALTH_MEDIA_TYPE = 'application/health+json';
 export const HEALTH_STATUSES = ['pass', 'warn', 'fail'] as const;
@@ -132,6 +133,28 @@ export function dataDirWritableCheck(dataDir: string): ReadinessCheck {
         const reason = error instanceof Error ? error.message : String(error);
         return { status: 'fail', observedValue: false, output: `DATA_DIR is not writable: ${reason}` };
       }
+    },
+  };
+}
+
+/**
+ * PxWeb as runs meet it. Never `fail`: runs do not need PxWeb (they fall back to the cache or the
+ * embedded tables), so an upstream outage must not take every replica out of the balancer. But
+ * it is no `pass` either while the circuit is open or a fetch has been in flight longer than one
+ * request's timeout (`stuckAfterMs`): runs that start now wait for it, up to PXWEB_DEADLINE_MS.
+ */
+export function pxwebUpstreamCheck(upstream: () => PxwebUpstreamState, stuckAfterMs: number): ReadinessCheck {
+  return {
+    name: 'pxweb:upstream',
+    async check() {
+      const state = upstream();
+      if (state.mode === 'off') return { status: 'pass', observedValue: 'off' };
+      if (state.oldestFetchMs !== null && state.oldestFetchMs > stuckAfterMs) {
+        const seconds = Math.round(state.oldestFetchMs / 1000);
+        return { status: 'warn', observedValue: state.oldestFetchMs, observedUnit: 'ms', output: `a PxWeb fetch has been in flight for ${seconds} s; runs starting now wait for it` };
+      }
+      if (state.circuit === 'open') return { status: 'warn', observedValue: 'open', output: 'PxWeb circuit breaker is open: runs use the cache or the embedded tables' };
+      return { status: 'pass', observedValue: state.circuit ?? 'closed' };
     },
   };
 }

@@ -3,6 +3,7 @@
  *   1. the shutdown gate (503 + Retry-After while the app is closing),
  *   2. bearer-key auth (when API_KEYS is set),
  *   3. JSON-only body parsing (application/json and application/*+json; anything else is 415),
+ *      with no content coding (a `Content-Encoding` other than identity is 415 + `Accept-Encoding: identity`, RFC 7694),
  * and each capability's routes, each in its own encapsulated child scope.
  * Unknown `/v1` paths get the same gates before their 404/405, so they reveal nothing to a
  * caller without a key.
@@ -52,9 +53,31 @@ export function v1Gates(options: V1GateOptions): readonly V1Gate[] {
   return [refuseWhileClosing, authenticate];
 }
 
+/** Whether a request carries a body (RFC 9112 §6.3: a Transfer-Encoding, or a non-zero Content-Length). */
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * A body in a content coding (gzip, br…) is refused before it is parsed: we decode none, so it
+ * would otherwise fail as malformed JSON. RFC 7694 §3: 415, and `Accept-Encoding` says which
+ * codings the resource takes; "identity" alone means none.
+ */
+async function refuseContentCoding(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const coding = request.headers['content-encoding'];
+  if (coding === undefined || !hasBody(request)) return;
+  const codings = coding.split(',').map((part) => part.trim().toLowerCase()).filter((part) => part !== '' && part !== 'identity');
+  if (codings.length === 0) return;
+  reply.header('accept-encoding', 'identity');
+  throw new ServiceError('REQUEST_UNSUPPORTED_MEDIA_TYPE', `Request bodies are taken without content coding; this one is ${codings.join(', ').slice(0, 60)}.`);
+}
+
 export function v1Scope(options: V1Options) {
   return async function registerV1(v1: ZodApp): Promise<void> {
     for (const gate of options.gates) v1.addHook('onRequest', gate);
+    // After the root's unrouted guard (404/405 first), before the body is read.
+    v1.addHook('preParsing', refuseContentCoding);
 
     const jsonParser = v1.getDefaultJsonParser('error', 'error');
     v1.removeAllContentTypeParsers();

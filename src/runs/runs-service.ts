@@ -19,8 +19,8 @@
 import type { Readable } from 'node:stream';
 import { v7 as uuidv7 } from 'uuid';
 import type { CensusService } from '../census/census-service.js';
+import { ServiceError, hasErrorCode, withoutServerPaths } from '../errors.js';
 import { canonicalSha256 } from '../canonical-hash.js';
-import { ServiceError, hasErrorCode } from '../errors.js';
 import { RunAdmission, runOfKey } from './run-admission.js';
 import { RunPersistence } from './run-persistence.js';
 import { executeRun, type PipelineDeps, type PipelineResult, type RunSink } from './run-pipeline.js';
@@ -312,7 +312,7 @@ export class RunsService {
       await this.#persistence.started(started, memory !== null);
       current = started;
       log?.info({ run_id: runId, attempt: started.attempts, n: started.progress.total }, 'run started');
-      const snapshot = await this.#options.census.resolveForRun(now());
+      const snapshot = await this.#options.census.resolveForRun(now(), controller.signal);
       // A sync run's dataset is held in memory for the answer anyway: it is written once, with the
       // artifacts, when the run finishes. An async run streams its dataset to the store.
       const held = memory === null ? null : memorySink(memory);
@@ -369,7 +369,8 @@ export class RunsService {
           record,
           {
             status: 'failed',
-            error: { code: hasErrorCode(error) ? error.code : 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+            // Callers read this message: no server paths in it (the log has the error whole).
+            error: { code: hasErrorCode(error) ? error.code : 'INTERNAL', message: withoutServerPaths(error instanceof Error ? error.message : String(error)) },
           },
           now().toISOString(),
         );

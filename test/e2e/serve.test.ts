@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { connect, type Socket } from 'node:net';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -153,6 +154,42 @@ describe('configuration errors', () => {
     expect(stderr).toContain(`${name}=${JSON.stringify(value)}`);
     expect(stderr).toContain(hint);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('start-up configuration that would otherwise hang or silently weaken the service', () => {
+  /** The exit code and stderr of `serve`, or 'hung' (and the child killed) when it runs past `ms`. */
+  async function serveExit(env: Record<string, string>, ms = 15_000): Promise<{ code: number | null | 'hung'; stderr: string }> {
+    const child = spawnCli(['serve'], env);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    clearTimeout(timer);
+    return { code: child.signalCode === 'SIGKILL' ? 'hung' : code, stderr };
+  }
+
+  it('refuses DATA_DIR under /proc at once with a configuration error, instead of hanging at start', async () => {
+    const { code, stderr } = await serveExit({ DATA_DIR: '/proc/moldova-personas-test/data' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('DATA_DIR="/proc/moldova-personas-test/data"');
+    expect(stderr).toContain('pseudo-file system');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a DATA_DIR that is a file as a configuration error, not an unexpected one', async () => {
+    const { code, stderr } = await serveExit({ DATA_DIR: fileURLToPath(new URL('../../package.json', import.meta.url)) });
+    expect(code).toBe(1);
+    expect(stderr).toContain('invalid configuration');
+    expect(stderr).toContain('is not a directory');
+    expect(stderr).not.toContain('unexpected error');
+  });
+
+  it('refuses API_KEYS that names no key (" , "): it would disable auth without a word', async () => {
+    const { code, stderr } = await serveExit({ API_KEYS: ' , ' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('API_KEYS=" , "');
+    expect(stderr).toContain('lists no key');
   });
 });
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
+import { loadConfig } from '../../src/config/env.js';
 import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { CircuitBreaker } from '../../src/circuit-breaker.js';
 import { PxwebCache } from '../../src/census/pxweb/cache.js';
@@ -18,6 +19,8 @@ import type { PxwebTableDefinition } from '../../src/census/pxweb/table-definiti
 import { loadEmbeddedSnapshot, type EmbeddedSnapshot } from '../../src/census/snapshot-loader.js';
 import { TABLE_SPECS, type TableSpec } from '../../src/census/table-specs.js';
 import { startMockPxweb, type MockPxweb } from '../servers/mock-pxweb.js';
+
+const CONFIG_DEFAULTS = loadConfig({});
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -71,6 +74,9 @@ export function makeTestPxweb(options: {
   readonly baseUrl: string;
   readonly cacheDir: string;
   readonly timeoutMs?: number;
+  /** PXWEB_DEADLINE_MS and PXWEB_MAX_BYTES of the client (defaults: the config's). */
+  readonly deadlineMs?: number;
+  readonly maxBytes?: number;
   readonly definitions?: readonly PxwebTableDefinition[];
   readonly cooldownMs?: number;
 }): TestPxweb {
@@ -80,7 +86,7 @@ export function makeTestPxweb(options: {
   const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: options.cooldownMs ?? 60_000 });
   let ticks = 0;
   const source = new PxwebSource({
-    client: new PxwebClient({ baseUrl: options.baseUrl, dispatcher, timeoutMs }),
+    client: new PxwebClient({ baseUrl: options.baseUrl, dispatcher, timeoutMs, deadlineMs: options.deadlineMs ?? CONFIG_DEFAULTS.PXWEB_DEADLINE_MS, maxBytes: options.maxBytes ?? CONFIG_DEFAULTS.PXWEB_MAX_BYTES }),
     cache: new PxwebCache(options.cacheDir),
     breaker,
     ...(options.definitions === undefined ? {} : { definitions: options.definitions }),

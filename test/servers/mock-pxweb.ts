@@ -12,6 +12,12 @@
  * Tests script failures per request (`failNext`) or for every request (`failAlways`): hang,
  * an HTTP status (with Retry-After), a malformed body, changed codes or columns, empty data, a
  * missing cell, placeholder labels, or totals sent although not asked for. It counts requests.
+ *
+ * Hostile modes, for the limits of the client: `trickle` (200, then one byte of a valid answer
+ * every `intervalMs`: no per-chunk timeout ever fires), `stall_body` (200 and half the answer,
+ * then nothing), `huge` (a body of `bytes` bytes as fast as the reader takes it) and
+ * `announced_length` (a Content-Length of `contentLength`, a few bytes, then nothing). Each
+ * stops writing when its connection closes; `bodyBytesSent` counts what left the mock.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -29,7 +35,15 @@ export type MockFailure =
   | { readonly kind: 'empty_data' }
   | { readonly kind: 'missing_cell' }
   | { readonly kind: 'with_totals' }
-  | { readonly kind: 'placeholder_labels' };
+  | { readonly kind: 'placeholder_labels' }
+  | { readonly kind: 'trickle'; readonly intervalMs: number }
+  | { readonly kind: 'stall_body' }
+  | { readonly kind: 'huge'; readonly bytes: number }
+  | { readonly kind: 'announced_length'; readonly contentLength: number };
+
+type HostileFailure = Extract<MockFailure, { kind: 'trickle' | 'stall_body' | 'huge' | 'announced_length' }>;
+const HOSTILE_KINDS: ReadonlySet<string> = new Set(['trickle', 'stall_body', 'huge', 'announced_length']);
+const isHostile = (failure: MockFailure): failure is HostileFailure => HOSTILE_KINDS.has(failure.kind);
 
 export interface ScriptedFailure {
   /** Which request kind it applies to; any when absent. */
@@ -47,6 +61,8 @@ export interface MockPxweb {
   /** API base, e.g. `http://127.0.0.1:PORT/PxWeb/api/v1/ro`. */
   readonly baseUrl: string;
   readonly requests: readonly MockRequest[];
+  /** Body bytes written by the hostile modes so far (what a reader could have received at most). */
+  readonly bodyBytesSent: () => number;
   failNext(...failures: ScriptedFailure[]): void;
   failAlways(failure: MockFailure | null): void;
   /** Resolves when the server has received `count` requests in total. */
@@ -185,6 +201,51 @@ export async function startMockPxweb(options: { tablePaths?: readonly string[] }
     return always;
   };
 
+  let bodyBytesSent = 0;
+  const send = (res: ServerResponse, chunk: string | Buffer): boolean => {
+    bodyBytesSent += Buffer.byteLength(chunk);
+    return res.write(chunk);
+  };
+
+  /** The hostile modes: each writes until its connection closes (or its body is done). */
+  const hostile = (res: ServerResponse, failure: HostileFailure): void => {
+    const answer = JSON.stringify(metadataBody(false));
+    let closed = false;
+    res.on('close', () => (closed = true));
+    if (failure.kind === 'announced_length') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(failure.contentLength) });
+      send(res, answer.slice(0, 16));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    if (failure.kind === 'stall_body') {
+      send(res, answer.slice(0, Math.floor(answer.length / 2)));
+      return;
+    }
+    if (failure.kind === 'trickle') {
+      let at = 0;
+      const timer = setInterval(() => {
+        if (closed || at >= answer.length) return void clearInterval(timer);
+        send(res, answer[at]!);
+        at += 1;
+      }, failure.intervalMs);
+      return;
+    }
+    // huge: an array that never seems to end, written as fast as the reader drains it.
+    const chunk = Buffer.from('[1,2,3,4,5,6,7,8,9,0],'.repeat(3_000));
+    let left = failure.bytes;
+    send(res, '{"variables":[');
+    const pump = (): void => {
+      while (!closed && left > 0) {
+        const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+        left -= piece.length;
+        if (!send(res, piece)) return void res.once('drain', pump);
+      }
+      if (!closed) res.end();
+    };
+    pump();
+  };
+
   const respond = (req: IncomingMessage, res: ServerResponse, body: string): void => {
     const method = req.method ?? 'GET';
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://mock').pathname);
@@ -192,6 +253,7 @@ export async function startMockPxweb(options: { tablePaths?: readonly string[] }
     for (const waiter of waiters.filter((w) => requests.length >= w.count)) waiter.resolve();
     const failure = nextFailure(method);
     if (failure?.kind === 'hang') return; // never answer; close() destroys the socket
+    if (failure !== null && isHostile(failure)) return hostile(res, failure);
     if (failure?.kind === 'status') {
       res.writeHead(failure.status, { 'content-type': 'text/plain', ...(failure.retryAfter === undefined ? {} : { 'retry-after': failure.retryAfter }) });
       res.end(`mock error ${failure.status}`);
@@ -232,6 +294,7 @@ export async function startMockPxweb(options: { tablePaths?: readonly string[] }
   return {
     baseUrl: `http://127.0.0.1:${port}/PxWeb/api/v1/ro`,
     requests,
+    bodyBytesSent: () => bodyBytesSent,
     failNext: (...failures) => {
       script.push(...failures);
     },

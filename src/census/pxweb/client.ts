@@ -2,9 +2,14 @@
  * PxWeb API v1 client: GET table metadata, POST a query in the `json` format. Every answer is
  * parsed with zod; every failure becomes a coded error with `details.kind` saying what happened:
  *   PXWEB_HTTP_ERROR   (`http_error`, with `status`)    the upstream answered 4xx/5xx
- *   PXWEB_UNREACHABLE  (`timeout` | `network_error`)    no answer
- *   PXWEB_SCHEMA_DRIFT (`schema_drift`)                 an answer we cannot read
+ *   PXWEB_UNREACHABLE  (`timeout` | `network_error`)    no answer, or none within the deadline
+ *   PXWEB_SCHEMA_DRIFT (`schema_drift`)                 an answer we cannot read (also: too large)
  * Retries happen inside the dispatcher (see dispatcher.ts); the client never loops.
+ *
+ * Every call is bounded twice over: `deadlineMs` for the whole call (retries and a body trickled
+ * one byte at a time included; the per-chunk `timeoutMs` alone never fires on those), and
+ * `maxBytes` for the body, enforced while it streams (and at once when Content-Length announces
+ * more). A caller's signal aborts the call; that abort is the caller's, not a PxWeb failure.
  */
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
@@ -26,8 +31,12 @@ export interface PxwebClientOptions {
   readonly baseUrl: string;
   /** The composed PxWeb dispatcher (createPxwebDispatcher). */
   readonly dispatcher: Dispatcher;
-  /** Per-request timeout for headers and for the body, ms (PXWEB_TIMEOUT_MS). */
+  /** Per-request timeout for headers and between body chunks, ms (PXWEB_TIMEOUT_MS). */
   readonly timeoutMs: number;
+  /** Whole-call deadline, retries and body included, ms (PXWEB_DEADLINE_MS). */
+  readonly deadlineMs: number;
+  /** Largest answer body read, bytes (PXWEB_MAX_BYTES). */
+  readonly maxBytes: number;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -45,12 +54,12 @@ export class PxwebClient {
     return new URL(`${base}/${path.split('/').map(encodeURIComponent).join('/')}`);
   }
 
-  getMetadata(path: string, counter: AttemptCounter): Promise<PxwebMetadata> {
-    return this.#call(path, { method: 'GET' }, PxwebMetadataSchema, counter);
+  getMetadata(path: string, counter: AttemptCounter, signal?: AbortSignal): Promise<PxwebMetadata> {
+    return this.#call(path, { method: 'GET' }, PxwebMetadataSchema, counter, signal);
   }
 
-  query(path: string, body: PxwebQueryBody, counter: AttemptCounter): Promise<PxwebJsonResponse> {
-    return this.#call(path, { method: 'POST', body: JSON.stringify(body) }, PxwebJsonResponseSchema, counter);
+  query(path: string, body: PxwebQueryBody, counter: AttemptCounter, signal?: AbortSignal): Promise<PxwebJsonResponse> {
+    return this.#call(path, { method: 'POST', body: JSON.stringify(body) }, PxwebJsonResponseSchema, counter, signal);
   }
 
   async #call<T>(
@@ -58,9 +67,13 @@ export class PxwebClient {
     request: { method: 'GET' | 'POST'; body?: string },
     schema: z.ZodType<T>,
     counter: AttemptCounter,
+    callerSignal: AbortSignal | undefined,
   ): Promise<T> {
     const url = this.tableUrl(path);
-    const { timeoutMs, dispatcher } = this.#options;
+    const { timeoutMs, deadlineMs, maxBytes, dispatcher } = this.#options;
+    callerSignal?.throwIfAborted();
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const signal = callerSignal === undefined ? deadline : AbortSignal.any([deadline, callerSignal]);
     let text: string;
     try {
       const response = await dispatcher.request({
@@ -72,17 +85,56 @@ export class PxwebClient {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         opaque: counter,
+        signal,
       });
       if (response.statusCode >= 300) {
+        // dump() reads a bounded amount (to reuse the connection), then destroys the rest.
         await response.body.dump();
         throw httpError(url, response.statusCode);
       }
-      text = await response.body.text();
+      text = await readCapped(response, maxBytes, url);
     } catch (error) {
+      if (callerSignal?.aborted) throw callerSignal.reason;
+      if (deadline.aborted) throw deadlineExceeded(url, deadlineMs, error);
       throw classifyTransportError(error, url);
     }
     return parseBody(text, schema, url);
   }
+}
+
+/** The body as text, read no further than `maxBytes`: the stream is destroyed the moment it would pass them. */
+async function readCapped(response: Dispatcher.ResponseData<unknown>, maxBytes: number, url: URL): Promise<string> {
+  const announced = Number(response.headers['content-length']);
+  if (Number.isFinite(announced) && announced > maxBytes) {
+    response.body.destroy();
+    throw tooLarge(url, maxBytes, `announces ${announced} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    received += chunk.byteLength;
+    if (received > maxBytes) {
+      response.body.destroy();
+      throw tooLarge(url, maxBytes, `passed ${maxBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, received).toString('utf8');
+}
+
+function tooLarge(url: URL, maxBytes: number, what: string): ServiceError {
+  return schemaDrift(`PxWeb answer for ${url.href} ${what}, more than PXWEB_MAX_BYTES (${maxBytes}); not read`, {
+    url: url.href,
+    reason: 'too_large',
+    max_bytes: maxBytes,
+  });
+}
+
+function deadlineExceeded(url: URL, deadlineMs: number, cause: unknown): ServiceError {
+  return new ServiceError('PXWEB_UNREACHABLE', `PxWeb timed out at ${url.href}: no complete answer within PXWEB_DEADLINE_MS (${deadlineMs} ms)`, {
+    details: { kind: 'timeout', url: url.href, deadline_ms: deadlineMs },
+    cause,
+  });
 }
 
 function httpError(url: URL, status: number): ServiceError {

@@ -4,6 +4,12 @@
  * `refreshTable` makes one attempt-sequence (metadata GET + query POST, retries inside the
  * dispatcher) and never throws because the upstream failed: it returns the outcome as a
  * `PxwebFetchAttempt`. Only validated tables reach the cache; drift is never cached.
+ *
+ * One fetch per table at a time (single-flight): callers that ask while one is in flight share
+ * its outcome, so twenty parallel refreshes cost one attempt-sequence, and every caller (runs and
+ * manual refreshes alike) goes through the circuit breaker. A caller's signal lets that caller
+ * leave early (a cancelled run); the shared fetch goes on, bounded by PXWEB_DEADLINE_MS, until
+ * `close()` aborts it.
  */
 import { performance } from 'node:perf_hooks';
 import { ServiceError, hasErrorCode } from '../../errors.js';
@@ -43,6 +49,10 @@ export class PxwebSource {
   readonly #liveEntries = new Map<string, PxwebCacheEntry>();
   /** The last attempt per PxWeb table. */
   readonly #lastAttempts = new Map<string, PxwebFetchAttempt>();
+  /** The fetch in flight per PxWeb table, with its monotonic start. */
+  readonly #inFlight = new Map<string, { readonly result: Promise<PxwebRefreshResult>; readonly startedMs: number }>();
+  /** Aborted by close(): what is in flight then is dropped. */
+  readonly #closing = new AbortController();
 
   constructor(options: PxwebSourceOptions) {
     this.client = options.client;
@@ -71,13 +81,37 @@ export class PxwebSource {
     return byTable;
   }
 
+  /** How long the oldest fetch in flight has been running, ms (null: none). */
+  oldestInFlightMs(): number | null {
+    let oldest: number | null = null;
+    for (const { startedMs } of this.#inFlight.values()) oldest = oldest === null ? startedMs : Math.min(oldest, startedMs);
+    return oldest === null ? null : Math.max(0, this.#monotonicMs() - oldest);
+  }
+
   /**
-   * One attempt-sequence for one table. With `respectBreaker` (runs), an open circuit skips the
-   * call and records `circuit_open`; a manual refresh passes false and always calls.
+   * One attempt-sequence for one table, or a share of the one in flight. An open circuit skips
+   * the call and records `circuit_open`. Rejects only with the caller's abort reason.
    */
-  async refreshTable(definition: PxwebTableDefinition, now: Date, options: { respectBreaker: boolean }): Promise<PxwebRefreshResult> {
+  refreshTable(definition: PxwebTableDefinition, now: Date, options: { signal?: AbortSignal | undefined } = {}): Promise<PxwebRefreshResult> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    let flight = this.#inFlight.get(definition.pxweb_table);
+    if (flight === undefined) {
+      const result = this.#refreshOnce(definition, now).finally(() => this.#inFlight.delete(definition.pxweb_table));
+      flight = { result, startedMs: this.#monotonicMs() };
+      this.#inFlight.set(definition.pxweb_table, flight);
+    }
+    return signal === undefined ? flight.result : untilAborted(flight.result, signal);
+  }
+
+  /** Aborts every fetch in flight (recorded as `network_error`); for shutdown. */
+  close(): void {
+    this.#closing.abort(new Error('the PxWeb source is closing'));
+  }
+
+  async #refreshOnce(definition: PxwebTableDefinition, now: Date): Promise<PxwebRefreshResult> {
     const base = { table_id: definition.table_ids[0] ?? definition.pxweb_table, pxweb_table: definition.pxweb_table, started_at: now.toISOString() };
-    if (options.respectBreaker && !this.breaker.tryAcquire(now.getTime())) {
+    if (!this.breaker.tryAcquire(now.getTime())) {
       return this.#remember(definition, {
         attempt: { ...base, outcome: 'circuit_open', status: null, attempts: 0, duration_ms: 0, message: 'PxWeb circuit breaker is open after a recent failure; not called' },
         entry: null,
@@ -101,7 +135,7 @@ export class PxwebSource {
         entry,
       });
     } catch (error) {
-      const kind = pxwebFailureKind(error);
+      const kind = this.#closing.signal.aborted ? 'network_error' : pxwebFailureKind(error);
       if (kind === null) throw error;
       const reported = error instanceof ServiceError ? error.details?.['status'] : undefined;
       const status = typeof reported === 'number' ? reported : null;
@@ -116,9 +150,10 @@ export class PxwebSource {
   }
 
   async #fetch(definition: PxwebTableDefinition, now: Date, counter: AttemptCounter): Promise<PxwebCacheEntry> {
-    const metadata = await this.client.getMetadata(definition.path, counter);
+    const signal = this.#closing.signal;
+    const metadata = await this.client.getMetadata(definition.path, counter, signal);
     const plan = definition.planQuery(metadata);
-    const response = await this.client.query(definition.path, plan.body, counter);
+    const response = await this.client.query(definition.path, plan.body, counter, signal);
     const url = this.client.tableUrl(definition.path).href;
     const tables = definition.toTables(response, plan, { fetchedAt: now, url }).map((table) => checkFetchedTable(table, definition));
     return { format: CACHE_FORMAT_VERSION, pxweb_table: definition.pxweb_table, url, fetched_at: now.toISOString(), tables };
@@ -138,4 +173,23 @@ function checkFetchedTable(table: CensusTable, definition: PxwebTableDefinition)
     if (hasErrorCode(error)) throw schemaDrift(`PxWeb table ${definition.pxweb_table} gave an invalid table: ${error.message}`);
     throw error;
   }
+}
+
+/** `promise`, or the signal's reason as soon as it aborts (the promise itself runs on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
 }

@@ -1,4 +1,5 @@
 /** `moldova-personas serve`: the HTTP API on HOST:PORT until SIGTERM/SIGINT. */
+import { checkDataDir } from '../../config/data-dir.js';
 import { loadConfig } from '../../config/env.js';
 import { assembleApp } from '../../http/assemble.js';
 import { createLogger } from '../../http/logger.js';
@@ -12,6 +13,8 @@ export const serveCommand: Command = {
   options: {},
   async run(_input, io) {
     const config = loadConfig(io.env);
+    // Before the store or the cache touch it: a bad DATA_DIR is a configuration error, found quickly.
+    await checkDataDir(config.DATA_DIR);
     const logger = createLogger({ level: config.LOG_LEVEL });
     const app = await assembleApp({ config, logger, warmUp: true });
     // Handlers go in before the port is announced: a signal that arrives with no handler installed

@@ -41,7 +41,7 @@ export const censusRoutes: FastifyPluginAsync<CensusRoutesOptions> = async (app,
     {
       schema: {
         summary: 'Fetch the PxWeb tables now',
-        description: 'One attempt-sequence per PxWeb table; reports each outcome. Upstream failures are outcomes, not errors. With PXWEB_MODE=off every table is skipped.',
+        description: 'One attempt-sequence per PxWeb table, shared with any fetch of that table already in flight (parallel refreshes cost one); reports each outcome. Upstream failures are outcomes, not errors; while the circuit breaker is open a table is reported `circuit_open` without a call. Each call is bounded by PXWEB_DEADLINE_MS and PXWEB_MAX_BYTES. With PXWEB_MODE=off every table is skipped.',
         tags: ['census'],
         security: [{ bearerAuth: [] }],
         response: { 200: CensusRefreshResultSchema, ...problemResponses([400, 401, 413, 415, 500, 503]) },

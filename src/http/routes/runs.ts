@@ -3,11 +3,10 @@
  * dataset, report and manifest, cancel and delete it. Handlers stay thin: they parse headers,
  * call the runs service and shape the answer.
  */
-import type { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ServiceError } from '../../errors.js';
+import { ServiceError, withoutServerPaths } from '../../errors.js';
 import { PersonaSchema } from '../../domain/persona.js';
 import { RUN_ID, RUN_STATUSES, RunRecordSchema, type RunRecord } from '../../runs/run-store.js';
 import type { RunsService, Settled } from '../../runs/runs-service.js';
@@ -16,10 +15,10 @@ import { runRequestSchema } from '../../runs/run-request.js';
 import { GradientTrustPayloadSchema } from '../../trust/payload-schema.js';
 import { RunManifestSchema } from '../../trust/manifest.js';
 import { TrustReportSchema } from '../../trust/report-schema.js';
-import { baseMediaType, DATASET_MEDIA_TYPES, negotiateDatasetType, datasetBody } from '../dataset-response.js';
+import { baseMediaType, DATASET_MEDIA_TYPES, datasetBody, datasetEtag, negotiateDatasetType } from '../dataset-response.js';
 import { problemResponses, type ZodApp } from '../route-schema.js';
 
-const RunIdParams = z.strictObject({ run_id: z.string().describe('UUIDv7 of the run') });
+const RunIdParams = z.strictObject({ run_id: z.string().describe('UUIDv7 of the run (any case; answered in lower case)') });
 
 export const RunLinksSchema = z
   .strictObject({
@@ -62,8 +61,8 @@ const RunPageSchema = z
   .strictObject({ runs: z.array(RunSchema), next_cursor: z.string().nullable() })
   .meta({ id: 'RunPage', description: 'Runs, newest first.' });
 
-/** RFC 7240 preference: token, optionally `=value`, with optional parameters. */
-const PREFERENCE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(=("[^"]*"|[!#$%&'*+.^_`|~0-9A-Za-z-]+))?(\s*;\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+(=("[^"]*"|[!#$%&'*+.^_`|~0-9A-Za-z-]+))?)*$/;
+/** A run id as callers may write it: any case (RFC 9562 §4: UUIDs compare case-insensitively). */
+const RUN_ID_ANY_CASE = new RegExp(RUN_ID.source, 'i');
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function linksOf(runId: string): z.infer<typeof RunLinksSchema> {
@@ -73,7 +72,9 @@ function linksOf(runId: string): z.infer<typeof RunLinksSchema> {
 
 export function runResourceOf(record: RunRecord): z.infer<typeof RunSchema> {
   const { request_hash: _hash, idempotency_key: _key, attempts: _attempts, ...shown } = record;
-  return { ...shown, links: linksOf(record.run_id) };
+  // Records stored before paths were kept out of messages still hold them.
+  const error = shown.error === null ? null : { ...shown.error, message: withoutServerPaths(shown.error.message) };
+  return { ...shown, error, links: linksOf(record.run_id) };
 }
 
 function badHeader(header: string, message: string): ServiceError {
@@ -82,17 +83,16 @@ function badHeader(header: string, message: string): ServiceError {
   });
 }
 
-/** `Prefer: respond-async` (RFC 7240); unknown preferences are ignored, malformed ones are a 400. */
+/**
+ * `Prefer: respond-async` (RFC 7240). A preference is its token, up to `=` or `;`; anything we do
+ * not recognise, empty or malformed alike, is ignored (§2: a server MUST ignore preferences it does
+ * not recognise, and empty values count as none), so no Prefer header fails a request.
+ */
 export function prefersAsync(value: string | string[] | undefined): boolean {
   if (value === undefined) return false;
-  const preferences = (Array.isArray(value) ? value.join(',') : value)
+  return (Array.isArray(value) ? value.join(',') : value)
     .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0);
-  for (const preference of preferences) {
-    if (!PREFERENCE.test(preference)) throw badHeader('prefer', `'${preference.slice(0, 60)}' is not an RFC 7240 preference`);
-  }
-  return preferences.some((preference) => preference.split(/[=;]/)[0]!.trim().toLowerCase() === 'respond-async');
+    .some((preference) => preference.split(/[=;]/, 1)[0]!.trim().toLowerCase() === 'respond-async');
 }
 
 function idempotencyKeyOf(value: string | string[] | undefined): string | undefined {
@@ -101,9 +101,10 @@ function idempotencyKeyOf(value: string | string[] | undefined): string | undefi
   return value;
 }
 
+/** The run id in its stored (lower-case) form; not a UUID: no such run. */
 function requireRunId(runId: string): string {
-  if (!RUN_ID.test(runId)) throw new ServiceError('RUN_NOT_FOUND', `no run ${runId.slice(0, 80)}`);
-  return runId;
+  if (!RUN_ID_ANY_CASE.test(runId)) throw new ServiceError('RUN_NOT_FOUND', `no run ${runId.slice(0, 80)}`);
+  return runId.toLowerCase();
 }
 
 const RUN_TAGS = ['runs'];
@@ -120,11 +121,11 @@ export function runsRoutes(service: RunsService, maxN: number) {
           operationId: 'createRun',
           summary: 'Start a generation run',
           description:
-            'Synchronous (201, with the payload and the dataset) when n ≤ SYNC_MAX_N and no `Prefer: respond-async`; otherwise queued (202). `Idempotency-Key`: the same key and body give the same run (a sync retry waits for it and gets the same 201); the same key with another body is a 422. A strict run that is rejected answers 422 with its run_id, decision and gate codes. A sync run cancelled (DELETE) before it finished answers 409; one that failed, 500; one interrupted by a shutdown, 503 (it runs again at the next start).',
+            'Synchronous (201, with the payload and the dataset) when n ≤ SYNC_MAX_N and no `Prefer: respond-async`; otherwise queued (202). Other, empty or malformed preferences are ignored (RFC 7240). `Idempotency-Key`: the same key and body give the same run (a sync retry waits for it and gets the same 201); the same key with another body is a 422. A strict run that is rejected answers 422 with its run_id, decision and gate codes. A sync run cancelled (DELETE) before it finished answers 409; one that failed, 500; one interrupted by a shutdown, 503 (it runs again at the next start).',
           tags: RUN_TAGS,
           security,
           headers: z.looseObject({
-            prefer: z.string().optional().describe('`respond-async` queues the run (RFC 7240).'),
+            prefer: z.string().optional().describe('`respond-async` queues the run (RFC 7240); other preferences are ignored.'),
             'idempotency-key': z.string().optional().describe('1 to 255 visible ASCII characters.'),
           }),
           body: RunRequestSchema,
@@ -167,7 +168,7 @@ export function runsRoutes(service: RunsService, maxN: number) {
           security,
           querystring: z.strictObject({
             limit: z.coerce.number().int().min(1).max(100).default(20),
-            cursor: z.string().regex(RUN_ID).optional().describe('`next_cursor` of the previous page.'),
+            cursor: z.string().regex(RUN_ID_ANY_CASE).transform((id) => id.toLowerCase()).optional().describe('`next_cursor` of the previous page.'),
           }),
           response: {
             200: { description: 'A page of runs', content: { 'application/json': { schema: RunPageSchema } } },
@@ -197,8 +198,9 @@ export function runsRoutes(service: RunsService, maxN: number) {
         },
       },
       async (request) => {
-        const record = await service.get(requireRunId(request.params.run_id));
-        if (!record) throw new ServiceError('RUN_NOT_FOUND', `no run ${request.params.run_id}`);
+        const runId = requireRunId(request.params.run_id);
+        const record = await service.get(runId);
+        if (!record) throw new ServiceError('RUN_NOT_FOUND', `no run ${runId}`);
         return runResourceOf(record);
       },
     );
@@ -232,14 +234,14 @@ export function runsRoutes(service: RunsService, maxN: number) {
           operationId: 'getDataset',
           summary: 'The dataset, streamed',
           description:
-            'NDJSON by default; `text/csv` or `application/json` by `Accept`. `ETag` is the dataset_sha256 (of the NDJSON bytes). 409 while the run is unfinished, 410 when the dataset was withheld (strict rejection) or never made.',
+            'NDJSON by default; `text/csv` or `application/json` by `Accept` (`Vary: Accept`). `ETag` is strong and per representation: the dataset_sha256 (of the NDJSON bytes) for NDJSON, that digest with `-csv` or `-json` appended for the others. A stored dataset whose bytes no longer match its record is never served: 500 `RUN_STORE_CORRUPT` before the body, or a connection cut before its end. 409 while the run is unfinished, 410 when the dataset was withheld (strict rejection) or never made.',
           tags: RUN_TAGS,
           security,
           params: RunIdParams,
           response: {
             200: {
               description: 'The personas',
-              headers: { ETag: { schema: { type: 'string' } } },
+              headers: { ETag: { schema: { type: 'string' } }, Vary: { schema: { type: 'string' } } },
               content: {
                 [baseMediaType('ndjson')]: { schema: z.string().describe('One persona (Persona schema) per line.') },
                 [baseMediaType('csv')]: { schema: z.string().describe('RFC 4180 CSV with a header row (traits flattened, narrative as JSON text).') },
@@ -251,18 +253,12 @@ export function runsRoutes(service: RunsService, maxN: number) {
         },
       },
       async (request, reply) => {
+        // The representation depends on Accept: caches must key on it (RFC 9110 §12.5.5).
+        reply.header('vary', 'Accept');
         const type = negotiateDatasetType(request.headers.accept);
         const { record, stream } = await service.dataset(requireRunId(request.params.run_id));
-        let body: Readable;
-        try {
-          body = datasetBody(stream, type);
-        } catch (error) {
-          // The file is open already: close it, or every refused request leaks a descriptor.
-          stream.destroy();
-          throw error;
-        }
-        const etag = `"${record.dataset!.sha256}"`;
-        reply.header('etag', etag);
+        const body = await datasetBody(stream, type, record.dataset!);
+        reply.header('etag', datasetEtag(record.dataset!, type));
         reply.header('content-type', type === 'ndjson' ? `${DATASET_MEDIA_TYPES.ndjson}; charset=utf-8` : DATASET_MEDIA_TYPES[type]);
         // A stream body: fastify pipes it; the typed reply only knows the documented JSON shapes.
         return reply.send(body as unknown as string);

@@ -31,12 +31,30 @@ describe('refreshCensus', () => {
     expect(result.results[0]).toMatchObject({ outcome: 'http_error', status: 500, attempts: 1 + TEST_RETRY.maxRetries, fetched_at: null });
   });
 
-  it('calls the upstream even when the breaker is open, and a success closes it', async () => {
+  it('respects an open breaker: circuit_open and no upstream call; after the cooldown one trial goes out', async () => {
     bed.pxweb.breaker.recordFailure(T0.getTime());
     expect(bed.pxweb.breaker.state(T0.getTime())).toBe('open');
-    const result = await refreshCensus({ mode: 'live', pxweb: bed.pxweb.source, now: T0 });
-    expect(result.results[0]?.outcome).toBe('ok');
-    expect(bed.pxweb.breaker.state(T0.getTime())).toBe('closed');
+    const refused = await refreshCensus({ mode: 'live', pxweb: bed.pxweb.source, now: T0 });
+    expect(refused.results[0]).toMatchObject({ outcome: 'circuit_open', attempts: 0 });
+    expect(bed.mock.requests).toHaveLength(0);
+
+    const later = new Date(T0.getTime() + 61_000); // past the test bed's 60 s cooldown
+    const trial = await refreshCensus({ mode: 'live', pxweb: bed.pxweb.source, now: later });
+    expect(trial.results[0]?.outcome).toBe('ok');
+    expect(bed.pxweb.breaker.state(later.getTime())).toBe('closed');
+  });
+
+  it('dedupes parallel refreshes: twenty at once cost one attempt-sequence (two upstream requests), all see its outcome', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => refreshCensus({ mode: 'live', pxweb: bed.pxweb.source, now: T0 })));
+    expect(bed.mock.requests.map((request) => request.method)).toEqual(['GET', 'POST']);
+    for (const result of results) expect(result.results[0]).toMatchObject({ outcome: 'ok', attempts: 2 });
+  });
+
+  it('does not bypass an open breaker with parallel refreshes: twenty at once make no upstream request', async () => {
+    bed.pxweb.breaker.recordFailure(T0.getTime());
+    const results = await Promise.all(Array.from({ length: 20 }, () => refreshCensus({ mode: 'live', pxweb: bed.pxweb.source, now: T0 })));
+    expect(bed.mock.requests).toHaveLength(0);
+    for (const result of results) expect(result.results[0]?.outcome).toBe('circuit_open');
   });
 });
 

@@ -54,6 +54,12 @@ describe('loadConfig', () => {
     expect(error.details?.problems).toHaveLength(1);
   });
 
+  it.each([' , ', ',', '  ,,  '])('rejects API_KEYS=%j, a list that names no key (it would disable auth silently)', (value) => {
+    const error = configError({ API_KEYS: value });
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toContain(`API_KEYS=${JSON.stringify(value)}: `);
+  });
+
   it('reports every bad variable at once', () => {
     expect(configError({ PORT: 'x', MAX_QUEUE: '0' }).details?.problems).toHaveLength(2);
   });

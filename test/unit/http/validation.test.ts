@@ -14,7 +14,7 @@ describe('fieldErrorsOf', () => {
   it('splits an unrecognized_keys issue into one error per unknown key', () => {
     const result = z.strictObject({ a: z.number() }).safeParse({ a: 1, x: 1, 'y/z': 2 });
     expect(result.success).toBe(false);
-    expect(fieldErrorsOf('body', result.error?.issues ?? [])).toEqual([
+    expect(fieldErrorsOf('body', result.error?.issues ?? []).errors).toEqual([
       { path: '/body/x', message: 'Unknown field' },
       { path: '/body/y~1z', message: 'Unknown field' },
     ]);
@@ -22,7 +22,7 @@ describe('fieldErrorsOf', () => {
 
   it('points into arrays by index', () => {
     const result = z.object({ list: z.array(z.number()) }).safeParse({ list: [1, 'two'] });
-    expect(fieldErrorsOf('query', result.error?.issues ?? [])).toEqual([
+    expect(fieldErrorsOf('query', result.error?.issues ?? []).errors).toEqual([
       { path: '/query/list/1', message: 'Invalid input: expected number, received string' },
     ]);
   });
