@@ -23,6 +23,7 @@ import { CACHE_FORMAT_VERSION } from './cache.js';
 import { PXWEB_TABLES } from './pxweb-tables.js';
 import { schemaDrift } from './schema-drift.js';
 import type { PxwebTableDefinition } from './table-definition.js';
+import { untilAborted } from '../../until-aborted.js';
 
 export interface PxwebSourceOptions {
   readonly client: PxwebClient;
@@ -175,21 +176,3 @@ function checkFetchedTable(table: CensusTable, definition: PxwebTableDefinition)
   }
 }
 
-/** `promise`, or the signal's reason as soon as it aborts (the promise itself runs on). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
-}

@@ -39,6 +39,7 @@ import type { NarrativeContext, NarrativeProvider, NarrativeResult } from '../pr
 import type { NarrativeIssue } from '../reasons.js';
 import { onAbort } from './abort-fanout.js';
 import { Semaphore } from './semaphore.js';
+import { untilAborted } from '../../until-aborted.js';
 
 const LlmProviderOptionsSchema = z.strictObject({
   /** OpenAI-compatible API base, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`. */
@@ -105,28 +106,6 @@ const ChatCompletionSchema = z.object({
     .array(z.object({ message: z.object({ content: z.string().nullable().optional() }), finish_reason: z.string().nullable().optional() }))
     .min(1),
 });
-
-/** Rejects as soon as `signal` aborts, without waiting for `promise` (undici retries may be sleeping). */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 async function readLimited(body: Dispatcher.ResponseData['body']): Promise<string> {
   const chunks: Buffer[] = [];
@@ -238,7 +217,7 @@ class ChatClient {
       seed,
     });
     try {
-      const response = await raceAbort(
+      const response = await untilAborted(
         request(this.url, {
           method: 'POST',
           headers,
@@ -250,7 +229,7 @@ class ChatClient {
         }),
         call.signal,
       );
-      const text = await raceAbort(readLimited(response.body), call.signal);
+      const text = await untilAborted(readLimited(response.body), call.signal);
       if (response.statusCode >= 300) {
         throw new ServiceError('LLM_HTTP_ERROR', `LLM endpoint answered ${response.statusCode}`, {
           details: { status: response.statusCode, body: this.scrub(text.slice(0, 500)) },
