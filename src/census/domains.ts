@@ -24,6 +24,8 @@ export const VARIABLE_DOMAINS = {
   broad_age: ['0-15', '16-retirement', 'retirement+'],
   /** Ten-year bands of the ethnicity age profile. */
   age_band_10: ['0-9', '10-19', '20-29', '30-39', '40-49', '50-59', '60-69', '70-79', '80+'],
+  /** Age groups of the LFS unemployment table (ILO unemployed by age × sex). */
+  lfs_age_group: ['15-24', '25-34', '35-44', '45-54', '55-64', '65+'],
   /** Region grouping of the LFS release (Sud and UTA Găgăuzia together). */
   region_lfs: ['chisinau', 'nord', 'centru', 'sud_gagauzia'],
   lfs_indicator: [

@@ -32,10 +32,20 @@ export const TABLE_SPECS = [
   { id: 'religion_by_ethnicity', variables: ['ethnicity_declared', 'religion_named'], required: true, expected_provenance: 'official_snapshot' },
   { id: 'marital_status_15plus', variables: ['marital_status'], required: true, expected_provenance: 'official_snapshot' },
   { id: 'education_10plus', variables: ['education_level'], required: true, expected_provenance: 'official_snapshot' },
+  // Unit tables of the final results (annex 5.13, 5.29, 8.3) and the published education cells
+  { id: 'mother_tongue_by_district', variables: ['district', 'mother_tongue'], required: true, expected_provenance: 'official_snapshot' },
+  { id: 'religion_by_district', variables: ['district', 'religion'], required: true, expected_provenance: 'official_snapshot' },
+  { id: 'sex_by_district', variables: ['district', 'sex'], required: true, expected_provenance: 'official_snapshot' },
+  { id: 'education_10plus_by_residence_partial', variables: ['residence', 'education_level'], required: true, expected_provenance: 'official_snapshot' },
+  { id: 'education_tertiary_by_district_partial', variables: ['district', 'education_level'], required: true, expected_provenance: 'official_snapshot' },
+  { id: 'education_sex_within_level', variables: ['education_level', 'sex'], required: true, expected_provenance: 'official_snapshot' },
   // Annual estimate (pre-census base) and LFS 2024: periodic series
   { id: 'age_single', variables: ['age_single'], required: true, expected_provenance: 'official_snapshot' },
   { id: 'labour_status_15plus', variables: ['employment_status'], required: true, expected_provenance: 'official_snapshot' },
   { id: 'economic_sector', variables: ['economic_sector'], required: true, expected_provenance: 'official_snapshot' },
+  { id: 'lfs_unemployed_by_age_sex', variables: ['lfs_age_group', 'sex'], required: true, expected_provenance: 'official_snapshot' },
+  { id: 'lfs_youth_15_34_status', variables: ['employment_status'], required: true, expected_provenance: 'official_snapshot' },
+  { id: 'elderly_60plus_by_sex', variables: ['sex'], required: true, expected_provenance: 'official_snapshot' },
   // Partial, preliminary or single-source figures: soft use only
   { id: 'ethnicity_by_region_partial', variables: ['region', 'ethnicity'], required: true, expected_provenance: 'secondary' },
   { id: 'ethnicity_age_profile', variables: ['ethnicity', 'age_band_10'], required: true, expected_provenance: 'secondary' },

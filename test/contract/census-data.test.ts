@@ -154,6 +154,58 @@ const EXPECTED: Record<string, () => (number | null)[]> = {
   },
   inactivity_reason: () => flat(ref('inactive_population_by_reason_2024_lfs').values),
   lfs_employment_rates: () => flat(ref('lfs_2024_employment_by_sex_residence_region').values),
+  mother_tongue_by_district: () => {
+    const r = ref('mother_tongue_by_district_2024_census_final');
+    const cols = ['Moldovenească', 'Română', 'Rusă', 'Găgăuză', 'Ucraineană', 'Bulgară', 'Romani (Țigănească)', 'Altă limbă', 'Nu au declarat limba maternă'];
+    return DISTRICT_LABELS.flatMap((d) => cols.map((c) => cell(r, d, c)));
+  },
+  religion_by_district: () => {
+    const r = ref('religion_by_district_2024_census_final');
+    const cols = rowsCols(r).cols;
+    const named = cols.slice(0, 10);
+    const [freeThinker, agnostic, atheist] = cols.slice(10, 13) as [string, string, string];
+    return DISTRICT_LABELS.flatMap((d) => [
+      ...named.map((c) => cell(r, d, c)),
+      (cell(r, d, freeThinker) ?? 0) + (cell(r, d, agnostic) ?? 0) + (cell(r, d, atheist) ?? 0),
+      cell(r, d, 'Fără religie'),
+      cell(r, d, 'Nu au declarat religia'),
+    ]);
+  },
+  sex_by_district: () => {
+    const r = ref('sex_by_district_2024_census_derived');
+    return DISTRICT_LABELS.flatMap((d) => [cell(r, d, 'Female (derived)'), cell(r, d, 'Male (derived)')]);
+  },
+  education_10plus_by_residence_partial: () => {
+    const areas = ref('education_level_10plus_2024_census')['by_residence'] as Record<string, Record<string, number>>;
+    const at = (area: string, label: string) => areas[area]?.[label] ?? null;
+    return [
+      ...[null, null, null, null, null, at('urban', 'Superior')],
+      ...[null, null, at('rural', 'Gimnazial'), null, at('rural', 'Profesional tehnic'), null],
+    ];
+  },
+  education_tertiary_by_district_partial: () => {
+    const byUnit = ref('education_level_10plus_2024_census')['higher_education_share_by_unit_percent'] as Record<string, number | string>;
+    return DISTRICT_LABELS.flatMap((d) => {
+      const share = byUnit[d];
+      return [null, null, null, null, null, typeof share === 'number' ? share : null];
+    });
+  },
+  education_sex_within_level: () => {
+    const bySex = ref('education_level_10plus_2024_census')['sex_composition_within_level_percent'] as Record<string, number>;
+    return [...Array<null>(10).fill(null), bySex['Superior: women'] ?? null, null];
+  },
+  lfs_unemployed_by_age_sex: () => {
+    const r = ref('lfs_2024_unemployed_by_age_sex');
+    return rowsCols(r).rows.flatMap((age) => [cell(r, age, 'Women'), cell(r, age, 'Men')]);
+  },
+  lfs_youth_15_34_status: () => {
+    const r = ref('lfs_2024_youth_15_34_status');
+    return byLabel(r.categories as string[], flat(r.values), ['employed', 'unemployed (ILO)', 'outside the labour force']);
+  },
+  elderly_60plus_by_sex: () => {
+    const r = ref('elderly_60plus_by_sex_2023_2024_estimates');
+    return [cell(r, '2024-01-01', 'Women'), cell(r, '2024-01-01', 'Men')];
+  },
   employed_by_region: () => {
     const split = ref('lfs_2024_employment_by_sex_residence_region')['employed_by_region_percent'] as Record<string, number>;
     return [split['Mun. Chișinău'], split['Nord'], split['Centru'], split['Sud + UTA Găgăuzia (derived residual)']].map((v) => v ?? null);
@@ -180,7 +232,8 @@ describe('shipped census data against the reference set', () => {
 
   it.each(Object.keys(EXPECTED))('%s keeps the reference trust level and citation', (id) => {
     const shipped = table(id);
-    expect(shipped.retrieved).toBe('2026-11-24');
+    // the first set was taken on 2026-11-24, the unit, LFS and education-cell tables on 2026-12-01 (issue #12)
+    expect(['2026-11-24', '2026-12-01']).toContain(shipped.retrieved);
     expect(shipped.source.url).toMatch(/^https:\/\//);
     expect(shipped.transform.length).toBeGreaterThan(10);
     expect(shipped.provenance).toBe(['A', 'A-', 'B+', 'B'].includes(shipped.trust) ? 'official_snapshot' : 'secondary');
@@ -200,6 +253,11 @@ describe('shipped census data against the reference set', () => {
       economic_sector: 'employment_by_sector_2024_lfs', ethnicity_by_region_partial: 'ethnicity_by_region_2024_census_preliminary_partial',
       ethnicity_age_profile: 'ethnicity_age_profile_2024_census_unverified', inactivity_reason: 'inactive_population_by_reason_2024_lfs',
       lfs_employment_rates: 'lfs_2024_employment_by_sex_residence_region', employed_by_region: 'lfs_2024_employment_by_sex_residence_region',
+      mother_tongue_by_district: 'mother_tongue_by_district_2024_census_final', religion_by_district: 'religion_by_district_2024_census_final',
+      sex_by_district: 'sex_by_district_2024_census_derived', education_10plus_by_residence_partial: 'education_level_10plus_2024_census',
+      education_tertiary_by_district_partial: 'education_level_10plus_2024_census', education_sex_within_level: 'education_level_10plus_2024_census',
+      lfs_unemployed_by_age_sex: 'lfs_2024_unemployed_by_age_sex', lfs_youth_15_34_status: 'lfs_2024_youth_15_34_status',
+      elderly_60plus_by_sex: 'elderly_60plus_by_sex_2023_2024_estimates',
     };
     for (const [id, file] of Object.entries(files)) expect(table(id).trust, id).toBe(ref(file)['trust']);
   });
@@ -276,6 +334,36 @@ describe('shipped census data against itself', () => {
     expect(columns).toEqual(reference['national_total_row']);
     const shares = reference['national_shares_percent'] as number[];
     columns.forEach((count, a) => expect(((100 * count) / sum(columns)).toFixed(2)).toBe(shares[a]?.toFixed(2)));
+  });
+
+  it('adds every unit table up to the unit totals and its columns to the national counts', () => {
+    const district = table('district').values.map((v) => v ?? 0);
+    const national = (id: string) => table(id).values.map((v) => v ?? 0);
+    for (const [id, nationalId, width] of [
+      ['mother_tongue_by_district', 'mother_tongue', 9],
+      ['religion_by_district', 'religion', 13],
+    ] as const) {
+      const values = table(id).values.map((v) => v ?? 0);
+      DISTRICT_CATEGORIES.forEach((_, d) => expect(sum(values.slice(d * width, d * width + width)), `${id} ${d}`).toBe(district[d]));
+      national(nationalId).forEach((count, k) => expect(sum(values.filter((_, i) => i % width === k)), `${id} column ${k}`).toBe(count));
+    }
+    const bySex = table('sex_by_district').values.map((v) => v ?? 0);
+    DISTRICT_CATEGORIES.forEach((_, d) => expect(bySex[2 * d]! + bySex[2 * d + 1]!).toBe(district[d]));
+    // derived from rounded sex ratios: within 0.1k of the published national thousands
+    const [female = 0, male = 0] = table('sex').values.map((v) => (v ?? 0) * 1000);
+    expect(Math.abs(sum(bySex.filter((_, i) => i % 2 === 0)) - female)).toBeLessThanOrEqual(100);
+    expect(Math.abs(sum(bySex.filter((_, i) => i % 2 === 1)) - male)).toBeLessThanOrEqual(100);
+  });
+
+  it('agrees across the LFS tables: unemployed by age and sex, youth 15-34 and the 15+ status', () => {
+    const unemployed = table('lfs_unemployed_by_age_sex').values.map((v) => v ?? 0);
+    const [, total15 = 0] = table('labour_status_15plus').values.map((v) => v ?? 0);
+    expect(sum(unemployed)).toBeCloseTo(total15, 6);
+    const [, youthUnemployed = 0] = table('lfs_youth_15_34_status').values.map((v) => v ?? 0);
+    expect(sum(unemployed.slice(0, 4))).toBeCloseTo(youthUnemployed, 6);
+    const bySex = ref('lfs_2024_unemployed_by_age_sex')['total_row'] as number[];
+    expect(sum(unemployed.filter((_, i) => i % 2 === 0))).toBeCloseTo(bySex[2]!, 6);
+    expect(sum(unemployed.filter((_, i) => i % 2 === 1))).toBeCloseTo(bySex[1]!, 6);
   });
 
   it('matches the press counts of ethnic groups to 0.01 pp of 2,409,207', () => {
