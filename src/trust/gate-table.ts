@@ -112,6 +112,19 @@ export const DRIFT_THRESHOLDS = { alpha: 1e-3, critical_factor: 2 } as const;
 const DRIFT_THRESHOLD_SOURCE = `sampling: c(α, M)·E[TVD](n) + rounding floor + conflict allowance, per row (α = ${DRIFT_THRESHOLDS.alpha}, M = rows measured)`;
 const P_VALUE_SOURCE = `α / M (α = ${DRIFT_THRESHOLDS.alpha}, M = rows measured)`;
 
+/** The chi-square conjunction of both marginal drift gates: the field's drift must also reject chance. */
+const FIELD_P_VALUE_MEASURE: GateMeasure = {
+  measure: 'chi_square_p_value',
+  threshold_name: 'max_chi_square_p_value',
+  comparator: '<',
+  threshold: each(null),
+  threshold_source: P_VALUE_SOURCE,
+  unit: 'p_value',
+  scope: 'field',
+  sampling_adjusted: true,
+  description: 'p-value of Pearson\'s chi-square goodness-of-fit test of the field (categories with expected count < 5 pooled).',
+};
+
 export const GATES = {
   // PASS markers: the decision when nothing (or only warnings) fired. Not gates.
   PASS: {
@@ -365,17 +378,7 @@ export const GATES = {
         sampling_adjusted: true,
         description: 'Total variation distance between the field\'s output and target shares, in the field\'s universe.',
       },
-      {
-        measure: 'chi_square_p_value',
-        threshold_name: 'max_chi_square_p_value',
-        comparator: '<',
-        threshold: each(null),
-        threshold_source: P_VALUE_SOURCE,
-        unit: 'p_value',
-        scope: 'field',
-        sampling_adjusted: true,
-        description: 'p-value of Pearson\'s chi-square goodness-of-fit test of the field (categories with expected count < 5 pooled).',
-      },
+      FIELD_P_VALUE_MEASURE,
     ],
     severity: each('warning'),
     priority: 10,
@@ -402,17 +405,7 @@ export const GATES = {
         sampling_adjusted: true,
         description: 'Total variation distance between the field\'s output and target shares, in the field\'s universe.',
       },
-      {
-        measure: 'chi_square_p_value',
-        threshold_name: 'max_chi_square_p_value',
-        comparator: '<',
-        threshold: each(null),
-        threshold_source: P_VALUE_SOURCE,
-        unit: 'p_value',
-        scope: 'field',
-        sampling_adjusted: true,
-        description: 'p-value of Pearson\'s chi-square goodness-of-fit test of the field (categories with expected count < 5 pooled).',
-      },
+      FIELD_P_VALUE_MEASURE,
     ],
     severity: each('hard'),
     priority: 4,
