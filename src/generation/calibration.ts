@@ -10,12 +10,12 @@
  * are secondary figures and shape only the prior (soft use, SPEC §3.2).
  */
 import type { InputSnapshot } from '../census/census-table.js';
-import { AGE_SINGLE_CODES } from '../census/domains.js';
+import { VARIABLE_DOMAINS } from '../census/domains.js';
 import { ServiceError } from '../errors.js';
 import { DISTRICTS, ETHNICITIES, RESIDENCES, SEXES } from '../domain/categories.js';
-import { fitIpf, type IpfMargin } from './ipf.js';
-import { KEY_DIMENSIONS, crossIndex, keyCellIndexes } from './key-joint.js';
-import { buildKeyPrior } from './prior.js';
+import { countConstraint, fitConstraints, proportionConstraint, type FitResult, type IpfConstraint } from './ipf.js';
+import { KEY_CELL_COUNT, keyCellIndexes } from './key-joint.js';
+import { broadAgeClass, buildKeyPrior } from './prior.js';
 import { matrixOf, rowSharesOf, sharesOf, tableOf } from './table-view.js';
 import { weightDiagnostics } from './weight-diagnostics.js';
 
@@ -55,61 +55,99 @@ export interface CalibratedJoint {
   readonly diagnostics: CalibrationDiagnostics;
 }
 
-/** The official margins of the key joint, as persons summing to the census total. */
-export function keyMargins(tables: InputSnapshot['tables']): IpfMargin[] {
+/** Sub-fits run at calibration: fixed settings, tight enough that every cell is within a few persons. */
+export const SUBFIT_OPTIONS = { tolerance: 1e-6, maxIterations: 6000 } as const;
+
+/**
+ * The margins of the key joint (docs/method.md §1): all count margins come from the census
+ * counts of one total, so their shared sub-margins agree by construction.
+ *
+ * - unit × residence (census, A-);
+ * - unit × sex (annex 8.3 sex ratios, B+): replaces the national sex shares;
+ * - unit × broad age group (B+), sex-aware bounds (`BROAD_AGE_BOUNDS`), and residence × broad age
+ *   group (B+): replace the single-age estimate, whose shape is kept inside the groups;
+ * - unit × residence × ethnicity: the ethnolinguistic fit (derived from the census mother tongue
+ *   by unit, ethnicity by residence and mother tongue by ethnicity);
+ * - women's share of 60+ (1 Jan 2024 estimate, B+): a proportion, the only sex × age figure.
+ */
+export function keyConstraints(tables: InputSnapshot['tables'], unitEthnicity: Float64Array | null): IpfConstraint[] {
   const indexes = keyCellIndexes();
-  const districtResidence = matrixOf(tableOf(tables, 'district_by_residence'), DISTRICTS, RESIDENCES);
-  const residenceTotals = [0, 0];
-  const dr = new Float64Array(KEY_DIMENSIONS.district * KEY_DIMENSIONS.residence);
-  districtResidence.forEach((row, d) =>
-    row.forEach((value, r) => {
-      if (value === null) throw new ServiceError('CENSUS_TABLE_INVALID', 'district_by_residence has an empty cell');
-      dr[d * KEY_DIMENSIONS.residence + r] = value;
-      residenceTotals[r]! += value;
-    }),
-  );
-  const total = residenceTotals[0]! + residenceTotals[1]!;
-  const scaled = (shares: Float64Array) => shares.map((share) => share * total);
-  const ethnicityResidence = new Float64Array(KEY_DIMENSIONS.residence * KEY_DIMENSIONS.ethnicity);
-  RESIDENCES.forEach((r, ri) => {
-    const row = rowSharesOf(tableOf(tables, 'ethnicity_by_residence'), r, ETHNICITIES);
-    if (!row) throw new ServiceError('CENSUS_TABLE_INVALID', `ethnicity_by_residence has no row ${r}`);
-    row.forEach((share, e) => (ethnicityResidence[ri * KEY_DIMENSIONS.ethnicity + e] = share * residenceTotals[ri]!));
-  });
-  return [
-    {
-      name: 'district×residence',
-      cellCategory: crossIndex(indexes.district, indexes.residence, KEY_DIMENSIONS.residence),
-      targets: dr,
-    },
-    { name: 'sex', cellCategory: indexes.sex, targets: scaled(sharesOf(tableOf(tables, 'sex'), SEXES)) },
-    { name: 'age', cellCategory: indexes.age, targets: scaled(sharesOf(tableOf(tables, 'age_single'), AGE_SINGLE_CODES)) },
-    {
-      name: 'residence×ethnicity',
-      cellCategory: crossIndex(indexes.residence, indexes.ethnicity, KEY_DIMENSIONS.ethnicity),
-      targets: ethnicityResidence,
-    },
+  const n = KEY_CELL_COUNT;
+  const counts = (id: string, rows: readonly string[], cols: readonly string[]) =>
+    matrixOf(tableOf(tables, id), rows, cols).flatMap((row) =>
+      row.map((value) => {
+        if (value === null) throw new ServiceError('CENSUS_TABLE_INVALID', `${id} has an empty cell`);
+        return value;
+      }),
+    );
+  const broad = (c: number) => broadAgeClass(indexes.age[c]!, indexes.sex[c]!);
+  const B = VARIABLE_DOMAINS.broad_age.length;
+  const districtResidence = counts('district_by_residence', DISTRICTS, RESIDENCES);
+  const residenceTotals = RESIDENCES.map((_, r) => districtResidence.filter((_, i) => i % 2 === r).reduce((a, b) => a + b, 0));
+  const constraints: IpfConstraint[] = [
+    countConstraint('unit×sex', n, (c) => indexes.district[c]! * SEXES.length + indexes.sex[c]!, counts('sex_by_district', DISTRICTS, SEXES)),
+    countConstraint('unit×broad age', n, (c) => indexes.district[c]! * B + broad(c), counts('district_by_broad_age', DISTRICTS, VARIABLE_DOMAINS.broad_age)),
+    countConstraint('residence×broad age', n, (c) => indexes.residence[c]! * B + broad(c), counts('residence_by_broad_age', RESIDENCES, VARIABLE_DOMAINS.broad_age)),
   ];
+  const elderly = sharesOf(tableOf(tables, 'elderly_60plus_by_sex'), SEXES);
+  constraints.push(
+    proportionConstraint(
+      "women's share of 60+",
+      n,
+      (c) => (indexes.age[c]! >= 60 ? 0 : -1),
+      (c) => (SEXES[indexes.sex[c]!] === 'female' ? 0 : -1),
+      1,
+      [elderly[SEXES.indexOf('female')]!],
+    ),
+  );
+  if (unitEthnicity) {
+    constraints.push(
+      countConstraint(
+        'unit×residence×ethnicity (ethnolinguistic fit)',
+        n,
+        (c) => (indexes.district[c]! * RESIDENCES.length + indexes.residence[c]!) * ETHNICITIES.length + indexes.ethnicity[c]!,
+        unitEthnicity,
+      ),
+    );
+  } else {
+    const ethnicityResidence = RESIDENCES.flatMap((r, ri) => {
+      const row = rowSharesOf(tableOf(tables, 'ethnicity_by_residence'), r, ETHNICITIES);
+      if (!row) throw new ServiceError('CENSUS_TABLE_INVALID', `ethnicity_by_residence has no row ${r}`);
+      return Array.from(row, (share) => share * residenceTotals[ri]!);
+    });
+    constraints.push(countConstraint('residence×ethnicity', n, (c) => indexes.residence[c]! * ETHNICITIES.length + indexes.ethnicity[c]!, ethnicityResidence));
+  }
+  constraints.push(countConstraint('unit×residence', n, (c) => indexes.district[c]! * RESIDENCES.length + indexes.residence[c]!, districtResidence));
+  return constraints;
+}
+
+/** A sub-fit's outcome, as listed in the calibration diagnostics. */
+export interface SubFit {
+  readonly name: string;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly max_residual: number;
+  readonly bounded: number | null;
+}
+
+export function subFitOf(name: string, fit: FitResult): SubFit {
+  return { name, iterations: fit.iterations, converged: fit.converged, max_residual: fit.maxResidual, bounded: fit.bounded };
 }
 
 /** Builds the prior and calibrates it. Pure; memoise by snapshot hash at the caller. */
-export function calibrateKeyJoint(tables: InputSnapshot['tables'], options: CalibrationOptions): CalibratedJoint {
-  const prior = buildKeyPrior(tables);
-  const margins = keyMargins(tables);
-  const fit = fitIpf(prior, margins, { tolerance: options.tolerance, maxIterations: options.maxIterations });
-  const weights = weightDiagnostics(prior, fit.fitted);
-  const base = {
-    tolerance: options.tolerance,
-    max_iterations: options.maxIterations,
-    margins: margins.map((m) => m.name),
-  };
+export function calibrateKeyJoint(tables: InputSnapshot['tables'], options: CalibrationOptions, unitEthnicity: Float64Array | null): CalibratedJoint {
+  const prior = buildKeyPrior(tables, unitEthnicity);
+  const constraints = keyConstraints(tables, unitEthnicity);
+  const total = prior.reduce((a, b) => a + b, 0);
+  const fit = fitConstraints(prior, constraints, { tolerance: options.tolerance, maxIterations: options.maxIterations, scale: total });
+  const base = { tolerance: options.tolerance, max_iterations: options.maxIterations, margins: constraints.map((c) => c.name) };
   const diagnostics: CalibrationDiagnostics = options.useIpf
-    ? { applied: true, iterations: fit.iterations, converged: fit.converged, max_residual: fit.maxResidual, ...base, ...weights }
+    ? { applied: true, iterations: fit.iterations, converged: fit.converged, max_residual: fit.maxResidual, ...base, ...weightDiagnostics(prior, fit.fitted) }
     : {
         applied: false,
         iterations: 0,
         converged: false,
-        max_residual: residualOf(prior, margins),
+        max_residual: residualOf(prior, constraints, total),
         ...base,
         ess: null,
         ess_ratio: null,
@@ -122,13 +160,23 @@ export function calibrateKeyJoint(tables: InputSnapshot['tables'], options: Cali
   return { prior, joint: options.useIpf ? fit.fitted : prior, calibrated: fit.fitted, diagnostics };
 }
 
-function residualOf(table: Float64Array, margins: readonly IpfMargin[]): number {
-  let worst = 0;
-  for (const margin of margins) {
-    const sums = new Float64Array(margin.targets.length);
-    for (let c = 0; c < table.length; c += 1) sums[margin.cellCategory[c]!]! += table[c]!;
-    const total = margin.targets.reduce((a, b) => a + b, 0);
-    sums.forEach((sum, k) => (worst = Math.max(worst, Math.abs(sum - margin.targets[k]!) / total)));
-  }
-  return worst;
+/**
+ * Adds the sub-fits to the diagnostics: each is listed after the key margins, and calibration
+ * counts as converged only when every sub-fit converged too (a bounded fallback is not converged).
+ */
+export function withSubFits(calibrated: CalibratedJoint, subFits: readonly SubFit[]): CalibratedJoint {
+  const d = calibrated.diagnostics;
+  const listed = subFits.map(
+    (f) => `sub-fit ${f.name}: ${f.iterations} iterations, ${f.converged ? 'converged' : `not converged (residual ${f.max_residual.toExponential(2)})`}${f.bounded === null ? '' : `, bounded ${f.bounded}`}`,
+  );
+  const failed = subFits.filter((f) => !f.converged);
+  const diagnostics: CalibrationDiagnostics = d.applied
+    ? { ...d, margins: [...d.margins, ...listed], converged: d.converged && failed.length === 0, max_residual: Math.max(d.max_residual, ...failed.map((f) => f.max_residual)) }
+    : { ...d, margins: [...d.margins, ...listed] };
+  return { ...calibrated, diagnostics };
+}
+
+function residualOf(table: Float64Array, constraints: readonly IpfConstraint[], total: number): number {
+  const check = fitConstraints(table, constraints, { tolerance: Number.POSITIVE_INFINITY, maxIterations: 0, scale: total });
+  return check.maxResidual;
 }

@@ -1,14 +1,20 @@
 /**
- * Step 4 of SPEC §5.1: the conditional tables the remaining fields are drawn from, each raked so
- * that, over the calibrated population of its universe, it reproduces the official margin:
+ * Step 4 of SPEC §5.1: the conditional tables the remaining fields are drawn from, each fitted so
+ * that, over the calibrated population of its universe, it reproduces every official figure that
+ * constrains the field (docs/method.md §3–§5):
  *
- *   fitted(row, k) = IPF of mass(row) · prior(k | row) to row totals mass(row) and column
- *   totals target(k) · Σ mass, then P(k | row) = fitted(row, k) / mass(row).
+ * - mother tongue | unit × area × ethnicity: the ethnolinguistic fit (ethnolinguistic.ts);
+ * - religion | unit × ethnicity: the religion fit (religion-by-unit.ts);
+ * - usual language | mother tongue, marital status | sex × age: raked to the national tables;
+ * - education | unit × area × sex × age: national 10+ structure, the urban/rural cells, higher
+ *   education in the published units, women's share of the higher-educated;
+ * - labour status | sex × age × area × region: LFS 15+ status, 20-64 rates by sex and area (the
+ *   confirmed total as level), youth 15-34, the unemployed by age × sex, employed by region;
+ * - inactivity reason | age: national reasons, students among the inactive 15-34.
  *
- * Rows are ethnicity (languages, religion), sex × single age (marital status, labour status),
- * or single age (education, inactivity). Exact-age feasibility masks are applied to the prior
- * before raking, so structural zeros stay zero. With `useIpf: false` the priors are used as they
- * are (what calibration buys is then visible in the trust report).
+ * Exact-age feasibility masks are applied to the priors before fitting, so structural zeros stay
+ * zero. With `useIpf: false` the priors are used as they are (what calibration buys is then
+ * visible in the trust report).
  */
 import type { InputSnapshot } from '../census/census-table.js';
 import { VARIABLE_DOMAINS } from '../census/domains.js';
@@ -24,9 +30,12 @@ import {
   RELIGIONS,
   SEXES,
 } from '../domain/categories.js';
-import { fitIpf } from './ipf.js';
+import { DISTRICTS, REGIONS, RESIDENCES } from '../domain/categories.js';
+import { countConstraint, fitConstraints, fitIpf, proportionConstraint, sweepConstraints, type FitResult, type IpfConstraint } from './ipf.js';
 import { KEY_DIMENSIONS } from './key-joint.js';
-import { ageGroupOfAgeIndex, rowSharesOf, sharesOf, tableOf, valueAt } from './table-view.js';
+import { motherTonguePrior } from './ethnolinguistic.js';
+import { religionPrior } from './religion-by-unit.js';
+import { ageGroupOfAgeIndex, matrixOf, sharesOf, tableOf, valueAt } from './table-view.js';
 
 type Tables = InputSnapshot['tables'];
 
@@ -44,18 +53,20 @@ export function rowOf(table: ConditionalTable, row: number): Float64Array {
 }
 
 export interface ConditionalTables {
-  readonly motherTongueByEthnicity: ConditionalTable;
+  /** Rows: (d·2 + r)·9 + e (`unitResidenceEthnicityRow`). */
+  readonly motherTongueByUnit: ConditionalTable;
   readonly usualLanguageByMotherTongue: ConditionalTable;
-  readonly religionByEthnicity: ConditionalTable;
+  /** Rows: d·9 + e (`unitEthnicityRow`). */
+  readonly religionByUnit: ConditionalTable;
   /** Rows: sex × age index (sex-major). */
   readonly maritalBySexAge: ConditionalTable;
-  /** Rows: age index. */
-  readonly educationByAge: ConditionalTable;
-  /** Rows: sex × age index (sex-major). */
-  readonly employmentBySexAge: ConditionalTable;
+  /** Rows: ((d·2 + r)·2 + s)·86 + age index (`educationRow`). */
+  readonly educationByUnit: ConditionalTable;
+  /** Rows: ((s·86 + age index)·2 + r)·5 + region (`employmentRow`). */
+  readonly employmentByRow: ConditionalTable;
   /** Rows: age index. */
   readonly inactivityByAge: ConditionalTable;
-  /** One row: sector of the employed. */
+  /** Rows: r·2 + s (`sectorRow`): sector of the employed. */
   readonly sector: ConditionalTable;
   /** One row: single ages 85..100 within the open group. */
   readonly age85Plus: ConditionalTable;
@@ -72,6 +83,20 @@ export const EDUCATION_MIN_AGE: Readonly<Record<(typeof EDUCATION_LEVELS)[number
 };
 
 const AGES = KEY_DIMENSIONS.age;
+const D = DISTRICTS.length;
+const R = RESIDENCES.length;
+const S = SEXES.length;
+const G = REGIONS.length;
+const E = ETHNICITIES.length;
+
+/** Row layouts of the conditional tables (one source of truth for the sampler and the targets). */
+export const unitResidenceEthnicityRow = (d: number, r: number, e: number): number => (d * R + r) * E + e;
+export const unitEthnicityRow = (d: number, e: number): number => d * E + e;
+export const educationRow = (d: number, r: number, s: number, a: number): number => ((d * R + r) * S + s) * AGES + a;
+export const employmentRow = (s: number, a: number, r: number, g: number): number => ((s * AGES + a) * R + r) * G + g;
+export const sectorRow = (r: number, s: number): number => r * S + s;
+export const EDUCATION_ROWS = D * R * S * AGES;
+export const EMPLOYMENT_ROWS = S * AGES * R * G;
 
 /**
  * Rakes `mass(row) · prior(k | row)` to `targetShares`; returns P(k | row). With `columnGroup`,
@@ -126,49 +151,27 @@ export function rakeConditional(
   return result;
 }
 
-/** Population mass of the calibrated key joint by ethnicity, by age index, and by sex × age index. */
+/** Population mass of the calibrated key joint by the rows of each conditional table. */
 export interface PopulationMasses {
   readonly ethnicity: Float64Array;
   readonly age: Float64Array;
   readonly sexAge: Float64Array;
+  /** By `unitResidenceEthnicityRow`. */
+  readonly unitResidenceEthnicity: Float64Array;
+  /** By `unitEthnicityRow`. */
+  readonly unitEthnicity: Float64Array;
+  /** By `educationRow`. */
+  readonly education: Float64Array;
+  /** By `employmentRow`. */
+  readonly employment: Float64Array;
 }
 
-function motherTongue(tables: Tables, masses: PopulationMasses, useIpf: boolean): ConditionalTable {
-  const merged = tableOf(tables, 'mother_tongue_by_ethnicity');
-  const national = sharesOf(tableOf(tables, 'mother_tongue'), LANGUAGES);
-  const mergedCodes = VARIABLE_DOMAINS.mother_tongue_merged;
-  const otherSplit = national[LANGUAGES.indexOf('other')]! / (national[LANGUAGES.indexOf('other')]! + national[LANGUAGES.indexOf('not_declared')]!);
-  const prior = new Float64Array(ETHNICITIES.length * LANGUAGES.length);
-  ETHNICITIES.forEach((ethnicity, e) => {
-    const row = rowSharesOf(merged, ethnicity, mergedCodes);
-    if (!row) {
-      national.forEach((share, l) => (prior[e * LANGUAGES.length + l] = share));
-      return;
-    }
-    // Model assumption: ethnic Romanians name Romanian rather than Moldovan 19 times as often as others.
-    const romanianShare = ethnicity === 'romanian' ? 0.95 : 0.5;
-    mergedCodes.forEach((code, m) => {
-      const at = (language: (typeof LANGUAGES)[number]) => e * LANGUAGES.length + LANGUAGES.indexOf(language);
-      if (code === 'moldovan_or_romanian') {
-        prior[at('moldovan')] = row[m]! * (1 - romanianShare);
-        prior[at('romanian')] = row[m]! * romanianShare;
-      } else if (code === 'other') {
-        prior[at('other')] = row[m]! * otherSplit;
-        prior[at('not_declared')] = row[m]! * (1 - otherSplit);
-      } else {
-        prior[at(code)] = row[m]!;
-      }
-    });
-  });
-  // The by-ethnicity sheet's "other languages" column implies 0.34% of residents against 0.25% in
-  // the national count (docs/data.md): other and not declared are raked as one group, so the
-  // disagreement is absorbed where both tables are least precise instead of distorting a row.
-  const pooled = LANGUAGES.indexOf('other');
-  const group = Uint16Array.from(LANGUAGES, (code, l) => (code === 'not_declared' ? pooled : l));
-  const groupTargets = new Float64Array(LANGUAGES.length);
-  national.forEach((share, l) => (groupTargets[group[l]!]! += share));
-  const raked = rakeConditional(masses.ethnicity, prior, groupTargets, useIpf, group);
-  return { rows: ETHNICITIES.length, categories: LANGUAGES, probabilities: raked };
+/** The tables the sub-fits produced (calibrated), or null when building the uncalibrated priors. */
+export interface FittedTables {
+  /** P(m | d, r, e) from the ethnolinguistic fit. */
+  readonly motherTongue: Float64Array;
+  /** P(ρ | d, e) from the religion fit. */
+  readonly religion: Float64Array;
 }
 
 function usualLanguage(tables: Tables, motherTongueMass: Float64Array, useIpf: boolean): ConditionalTable {
@@ -188,23 +191,6 @@ function usualLanguage(tables: Tables, motherTongueMass: Float64Array, useIpf: b
     LANGUAGES.forEach((__, l) => (prior[m * LANGUAGES.length + l] = (m === l ? 0.8 : 0) + 0.2 * target[l]!)),
   );
   return { rows: LANGUAGES.length, categories: LANGUAGES, probabilities: rakeConditional(motherTongueMass, prior, target, useIpf) };
-}
-
-function religion(tables: Tables, masses: PopulationMasses, useIpf: boolean): ConditionalTable {
-  const national = sharesOf(tableOf(tables, 'religion'), RELIGIONS);
-  const named = VARIABLE_DOMAINS.religion_named;
-  const namedShare = named.reduce((sum, code) => sum + national[RELIGIONS.indexOf(code)]!, 0);
-  const byEthnicity = tableOf(tables, 'religion_by_ethnicity');
-  const prior = new Float64Array(ETHNICITIES.length * RELIGIONS.length);
-  ETHNICITIES.forEach((ethnicity, e) => {
-    const row = rowSharesOf(byEthnicity, ethnicity, named);
-    RELIGIONS.forEach((code, r) => {
-      const at = named.indexOf(code as never);
-      // Model assumption: the share declaring no named religion does not depend on ethnicity.
-      prior[e * RELIGIONS.length + r] = row && at >= 0 ? row[at]! * namedShare : national[r]!;
-    });
-  });
-  return { rows: ETHNICITIES.length, categories: RELIGIONS, probabilities: rakeConditional(masses.ethnicity, prior, national, useIpf) };
 }
 
 /** Expands a modelled table over age groups (optionally by sex) to rows per (sex ×) age index. */
@@ -230,44 +216,330 @@ function bySexAgeRows(
   return out;
 }
 
-export function buildConditionals(tables: Tables, masses: PopulationMasses, useIpf: boolean): ConditionalTables {
-  const motherTongueByEthnicity = motherTongue(tables, masses, useIpf);
-  const motherTongueMass = new Float64Array(LANGUAGES.length);
-  masses.ethnicity.forEach((mass, e) =>
-    LANGUAGES.forEach((_, l) => (motherTongueMass[l]! += mass * motherTongueByEthnicity.probabilities[e * LANGUAGES.length + l]!)),
+/** Replicates a row prior (rows × k) to `rows` rows through `rowOf(row) → prior row`, normalised. */
+function replicate(prior: Float64Array, k: number, rows: number, rowOf: (row: number) => number): Float64Array {
+  const out = new Float64Array(rows * k);
+  for (let row = 0; row < rows; row += 1) {
+    const from = rowOf(row);
+    let sum = 0;
+    for (let j = 0; j < k; j += 1) sum += prior[from * k + j]!;
+    if (sum > 0) for (let j = 0; j < k; j += 1) out[row * k + j] = prior[from * k + j]! / sum;
+  }
+  return out;
+}
+
+/** P(k | row) from a fitted joint (rows × k); rows without mass keep the normalised prior row. */
+function conditionalOf(fitted: Float64Array, prior: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(fitted.length);
+  for (let row = 0; row < fitted.length / k; row += 1) {
+    let mass = 0;
+    let priorMass = 0;
+    for (let j = 0; j < k; j += 1) {
+      mass += fitted[row * k + j]!;
+      priorMass += prior[row * k + j]!;
+    }
+    for (let j = 0; j < k; j += 1) {
+      out[row * k + j] = mass > 0 ? fitted[row * k + j]! / mass : priorMass > 0 ? prior[row * k + j]! / priorMass : 0;
+    }
+  }
+  return out;
+}
+
+const SUBFIT = { tolerance: 1e-7, maxIterations: 3000 } as const;
+
+/** Fits rowMass(row) · prior(k | row) to `constraints` plus the row masses (applied last). */
+function fitRows(name: string, rowMass: Float64Array, prior: Float64Array, k: number, constraints: IpfConstraint[], fits: SubFitLog): Float64Array {
+  const joint = new Float64Array(prior.length);
+  const rowTargets = new Float64Array(rowMass.length);
+  for (let row = 0; row < rowMass.length; row += 1) {
+    let sum = 0;
+    for (let j = 0; j < k; j += 1) sum += prior[row * k + j]!;
+    if (sum <= 0 || rowMass[row]! <= 0) continue;
+    rowTargets[row] = rowMass[row]!;
+    for (let j = 0; j < k; j += 1) joint[row * k + j] = (rowMass[row]! * prior[row * k + j]!) / sum;
+  }
+  const total = rowTargets.reduce((a, b) => a + b, 0);
+  const all = [...constraints, countConstraint(`${name} rows`, joint.length, (c) => Math.floor(c / k), rowTargets)];
+  const fit = fitConstraints(joint, all, { ...SUBFIT, scale: total });
+  fits.push({ name, fit });
+  return conditionalOf(fit.fitted, joint, k);
+}
+
+export type SubFitLog = { name: string; fit: FitResult }[];
+
+function educationTables(tables: Tables, masses: PopulationMasses, useIpf: boolean, fits: SubFitLog): Float64Array {
+  const K = EDUCATION_LEVELS.length;
+  const byAge = bySexAgeRows(tables, 'education_by_age_modelled', EDUCATION_LEVELS, false, (a, k) => a >= EDUCATION_MIN_AGE[EDUCATION_LEVELS[k]!]);
+  const prior = replicate(byAge, K, EDUCATION_ROWS, (row) => {
+    const a = row % AGES;
+    return a >= 10 ? a : 0;
+  });
+  for (let row = 0; row < EDUCATION_ROWS; row += 1) if (row % AGES < 10) prior.fill(0, row * K, row * K + K);
+  if (!useIpf) return prior;
+  // Every constraint but the rows is on (unit, area, sex, level): fitted on that 840-cell
+  // aggregate, with the age rows normalised implicitly (`fitGrouped`), which is the same
+  // I-projection as raking the 72,240 cells, at a fraction of the cost.
+  const GROUPS = D * R * S;
+  const n = GROUPS * K;
+  const dOf = (c: number) => Math.floor(c / (R * S * K));
+  const rOf = (c: number) => Math.floor(c / (S * K)) % R;
+  const sOf = (c: number) => Math.floor(c / K) % S;
+  const tenPlus = masses.education.reduce((a, b) => a + b, 0);
+  const byResidence = RESIDENCES.map((_, r) => masses.education.reduce((sum, m, row) => (Math.floor(row / (S * AGES)) % R === r ? sum + m : sum), 0));
+  const byUnit = DISTRICTS.map((_, d) => masses.education.reduce((sum, m, row) => (Math.floor(row / (R * S * AGES)) === d ? sum + m : sum), 0));
+  const national = tableOf(tables, 'education_10plus');
+  // The six published shares cover 99.8% (the rest did not declare): every published cell is read
+  // over the same declared base (docs/method.md §4).
+  const declared = (national.published_shares_percent?.values ?? [100]).reduce<number>((sum, v) => sum + (v ?? 0), 0) / 100;
+  const areaCells = matrixOf(tableOf(tables, 'education_10plus_by_residence_partial'), RESIDENCES, EDUCATION_LEVELS);
+  const areaList = areaCells.flatMap((row, r) => row.flatMap((v, k) => (v === null ? [] : [{ r, k, share: v / 100 / declared }])));
+  const unitCells = matrixOf(tableOf(tables, 'education_tertiary_by_district_partial'), DISTRICTS, EDUCATION_LEVELS);
+  const unitList = unitCells.flatMap((row, d) => row.flatMap((v, k) => (v === null ? [] : [{ d, k, share: v / 100 / declared }])));
+  const sexCells = matrixOf(tableOf(tables, 'education_sex_within_level'), EDUCATION_LEVELS, SEXES);
+  const sexList = sexCells.flatMap((row, k) => row.flatMap((v, s) => (v === null ? [] : [{ k, s, share: v / 100 }])));
+  const constraints: IpfConstraint[] = [
+    countConstraint('education 10+', n, (c) => c % K, Array.from(sharesOf(national, EDUCATION_LEVELS), (share) => share * tenPlus)),
+    countConstraint(
+      'education by area (published cells)',
+      n,
+      (c) => areaList.findIndex((cell) => cell.r === rOf(c) && cell.k === c % K),
+      areaList.map((cell) => cell.share * byResidence[cell.r]!),
+    ),
+    countConstraint(
+      'education by unit (published cells)',
+      n,
+      (c) => unitList.findIndex((cell) => cell.d === dOf(c) && cell.k === c % K),
+      unitList.map((cell) => cell.share * byUnit[cell.d]!),
+    ),
+    ...sexList.map((cell) =>
+      proportionConstraint(
+        `sex within ${EDUCATION_LEVELS[cell.k]}`,
+        n,
+        (c) => (c % K === cell.k ? 0 : -1),
+        (c) => (sOf(c) === cell.s ? 0 : -1),
+        1,
+        [cell.share],
+      ),
+    ),
+  ];
+  return fitGrouped('education', masses.education, prior, K, AGES, constraints, fits);
+}
+
+/**
+ * Rakes rowMass(row) · prior(k | row) when every constraint but the row totals depends only on
+ * (group, k), with rows grouped in consecutive runs of `rowsPerGroup`. The fitted table is
+ * x(row, k) = M(row) · prior(k | row) · φ(group, k) / Z(row); each sweep aggregates x to the
+ * groups, applies one sweep of `constraints` there and updates φ, so the rows hold exactly
+ * throughout (IPF with the row margin last). Returns P(k | row).
+ */
+function fitGrouped(
+  name: string,
+  rowMass: Float64Array,
+  prior: Float64Array,
+  K: number,
+  rowsPerGroup: number,
+  constraints: readonly IpfConstraint[],
+  fits: SubFitLog,
+): Float64Array {
+  const rows = rowMass.length;
+  const groups = rows / rowsPerGroup;
+  const phi = new Float64Array(groups * K).fill(1);
+  const aggregate = new Float64Array(groups * K);
+  const total = rowMass.reduce((a, b) => a + b, 0);
+  const fillAggregate = () => {
+    aggregate.fill(0);
+    for (let row = 0; row < rows; row += 1) {
+      const mass = rowMass[row]!;
+      if (mass <= 0) continue;
+      const g = Math.floor(row / rowsPerGroup);
+      let z = 0;
+      for (let k = 0; k < K; k += 1) z += prior[row * K + k]! * phi[g * K + k]!;
+      if (z <= 0) continue;
+      for (let k = 0; k < K; k += 1) aggregate[g * K + k]! += (mass * prior[row * K + k]! * phi[g * K + k]!) / z;
+    }
+  };
+  let iterations = 0;
+  let residual = Number.POSITIVE_INFINITY;
+  while (iterations < SUBFIT.maxIterations) {
+    fillAggregate();
+    const scaled = Float64Array.from(aggregate);
+    residual = sweepConstraints(scaled, constraints, total);
+    iterations += 1;
+    if (residual <= SUBFIT.tolerance) break;
+    for (let c = 0; c < phi.length; c += 1) if (aggregate[c]! > 0) phi[c]! *= scaled[c]! / aggregate[c]!;
+  }
+  fillAggregate();
+  const check = fitConstraints(aggregate, constraints, { tolerance: Number.POSITIVE_INFINITY, maxIterations: 0, scale: total });
+  const converged = residual <= SUBFIT.tolerance;
+  fits.push({ name, fit: { ...check, iterations, converged, bounded: null } });
+  const out = new Float64Array(prior.length);
+  for (let row = 0; row < rows; row += 1) {
+    const g = Math.floor(row / rowsPerGroup);
+    let z = 0;
+    for (let k = 0; k < K; k += 1) z += prior[row * K + k]! * phi[g * K + k]!;
+    for (let k = 0; k < K; k += 1) out[row * K + k] = z > 0 ? (prior[row * K + k]! * phi[g * K + k]!) / z : 0;
+  }
+  return out;
+}
+
+/** LFS age group (15-24 … 65+) of an age index; -1 under 15. */
+function lfsAgeGroupOf(a: number): number {
+  if (a < 15) return -1;
+  return Math.min(5, Math.floor((a - 15) / 10));
+}
+
+function employmentTables(tables: Tables, masses: PopulationMasses, useIpf: boolean, fits: SubFitLog): Float64Array {
+  const K = EMPLOYMENT_STATUSES.length;
+  const bySexAge = bySexAgeRows(tables, 'employment_by_sex_age_modelled', EMPLOYMENT_STATUSES, true, (a) => a >= 15);
+  const prior = replicate(bySexAge, K, EMPLOYMENT_ROWS, (row) => Math.floor(row / (R * G)));
+  if (!useIpf) return prior;
+  const n = prior.length;
+  const rowOf = (c: number) => Math.floor(c / K);
+  const sOf = (c: number) => Math.floor(rowOf(c) / (AGES * R * G));
+  const aOf = (c: number) => Math.floor(rowOf(c) / (R * G)) % AGES;
+  const rOf = (c: number) => Math.floor(rowOf(c) / G) % R;
+  const gOf = (c: number) => rowOf(c) % G;
+  const status = (code: (typeof EMPLOYMENT_STATUSES)[number]) => EMPLOYMENT_STATUSES.indexOf(code);
+  const [EMPLOYED, UNEMPLOYED] = [status('employed'), status('unemployed')];
+  const massWhere = (test: (row: number) => boolean) => masses.employment.reduce((sum, m, row) => (test(row) ? sum + m : sum), 0);
+  const rowAge = (row: number) => Math.floor(row / (R * G)) % AGES;
+  const rowSex = (row: number) => Math.floor(row / (AGES * R * G));
+  const rowResidence = (row: number) => Math.floor(row / G) % R;
+  const fifteenPlus = massWhere((row) => rowAge(row) >= 15);
+  const national = sharesOf(tableOf(tables, 'labour_status_15plus'), EMPLOYMENT_STATUSES);
+  const employedTotal = national[EMPLOYED]! * fifteenPlus;
+
+  // 20-64 rates: the confirmed total sets the level, the single-source sex and area rates the
+  // contrasts (docs/method.md §5: published rates applied to the generated denominators).
+  const rates = tableOf(tables, 'lfs_employment_rates');
+  const rate = (code: string) => (valueAt(rates, [code]) ?? 0) / 100;
+  const working = (row: number) => rowAge(row) >= 20 && rowAge(row) <= 64;
+  const workingTotal = massWhere(working);
+  const level = rate('employment_rate_20_64_total') * workingTotal;
+  const contrast = (groups: readonly { mass: number; rate: number }[]) => {
+    const weighted = groups.reduce((sum, g) => sum + g.rate * g.mass, 0);
+    return groups.map((g) => (level * g.rate * g.mass) / weighted);
+  };
+  const bySex = contrast(
+    SEXES.map((sex, s) => ({ mass: massWhere((row) => working(row) && rowSex(row) === s), rate: rate(sex === 'male' ? 'employment_rate_20_64_men' : 'employment_rate_20_64_women') })),
   );
+  const byArea = contrast(
+    RESIDENCES.map((area, r) => ({ mass: massWhere((row) => working(row) && rowResidence(row) === r), rate: rate(`employment_rate_20_64_${area}`) })),
+  );
+
+  // Youth 15-34: employed and unemployed counts (the inactive follow from the rows).
+  const youthTable = sharesOf(tableOf(tables, 'lfs_youth_15_34_status'), EMPLOYMENT_STATUSES);
+  const youth = (a: number) => a >= 15 && a <= 34;
+  const youthTotal = massWhere((row) => youth(rowAge(row)));
+
+  // The unemployed by age × sex, as shares within the unemployed 15-34 and within the unemployed
+  // 35+ (the youth table sets the first level, the 15+ table the total).
+  const unemployedTable = tableOf(tables, 'lfs_unemployed_by_age_sex');
+  const unemployedCells = matrixOf(unemployedTable, VARIABLE_DOMAINS.lfs_age_group, SEXES).map((row) => row.map((v) => v ?? 0));
+  const youthUnemployed = [0, 1].flatMap((b) => SEXES.map((_, s) => unemployedCells[b]![s]!));
+  const olderUnemployed = [2, 3, 4, 5].flatMap((b) => SEXES.map((_, s) => unemployedCells[b]![s]!));
+  const normaliseList = (list: number[]) => {
+    const total = list.reduce((a, b) => a + b, 0);
+    return list.map((v) => v / total);
+  };
+
+  // Employed by LFS region (Sud with UTA Găgăuzia).
+  const regionShares = sharesOf(tableOf(tables, 'employed_by_region'), VARIABLE_DOMAINS.region_lfs);
+  const lfsRegionOf = (g: number) => VARIABLE_DOMAINS.region_lfs.indexOf((REGIONS[g] === 'gagauzia' || REGIONS[g] === 'sud' ? 'sud_gagauzia' : REGIONS[g]) as never);
+
+  const inWorking = (c: number) => aOf(c) >= 20 && aOf(c) <= 64;
+  const constraints: IpfConstraint[] = [
+    countConstraint('labour status 15+', n, (c) => (aOf(c) >= 15 ? c % K : -1), Array.from(national, (share) => share * fifteenPlus)),
+    countConstraint('employed 20-64 by sex', n, (c) => (c % K === EMPLOYED && inWorking(c) ? sOf(c) : -1), bySex),
+    countConstraint('employed 20-64 by area', n, (c) => (c % K === EMPLOYED && inWorking(c) ? rOf(c) : -1), byArea),
+    countConstraint(
+      'youth 15-34 employed and unemployed',
+      n,
+      (c) => (youth(aOf(c)) ? (c % K === EMPLOYED ? 0 : c % K === UNEMPLOYED ? 1 : -1) : -1),
+      [youthTable[EMPLOYED]! * youthTotal, youthTable[UNEMPLOYED]! * youthTotal],
+    ),
+    proportionConstraint(
+      'unemployed by age × sex',
+      n,
+      (c) => (c % K !== UNEMPLOYED || aOf(c) < 15 ? -1 : youth(aOf(c)) ? 0 : 1),
+      (c) => {
+        const band = lfsAgeGroupOf(aOf(c));
+        return band < 0 ? -1 : ((band < 2 ? band : band - 2) * S + sOf(c));
+      },
+      8,
+      [...normaliseList(youthUnemployed), 0, 0, 0, 0, ...normaliseList(olderUnemployed)],
+    ),
+    countConstraint('employed by region', n, (c) => (c % K === EMPLOYED && aOf(c) >= 15 ? lfsRegionOf(gOf(c)) : -1), Array.from(regionShares, (share) => share * employedTotal)),
+  ];
+  return fitRows('labour status', masses.employment, prior, K, constraints, fits);
+}
+
+function inactivityTables(tables: Tables, inactiveMassByAge: Float64Array, useIpf: boolean, fits: SubFitLog): Float64Array {
+  const K = INACTIVITY_REASONS.length;
+  const prior = replicate(bySexAgeRows(tables, 'inactivity_by_age_modelled', INACTIVITY_REASONS, false, (a) => a >= 15), K, AGES, (a) => a);
+  if (!useIpf) return prior;
+  const n = prior.length;
+  const total = inactiveMassByAge.reduce((a, b) => a + b, 0);
+  const national = sharesOf(tableOf(tables, 'inactivity_reason'), INACTIVITY_REASONS);
+  const STUDENT = INACTIVITY_REASONS.indexOf('student');
+  const youth = (a: number) => a >= 15 && a <= 34;
+  const youthInactive = inactiveMassByAge.reduce((sum, m, a) => (youth(a) ? sum + m : sum), 0);
+  // Published beside the youth status: 50.4% of the inactive 15-34 are in national education.
+  const inEducation = 0.504;
+  return fitRows('inactivity reason', inactiveMassByAge, prior, K, [
+    countConstraint('inactivity reason', n, (c) => c % K, Array.from(national, (share) => share * total)),
+    countConstraint('students among the inactive 15-34', n, (c) => (youth(Math.floor(c / K)) && c % K === STUDENT ? 0 : -1), [inEducation * youthInactive]),
+  ], fits);
+}
+
+/** Sector | area × sex: the modelled shapes raked to the national LFS sectors over the employed. */
+function sectorTables(tables: Tables, masses: PopulationMasses, employmentByRow: Float64Array, useIpf: boolean): Float64Array {
+  const K = ECONOMIC_SECTORS.length;
+  const prior = new Float64Array(R * S * K);
+  RESIDENCES.forEach((area, r) =>
+    SEXES.forEach((sex, s) =>
+      ECONOMIC_SECTORS.forEach((code, k) => (prior[sectorRow(r, s) * K + k] = valueAt(tableOf(tables, 'sector_by_residence_sex_modelled'), [area, sex, code]) ?? 0)),
+    ),
+  );
+  const employed = EMPLOYMENT_STATUSES.indexOf('employed');
+  const employedMass = new Float64Array(R * S);
+  masses.employment.forEach((mass, row) => {
+    const s = Math.floor(row / (AGES * R * G));
+    const r = Math.floor(row / G) % R;
+    employedMass[sectorRow(r, s)]! += mass * employmentByRow[row * EMPLOYMENT_STATUSES.length + employed]!;
+  });
+  return rakeConditional(employedMass, prior, sharesOf(tableOf(tables, 'economic_sector'), ECONOMIC_SECTORS), useIpf);
+}
+
+export function buildConditionals(tables: Tables, masses: PopulationMasses, fitted: FittedTables | null, fits: SubFitLog = []): ConditionalTables {
+  const useIpf = fitted !== null;
+  const L = LANGUAGES.length;
+  const piLanguage = motherTonguePrior(tables);
+  const motherTongueByUnit = fitted?.motherTongue ?? replicate(piLanguage, L, D * R * E, (row) => row % E);
+  const motherTongueMass = new Float64Array(L);
+  masses.unitResidenceEthnicity.forEach((mass, row) => {
+    for (let l = 0; l < L; l += 1) motherTongueMass[l]! += mass * motherTongueByUnit[row * L + l]!;
+  });
+  const religionByUnit = fitted?.religion ?? replicate(religionPrior(tables), RELIGIONS.length, D * E, (row) => row % E);
   const sexAgeMass15 = masses.sexAge.map((mass, row) => ((row % AGES) >= 15 ? mass : 0));
-  const ageMass10 = masses.age.map((mass, a) => (a >= 10 ? mass : 0));
   const marital = bySexAgeRows(tables, 'marital_by_sex_age_modelled', MARITAL_STATUSES, true, (a) => a >= 15);
-  const education = bySexAgeRows(tables, 'education_by_age_modelled', EDUCATION_LEVELS, false, (a, k) => a >= EDUCATION_MIN_AGE[EDUCATION_LEVELS[k]!]);
-  const employment = bySexAgeRows(tables, 'employment_by_sex_age_modelled', EMPLOYMENT_STATUSES, true, (a) => a >= 15);
-  const employmentByRow = rakeConditional(sexAgeMass15, employment, sharesOf(tableOf(tables, 'labour_status_15plus'), EMPLOYMENT_STATUSES), useIpf);
+  const employmentByRow = employmentTables(tables, masses, useIpf, fits);
   const inactive = EMPLOYMENT_STATUSES.indexOf('inactive');
   const inactiveMassByAge = new Float64Array(AGES);
-  sexAgeMass15.forEach((mass, row) => (inactiveMassByAge[row % AGES]! += mass * employmentByRow[row * EMPLOYMENT_STATUSES.length + inactive]!));
-  const inactivity = bySexAgeRows(tables, 'inactivity_by_age_modelled', INACTIVITY_REASONS, false, (a) => a >= 15);
+  masses.employment.forEach((mass, row) => (inactiveMassByAge[Math.floor(row / (R * G)) % AGES]! += mass * employmentByRow[row * EMPLOYMENT_STATUSES.length + inactive]!));
   return {
-    motherTongueByEthnicity,
+    motherTongueByUnit: { rows: D * R * E, categories: LANGUAGES, probabilities: motherTongueByUnit },
     usualLanguageByMotherTongue: usualLanguage(tables, motherTongueMass, useIpf),
-    religionByEthnicity: religion(tables, masses, useIpf),
+    religionByUnit: { rows: D * E, categories: RELIGIONS, probabilities: religionByUnit },
     maritalBySexAge: {
       rows: SEXES.length * AGES,
       categories: MARITAL_STATUSES,
       probabilities: rakeConditional(sexAgeMass15, marital, sharesOf(tableOf(tables, 'marital_status_15plus'), MARITAL_STATUSES), useIpf),
     },
-    educationByAge: {
-      rows: AGES,
-      categories: EDUCATION_LEVELS,
-      probabilities: rakeConditional(ageMass10, education, sharesOf(tableOf(tables, 'education_10plus'), EDUCATION_LEVELS), useIpf),
-    },
-    employmentBySexAge: { rows: SEXES.length * AGES, categories: EMPLOYMENT_STATUSES, probabilities: employmentByRow },
-    inactivityByAge: {
-      rows: AGES,
-      categories: INACTIVITY_REASONS,
-      probabilities: rakeConditional(inactiveMassByAge, inactivity, sharesOf(tableOf(tables, 'inactivity_reason'), INACTIVITY_REASONS), useIpf),
-    },
-    sector: { rows: 1, categories: ECONOMIC_SECTORS, probabilities: sharesOf(tableOf(tables, 'economic_sector'), ECONOMIC_SECTORS) },
+    educationByUnit: { rows: EDUCATION_ROWS, categories: EDUCATION_LEVELS, probabilities: educationTables(tables, masses, useIpf, fits) },
+    employmentByRow: { rows: EMPLOYMENT_ROWS, categories: EMPLOYMENT_STATUSES, probabilities: employmentByRow },
+    inactivityByAge: { rows: AGES, categories: INACTIVITY_REASONS, probabilities: inactivityTables(tables, inactiveMassByAge, useIpf, fits) },
+    sector: { rows: R * S, categories: ECONOMIC_SECTORS, probabilities: sectorTables(tables, masses, employmentByRow, useIpf) },
     age85Plus: { rows: 1, categories: VARIABLE_DOMAINS.age_85_plus, probabilities: sharesOf(tableOf(tables, 'age_85_plus_modelled'), VARIABLE_DOMAINS.age_85_plus) },
   };
 }
-

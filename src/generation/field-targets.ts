@@ -17,18 +17,17 @@ import {
   AGE_GROUPS,
   DISTRICT_REGION_INDEX,
   EMPLOYMENT_STATUSES,
-  ETHNICITIES,
   FIELD_CODES,
   LANGUAGES,
-  RELIGIONS,
+  REGIONS,
   RESIDENCES,
   SEXES,
 } from '../domain/categories.js';
 import { COMPARED_FIELDS, FIELD_MIN_AGE, type ComparedField } from '../domain/fields.js';
 import type { Scope } from '../domain/request.js';
-import { rowOf, type ConditionalTables } from './conditionals.js';
+import { rowOf, sectorRow, type ConditionalTables } from './conditionals.js';
 import { KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
-import { minAgeOf, type GenerationModel } from './model.js';
+import { minAgeOf, populationMasses, type GenerationModel } from './model.js';
 import type { ShardCounts } from './shard-counts.js';
 import { ageGroupOfAgeIndex, normalise, sharesOf, tableOf } from './table-view.js';
 
@@ -121,49 +120,52 @@ export function fieldMasses(joint: Float64Array, c: ConditionalTables, minAge: n
     ComparedField,
     Float64Array
   >;
-  const ethnicityMass = new Float64Array(ETHNICITIES.length);
-  const sexAgeMass = new Float64Array(SEXES.length * KEY_DIMENSIONS.age);
+  const scoped = minAge > 0 ? joint.map((mass, cell) => (idx.age[cell]! >= minAge ? mass : 0)) : joint;
+  const m = populationMasses(scoped);
   for (let cell = 0; cell < KEY_CELL_COUNT; cell += 1) {
-    const a = idx.age[cell]!;
-    const mass = joint[cell]!;
-    if (a < minAge || mass === 0) continue;
+    const mass = scoped[cell]!;
+    if (mass === 0) continue;
     const d = idx.district[cell]!;
     out.sex[idx.sex[cell]!]! += mass;
-    out.age_group[ageGroupOfAgeIndex(a)]! += mass;
+    out.age_group[ageGroupOfAgeIndex(idx.age[cell]!)]! += mass;
     out.region[DISTRICT_REGION_INDEX[d]!]! += mass;
     out.district[d]! += mass;
     out.residence[idx.residence[cell]!]! += mass;
     out.ethnicity[idx.ethnicity[cell]!]! += mass;
-    ethnicityMass[idx.ethnicity[cell]!]! += mass;
-    sexAgeMass[idx.sex[cell]! * KEY_DIMENSIONS.age + a]! += mass;
   }
   const L = LANGUAGES.length;
   const motherTongueMass = new Float64Array(L);
-  ethnicityMass.forEach((mass, e) => {
-    for (let l = 0; l < L; l += 1) motherTongueMass[l]! += mass * c.motherTongueByEthnicity.probabilities[e * L + l]!;
-    for (let r = 0; r < RELIGIONS.length; r += 1) out.religion[r]! += mass * c.religionByEthnicity.probabilities[e * RELIGIONS.length + r]!;
+  m.unitResidenceEthnicity.forEach((mass, row) => {
+    if (mass > 0) rowOf(c.motherTongueByUnit, row).forEach((p, l) => (motherTongueMass[l]! += mass * p));
+  });
+  m.unitEthnicity.forEach((mass, row) => {
+    if (mass > 0) rowOf(c.religionByUnit, row).forEach((p, k) => (out.religion[k]! += mass * p));
   });
   out.mother_tongue.set(motherTongueMass);
-  motherTongueMass.forEach((mass, m) => {
-    for (let l = 0; l < L; l += 1) out.language_usually_spoken[publishedLanguageIndex(l)]! += mass * c.usualLanguageByMotherTongue.probabilities[m * L + l]!;
+  motherTongueMass.forEach((mass, mt) => {
+    for (let l = 0; l < L; l += 1) out.language_usually_spoken[publishedLanguageIndex(l)]! += mass * c.usualLanguageByMotherTongue.probabilities[mt * L + l]!;
+  });
+  m.education.forEach((mass, row) => {
+    if (mass > 0) rowOf(c.educationByUnit, row).forEach((p, k) => (out.education_level[k]! += mass * p));
+  });
+  m.sexAge.forEach((mass, row) => {
+    if (mass > 0 && row % KEY_DIMENSIONS.age >= FIELD_MIN_AGE.marital_status) rowOf(c.maritalBySexAge, row).forEach((p, k) => (out.marital_status[k]! += mass * p));
   });
   const inactive = EMPLOYMENT_STATUSES.indexOf('inactive');
   const employed = EMPLOYMENT_STATUSES.indexOf('employed');
-  let employedMass = 0;
-  sexAgeMass.forEach((mass, row) => {
-    const a = row % KEY_DIMENSIONS.age;
+  const employedMass = new Float64Array(RESIDENCES.length * SEXES.length);
+  m.employment.forEach((mass, row) => {
     if (mass === 0) return;
-    if (a >= FIELD_MIN_AGE.marital_status) rowOf(c.maritalBySexAge, row).forEach((p, k) => (out.marital_status[k]! += mass * p));
-    if (a >= FIELD_MIN_AGE.employment_status) {
-      const status = rowOf(c.employmentBySexAge, row);
-      status.forEach((p, k) => (out.employment_status[k]! += mass * p));
-      const inactiveMass = mass * status[inactive]!;
-      rowOf(c.inactivityByAge, a).forEach((p, k) => (out.inactivity_reason[k]! += inactiveMass * p));
-      employedMass += mass * status[employed]!;
-    }
-    if (a >= FIELD_MIN_AGE.education_level) rowOf(c.educationByAge, a).forEach((p, k) => (out.education_level[k]! += mass * p));
+    const a = Math.floor(row / (RESIDENCES.length * REGIONS.length)) % KEY_DIMENSIONS.age;
+    const status = rowOf(c.employmentByRow, row);
+    status.forEach((p, k) => (out.employment_status[k]! += mass * p));
+    const inactiveMass = mass * status[inactive]!;
+    rowOf(c.inactivityByAge, a).forEach((p, k) => (out.inactivity_reason[k]! += inactiveMass * p));
+    const r = Math.floor(row / REGIONS.length) % RESIDENCES.length;
+    const s = Math.floor(row / (KEY_DIMENSIONS.age * RESIDENCES.length * REGIONS.length));
+    employedMass[sectorRow(r, s)]! += mass * status[employed]!;
   });
-  c.sector.probabilities.forEach((p, k) => (out.economic_sector[k] = employedMass * p));
+  employedMass.forEach((mass, row) => rowOf(c.sector, row).forEach((p, k) => (out.economic_sector[k]! += mass * p)));
   return out;
 }
 
@@ -196,21 +198,20 @@ export function fieldTargets(model: GenerationModel, snapshot: InputSnapshot, sc
   return COMPARED_FIELDS.map((field): FieldTarget => {
     const table = tableOf(tables, FIELD_TABLE[field]);
     const common = { field, universe: universeLabel(scope, field), categories: categoriesOf(field) };
-    if (implied === null) {
-      return { ...common, target_shares: officialShares(tables, field), ...provenanceOf(table), table_ids: [table.id], derivation: null };
-    }
     if (field === 'age_group') {
-      const groups = new Float64Array(AGE_GROUPS.length);
-      sharesOf(table, AGE_SINGLE_CODES).forEach((share, a) => {
-        if (a >= minAge) groups[ageGroupOfAgeIndex(a)]! += share;
-      });
+      // The census broad groups win over the pre-census estimate for the group totals; the
+      // estimate gives the shape inside the groups (docs/method.md §1.1).
+      const broad = tableOf(tables, 'district_by_broad_age');
       return {
         ...common,
-        target_shares: normalise(groups),
-        ...provenanceOf(table),
-        table_ids: [table.id],
-        derivation: `single-age table restricted to ages ${minAge}+ and renormalised (exact)`,
+        target_shares: normalise((implied ?? fieldMasses(model.calibratedJoint, model.calibratedConditionals, 0)).age_group),
+        ...provenanceOf(broad),
+        table_ids: [broad.id, 'residence_by_broad_age', table.id],
+        derivation: `${minAge > 0 ? `ages ${minAge}+ of the ` : ''}census broad age groups by unit and area (sex-specific bounds 0-15 / 16-62 men, 16-59 women / 63+ men, 60+ women) with the 1 Jan 2024 single-age shape inside each group (calibrated model)`,
       };
+    }
+    if (implied === null) {
+      return { ...common, target_shares: officialShares(tables, field), ...provenanceOf(table), table_ids: [table.id], derivation: null };
     }
     if (hasAgeSex && (field === 'sex' || field === 'residence')) {
       const source = tableOf(tables, 'age_sex_residence');

@@ -16,11 +16,12 @@ import {
   RESIDENCES,
 } from '../domain/categories.js';
 import type { Scope } from '../domain/request.js';
-import { rowOf, type ConditionalTables } from './conditionals.js';
+import { rowOf, type ConditionalTable, type ConditionalTables } from './conditionals.js';
 import { KEY_CELL_COUNT, keyCellIndexes } from './key-joint.js';
-import { minAgeOf, type GenerationModel } from './model.js';
+import { minAgeOf, populationMasses, type GenerationModel } from './model.js';
 import type { ShardCounts } from './shard-counts.js';
 import { matrixOf, normalise, rowSharesOf, tableOf } from './table-view.js';
+import { impliedUnitRows, publishedUnitTargets, unitJointCounts } from './unit-checks.js';
 
 export interface JointTarget {
   readonly id: string;
@@ -44,10 +45,13 @@ const NAMED_RELIGIONS = VARIABLE_DOMAINS.religion_named;
  * model implies for ages 18+ (`modelled`), in the same rows, columns and partial cells.
  */
 export function jointTargets(snapshot: InputSnapshot, model: GenerationModel, scope: Scope): JointTarget[] {
-  const published = publishedJointTargets(snapshot);
+  const published = [...publishedJointTargets(snapshot), ...publishedUnitTargets(snapshot.tables, model)];
   const minAge = minAgeOf(scope);
   if (minAge === 0) return published;
-  const implied = impliedJointRows(model.calibratedJoint, model.calibratedConditionals, minAge);
+  const implied = {
+    ...impliedJointRows(model.calibratedJoint, model.calibratedConditionals, minAge),
+    ...impliedUnitRows(model.calibratedJoint, model.calibratedConditionals, minAge),
+  };
   return published.map((target) => ({
     ...target,
     target_row_shares: target.target_row_shares.map((row, r) =>
@@ -63,7 +67,8 @@ export function jointTargets(snapshot: InputSnapshot, model: GenerationModel, sc
  * rows scatter around, without the noise. The conflict allowances are reviewed against these.
  */
 export function expectedJointRows(model: GenerationModel, scope: Scope): Record<string, number[][]> {
-  return impliedJointRows(model.joint, model.conditionals, minAgeOf(scope));
+  const minAge = minAgeOf(scope);
+  return { ...impliedJointRows(model.joint, model.conditionals, minAge), ...impliedUnitRows(model.joint, model.conditionals, minAge) };
 }
 
 /**
@@ -73,10 +78,10 @@ export function expectedJointRows(model: GenerationModel, scope: Scope): Record<
  *   ethnicity_by_residence(r, e)      ∝ Σ_{c : residence r, ethnicity e, age ≥ m} J(c)
  *   residence_by_region(g, r)         ∝ Σ_{c : region g, residence r, age ≥ m} J(c)
  *   ethnicity_by_region(g, e)         ∝ Σ_{c : region g, ethnicity e, age ≥ m} J(c)    (declared e only)
- *   mother_tongue_by_ethnicity(e, l̃) ∝ Σ_{l ↦ l̃} P(l | e)    (l̃: merged column; not declared dropped)
- *   religion_by_ethnicity(e, k)       ∝ P(k | e)              (named religions only)
+ *   mother_tongue_by_ethnicity(e, l̃) ∝ Σ_{d, r} M(d, r, e) Σ_{l ↦ l̃} P(l | d, r, e)    (l̃: merged column; not declared dropped)
+ *   religion_by_ethnicity(e, k)       ∝ Σ_d M(d, e) · P(k | d, e)                    (named religions only)
  *
- * The last two do not depend on m: the language and religion tables are the same at every age.
+ * M the masses of ages ≥ m. The checks issue #12 added are in unit-checks.ts.
  */
 function impliedJointRows(joint: Float64Array, c: ConditionalTables, minAge: number): Record<string, number[][]> {
   const idx = keyCellIndexes();
@@ -94,16 +99,25 @@ function impliedJointRows(joint: Float64Array, c: ConditionalTables, minAge: num
     regionResidence[g]![r]! += mass;
     regionEthnicity[g]![e]! += mass;
   }
+  const masses = populationMasses(joint.map((mass, cell) => (idx.age[cell]! >= minAge ? mass : 0)));
+  const byEthnicity = (rowMass: Float64Array, table: ConditionalTable, ethnicity: number): Float64Array => {
+    const sum = new Float64Array(table.categories.length);
+    rowMass.forEach((mass, row) => {
+      if (mass === 0 || row % E !== ethnicity) return;
+      rowOf(table, row).forEach((p, k) => (sum[k]! += mass * p));
+    });
+    return sum;
+  };
   return {
     ethnicity_by_residence: residenceEthnicity.map(normalise),
     residence_by_region: regionResidence.map(normalise),
     ethnicity_by_region: regionEthnicity.map((row) => normalise(declaredOf((e) => row[e]!))),
     mother_tongue_by_ethnicity: DECLARED.map((code) => {
-      const shares = rowOf(c.motherTongueByEthnicity, ETHNICITIES.indexOf(code));
+      const shares = byEthnicity(masses.unitResidenceEthnicity, c.motherTongueByUnit, ETHNICITIES.indexOf(code));
       return normalise(mergedMotherTongueOf((l) => shares[l]!));
     }),
     religion_by_ethnicity: DECLARED.map((code) => {
-      const shares = rowOf(c.religionByEthnicity, ETHNICITIES.indexOf(code));
+      const shares = byEthnicity(masses.unitEthnicity, c.religionByUnit, ETHNICITIES.indexOf(code));
       return normalise(namedReligionsOf((k) => shares[k]!));
     }),
   };
@@ -210,6 +224,7 @@ export function observedJointCounts(counts: ShardCounts): Record<string, number[
   const L = LANGUAGES.length;
   const R = RESIDENCES.length;
   return {
+    ...unitJointCounts(counts),
     ethnicity_by_residence: RESIDENCES.map((_, r) => Array.from(counts.residence_ethnicity.subarray(r * E, r * E + E))),
     residence_by_region: REGIONS.map((_, g) => Array.from(counts.region_residence.subarray(g * R, g * R + R))),
     ethnicity_by_region: REGIONS.map((_, g) => declaredOf((e) => counts.region_ethnicity[g * E + e]!)),

@@ -40,25 +40,44 @@ export function band10OfAgeIndex(ageIndex: number): number {
   return Math.min(8, Math.floor(ageIndex / 10));
 }
 
-function broadAgeClass(ageIndex: number): number {
-  if (ageIndex <= 15) return 0;
-  return ageIndex < 62 ? 1 : 2;
+/**
+ * Bounds of the census broad age groups (docs/method.md §1.1): under working age 0-15 for both
+ * sexes; over working age from the statutory retirement age at the census date in completed
+ * years, 63 for men and 60 for women (60 years 6 months on 8 April 2024, so women aged 60 straddle
+ * the bound; 60 is what the national counts fit). One constant: changing it changes the output.
+ */
+export const BROAD_AGE_BOUNDS = { underWorkingAgeMax: 15, retirement: { female: 60, male: 63 } } as const;
+
+/** Broad age group (0 under, 1 working, 2 over working age) of an age index for sex index `sex` (SEXES order). */
+export function broadAgeClass(ageIndex: number, sex: number): number {
+  if (ageIndex <= BROAD_AGE_BOUNDS.underWorkingAgeMax) return 0;
+  const retirement = SEXES[sex] === 'male' ? BROAD_AGE_BOUNDS.retirement.male : BROAD_AGE_BOUNDS.retirement.female;
+  return ageIndex < retirement ? 1 : 2;
 }
 
-/** A(a | d) for every district, rows normalised. */
-function ageByDistrict(tables: Tables): Float64Array[] {
+/**
+ * The broad-group tilt of the national single-age shape, w(a | d, r, s) = P(a) · t_d(k) · t_r(k),
+ * k the broad group of (a, s) (sex-aware bounds, `broadAgeClass`), t_d and t_r the unit's and the
+ * area's share of the group over the national share. Not normalised per sex: the sexes of one age
+ * share a factor outside the straddled 60-62, so the modelled female share by age survives.
+ */
+function ageWeights(tables: Tables): (d: number, r: number, s: number, a: number) => number {
   const national = sharesOf(tableOf(tables, 'age_single'), AGE_SINGLE_CODES);
   const broad = matrixOf(tableOf(tables, 'district_by_broad_age'), DISTRICTS, VARIABLE_DOMAINS.broad_age);
+  const byArea = matrixOf(tableOf(tables, 'residence_by_broad_age'), RESIDENCES, VARIABLE_DOMAINS.broad_age);
   const nationalBroad = [0, 0, 0];
   for (const row of broad) row.forEach((v, k) => (nationalBroad[k]! += v ?? 0));
   const nationalTotal = nationalBroad.reduce((a, b) => a + b, 0);
-  return broad.map((row) => {
+  const tiltOf = (row: readonly (number | null)[]) => {
     const rowTotal = row.reduce<number>((a, b) => a + (b ?? 0), 0);
-    const tilt = row.map((v, k) => ((v ?? 0) / rowTotal) / (nationalBroad[k]! / nationalTotal));
-    const shape = national.map((share, a) => share * tilt[broadAgeClass(a)]!);
-    const total = shape.reduce((x, y) => x + y, 0);
-    return shape.map((v) => v / total);
-  });
+    return row.map((v, k) => ((v ?? 0) / rowTotal) / (nationalBroad[k]! / nationalTotal));
+  };
+  const unitTilt = broad.map(tiltOf);
+  const areaTilt = byArea.map(tiltOf);
+  return (d, r, s, a) => {
+    const k = broadAgeClass(a, s);
+    return national[a]! * unitTilt[d]![k]! * areaTilt[r]![k]!;
+  };
 }
 
 /** S(female | a, r) for every age index and residence. */
@@ -150,19 +169,23 @@ function ethnicityAgeEffect(tables: Tables): Float64Array[] {
   });
 }
 
-/** Builds the prior of the key joint (persons, all ages) from the snapshot. */
-export function buildKeyPrior(tables: Tables): Float64Array {
+/**
+ * E(e | g, r) without the age effect: ethnicity by residence (official) times the region effect
+ * ρ(e | g) of the published region cells. Rows are not normalised.
+ */
+export interface EthnicityPrior {
+  readonly givenResidence: readonly Float64Array[];
+  readonly regionEffect: readonly Float64Array[];
+}
+
+export function ethnicityPrior(tables: Tables): EthnicityPrior {
   const districtResidence = matrixOf(tableOf(tables, 'district_by_residence'), DISTRICTS, RESIDENCES);
-  const ageGivenDistrict = ageByDistrict(tables);
-  const female = femaleShare(tables);
   const nationalEthnicity = sharesOf(tableOf(tables, 'ethnicity'), ETHNICITIES);
-  const ethnicityGivenResidence = RESIDENCES.map((r) => {
+  const givenResidence = RESIDENCES.map((r) => {
     const row = rowSharesOf(tableOf(tables, 'ethnicity_by_residence'), r, ETHNICITIES);
     if (!row) throw new ServiceError('CENSUS_TABLE_INVALID', `ethnicity_by_residence has no row ${r}`);
     return row;
   });
-  const ageEffect = ethnicityAgeEffect(tables);
-
   // Expected P(e | g) from the region's urban/rural mix alone; ρ(e | g) is the published region
   // structure relative to it, so the residence effect is not applied twice.
   const regionResidence = REGIONS.map(() => [0, 0]);
@@ -171,44 +194,64 @@ export function buildKeyPrior(tables: Tables): Float64Array {
     row.forEach((v, r) => (regionResidence[g]![r]! += v ?? 0));
   });
   const expected = regionResidence.map(([urban, rural]) =>
-    Float64Array.from(
-      ETHNICITIES,
-      (_, e) => (urban! * ethnicityGivenResidence[0]![e]! + rural! * ethnicityGivenResidence[1]![e]!) / (urban! + rural!),
-    ),
+    Float64Array.from(ETHNICITIES, (_, e) => (urban! * givenResidence[0]![e]! + rural! * givenResidence[1]![e]!) / (urban! + rural!)),
   );
   const regionPersons = regionResidence.map(([urban, rural]) => urban! + rural!);
   const regional = ethnicityByRegion(tables, nationalEthnicity, regionPersons, expected);
   const regionEffect = REGIONS.map((_, g) =>
     Float64Array.from(ETHNICITIES, (_, e) => (expected[g]![e]! > 0 ? regional[g]![e]! / expected[g]![e]! : 0)),
   );
+  return { givenResidence, regionEffect };
+}
+
+/**
+ * Builds the prior of the key joint (persons, all ages) from the snapshot. With `unitEthnicity`
+ * (persons by (d·2 + r)·9 + e, the ethnolinguistic fit), ethnicity within each unit and area
+ * follows it instead of the region effect, so calibration moves the prior little (weights near 1).
+ */
+export function buildKeyPrior(tables: Tables, unitEthnicity: Float64Array | null = null): Float64Array {
+  const districtResidence = matrixOf(tableOf(tables, 'district_by_residence'), DISTRICTS, RESIDENCES);
+  const ageWeight = ageWeights(tables);
+  const female = femaleShare(tables);
+  const ageEffect = ethnicityAgeEffect(tables);
+  const { givenResidence: ethnicityGivenResidence, regionEffect } = ethnicityPrior(tables);
+  const E = KEY_DIMENSIONS.ethnicity;
 
   const prior = new Float64Array(KEY_CELL_COUNT);
-  const ethnicityWeights = new Float64Array(KEY_DIMENSIONS.ethnicity);
+  const ethnicityWeights = new Float64Array(E);
   for (let d = 0; d < KEY_DIMENSIONS.district; d += 1) {
     const g = DISTRICT_REGION_INDEX[d]!;
     for (let r = 0; r < KEY_DIMENSIONS.residence; r += 1) {
       const persons = districtResidence[d]![r] ?? 0;
       if (persons === 0) continue;
-      for (let a = 0; a < KEY_DIMENSIONS.age; a += 1) {
-        const ageMass = persons * ageGivenDistrict[d]![a]!;
-        const band = band10OfAgeIndex(a);
-        let ethnicityTotal = 0;
-        for (let e = 0; e < KEY_DIMENSIONS.ethnicity; e += 1) {
-          const weight = ethnicityGivenResidence[r]![e]! * regionEffect[g]![e]! * ageEffect[e]![band]!;
-          ethnicityWeights[e] = weight;
-          ethnicityTotal += weight;
-        }
-        const femaleShareHere = female(a, r);
-        for (let s = 0; s < KEY_DIMENSIONS.sex; s += 1) {
+      const base = (d * KEY_DIMENSIONS.residence + r) * E;
+      let blockTotal = 0;
+      for (let s = 0; s < KEY_DIMENSIONS.sex; s += 1) {
+        for (let a = 0; a < KEY_DIMENSIONS.age; a += 1) {
+          const band = band10OfAgeIndex(a);
+          let ethnicityTotal = 0;
+          for (let e = 0; e < E; e += 1) {
+            const local = unitEthnicity ? unitEthnicity[base + e]! : ethnicityGivenResidence[r]![e]! * regionEffect[g]![e]!;
+            const weight = local * ageEffect[e]![band]!;
+            ethnicityWeights[e] = weight;
+            ethnicityTotal += weight;
+          }
+          if (ethnicityTotal <= 0) continue;
+          const femaleShareHere = female(a, r);
           const sexShare = SEXES[s] === 'female' ? femaleShareHere : 1 - femaleShareHere;
-          for (let e = 0; e < KEY_DIMENSIONS.ethnicity; e += 1) {
-            prior[keyCellIndex({ district: d, residence: r, sex: s, ethnicity: e, age: a })] =
-              (ageMass * sexShare * ethnicityWeights[e]!) / ethnicityTotal;
+          const mass = ageWeight(d, r, s, a) * sexShare;
+          for (let e = 0; e < E; e += 1) {
+            const value = (mass * ethnicityWeights[e]!) / ethnicityTotal;
+            prior[keyCellIndex({ district: d, residence: r, sex: s, ethnicity: e, age: a })] = value;
+            blockTotal += value;
           }
         }
       }
+      // Each unit × area block holds exactly its census persons.
+      const start = keyCellIndex({ district: d, residence: r, sex: 0, ethnicity: 0, age: 0 });
+      const end = start + KEY_DIMENSIONS.sex * E * KEY_DIMENSIONS.age;
+      for (let c = start; c < end; c += 1) prior[c]! *= persons / blockTotal;
     }
   }
   return prior;
 }
-

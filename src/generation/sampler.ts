@@ -17,6 +17,8 @@ import { CLOSE, INDEX, NAME_FRAGMENTS, NARRATIVE, OPEN_ID, SEX_AGE, TRAITS, cell
 import { countDuplicateIds, personaId, personaIdWords } from './persona-id.js';
 import { draw, type SamplingTables } from './sampling-tables.js';
 import { emptyCounts, type ShardCounts } from './shard-counts.js';
+import { educationRow, employmentRow, sectorRow, unitEthnicityRow, unitResidenceEthnicityRow } from './conditionals.js';
+import { countUnits } from './unit-checks.js';
 import { ageGroupOfAgeIndex } from './table-view.js';
 
 export interface ShardTask {
@@ -97,14 +99,14 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     const age = ageIndex === AGE_85_PLUS_INDEX ? 85 + draw(t.age85Plus, 0, rng) : ageIndex;
     const group = ageGroupOfAgeIndex(ageIndex === AGE_85_PLUS_INDEX ? AGE_85_PLUS_INDEX : age);
     const sexAgeRow = s * KEY_DIMENSIONS.age + ageIndex;
-    const motherTongue = draw(t.motherTongue, e, rng);
+    const motherTongue = draw(t.motherTongue, unitResidenceEthnicityRow(d, r, e), rng);
     const usualLanguage = draw(t.usualLanguage, motherTongue, rng);
-    const religion = draw(t.religion, e, rng);
+    const religion = draw(t.religion, unitEthnicityRow(d, e), rng);
     const marital = age >= 15 ? draw(t.marital, sexAgeRow, rng) : -1;
-    const education = age >= 10 ? draw(t.education, ageIndex, rng) : -1;
-    const employment = age >= 15 ? draw(t.employment, sexAgeRow, rng) : -1;
+    const education = age >= 10 ? draw(t.education, educationRow(d, r, s, ageIndex), rng) : -1;
+    const employment = age >= 15 ? draw(t.employment, employmentRow(s, ageIndex, r, g), rng) : -1;
     const inactivity = employment === INACTIVE ? draw(t.inactivity, ageIndex, rng) : -1;
-    const sector = employment === EMPLOYED ? draw(t.sector, 0, rng) : -1;
+    const sector = employment === EMPLOYED ? draw(t.sector, sectorRow(r, s), rng) : -1;
     const sex = FIELD_CODES.sex[s]!;
     const ethnicity = FIELD_CODES.ethnicity[e]!;
     const names = NAME_FRAGMENTS[e]![s]!;
@@ -165,6 +167,7 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     counts.ethnicity_mother_tongue[e * LANGUAGE_COUNT + motherTongue]! += 1;
     counts.ethnicity_religion[e * RELIGION_COUNT + religion]! += 1;
     counts.region_residence[g * RESIDENCE_COUNT + r]! += 1;
+    countUnits(counts, d, r, s, ageIndex, motherTongue, religion, education, employment, inactivity, sector);
 
     // Hand-built JSON in the schema's key order from pre-encoded fragments: every string is a
     // JSON.stringify'd code or name, so each line is valid JSON and byte-stable.

@@ -39,12 +39,12 @@ export function cumulativeOf(table: ConditionalTable): CumulativeTable {
 
 export function samplingTablesOf(conditionals: ConditionalTables): SamplingTables {
   return {
-    motherTongue: cumulativeOf(conditionals.motherTongueByEthnicity),
+    motherTongue: cumulativeOf(conditionals.motherTongueByUnit),
     usualLanguage: cumulativeOf(conditionals.usualLanguageByMotherTongue),
-    religion: cumulativeOf(conditionals.religionByEthnicity),
+    religion: cumulativeOf(conditionals.religionByUnit),
     marital: cumulativeOf(conditionals.maritalBySexAge),
-    education: cumulativeOf(conditionals.educationByAge),
-    employment: cumulativeOf(conditionals.employmentBySexAge),
+    education: cumulativeOf(conditionals.educationByUnit),
+    employment: cumulativeOf(conditionals.employmentByRow),
     inactivity: cumulativeOf(conditionals.inactivityByAge),
     sector: cumulativeOf(conditionals.sector),
     age85Plus: cumulativeOf(conditionals.age85Plus),

@@ -14,9 +14,10 @@ import {
   type CategoricalField,
 } from '../domain/categories.js';
 import { CONSISTENCY_RULES } from './consistency.js';
+import { UNIT_COUNTER_KEYS, UNIT_COUNTER_SIZES, type UnitCounts } from './unit-checks.js';
 
 /** Counts per field (in FIELD_CATEGORIES order) and per published cross-tab. */
-export type ShardCounts = { readonly [F in CategoricalField]: Int32Array } & {
+export type ShardCounts = { readonly [F in CategoricalField]: Int32Array } & UnitCounts & {
   /** residence × ethnicity, ethnicity-fastest. */
   readonly residence_ethnicity: Int32Array;
   /** region × ethnicity. */
@@ -45,6 +46,8 @@ export function emptyCounts(): ShardCounts {
   counts.region_residence = new Int32Array(REGIONS.length * RESIDENCES.length);
   counts.consistency = new Int32Array(CONSISTENCY_RULES.length);
   counts.duplicate_ids = new Int32Array(1);
+  // The unit checks' counters (unit-checks.ts), one by one as above.
+  for (const key of UNIT_COUNTER_KEYS) counts[key] = new Int32Array(UNIT_COUNTER_SIZES[key]);
   return counts;
 }
 

@@ -15,6 +15,7 @@ import type { NarrativeRunStats } from '../domain/persona.js';
 import type { CalibrationDiagnostics as EngineCalibration } from '../generation/calibration.js';
 import { CONSISTENCY_RULES } from '../generation/consistency.js';
 import type { InputSnapshot } from '../census/census-table.js';
+import { isReadTable } from '../census/table-specs.js';
 import { observedCounts, type FieldTarget } from '../generation/field-targets.js';
 import { observedJointCounts, type JointTarget } from '../generation/joint-targets.js';
 import type { PoolRunResult } from '../workers/generation-pool.js';
@@ -36,7 +37,8 @@ export function preflightInputOf(options: {
     pxweb_mode: options.snapshot.pxweb_mode,
     llm_configured: options.llmConfigured,
     field_targets: options.fieldTargets,
-    tables: Object.values(options.snapshot.tables).map(tableProvenanceOf),
+    // Only the tables calibration or a check reads: a shipped table nothing reads is no vintage of the run.
+    tables: Object.values(options.snapshot.tables).filter((table) => isReadTable(table.id)).map(tableProvenanceOf),
     fetch_log: options.snapshot.fetch_log,
   };
 }

@@ -6,7 +6,9 @@ import { COMPARED_FIELDS } from '../../src/domain/fields.js';
 import { ETHNICITIES, FIELD_CODES, LANGUAGES, RELIGIONS, RESIDENCES } from '../../src/domain/categories.js';
 import type { Persona } from '../../src/domain/persona.js';
 import { forEachViolation } from '../../src/generation/consistency.js';
+import { AGE_85_PLUS_INDEX } from '../../src/generation/key-joint.js';
 import { emptyCounts, type ShardCounts } from '../../src/generation/shard-counts.js';
+import { countUnits } from '../../src/generation/unit-checks.js';
 
 const decoder = new TextDecoder();
 
@@ -42,6 +44,21 @@ export function countsOfPersonas(personas: readonly Persona[]): ShardCounts {
     counts.ethnicity_mother_tongue[e * LANGUAGES.length + indexOf('mother_tongue', persona.mother_tongue)]! += 1;
     counts.ethnicity_religion[e * RELIGIONS.length + indexOf('religion', persona.religion)]! += 1;
     counts.region_residence[g * RESIDENCES.length + r]! += 1;
+    // The unit checks (src/generation/unit-checks.ts), recounted from the record's own fields.
+    const ageIndex = Math.min(persona.age, AGE_85_PLUS_INDEX);
+    countUnits(
+      counts,
+      indexOf('district', persona.district),
+      r,
+      indexOf('sex', persona.sex),
+      ageIndex,
+      indexOf('mother_tongue', persona.mother_tongue),
+      indexOf('religion', persona.religion),
+      indexOf('education_level', persona.education_level),
+      indexOf('employment_status', persona.employment_status),
+      indexOf('inactivity_reason', persona.inactivity_reason),
+      indexOf('economic_sector', persona.economic_sector),
+    );
     forEachViolation(persona, (rule) => (counts.consistency[rule]! += 1));
     if (ids.has(persona.id)) counts.duplicate_ids[0]! += 1;
     ids.add(persona.id);

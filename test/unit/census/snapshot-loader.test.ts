@@ -71,7 +71,7 @@ describe('loadEmbeddedSnapshot', () => {
         retrieved: '2026-11-24', trust: 'C', provenance: 'modelled', periodic: false, transform: 'none', method: 'Equal split.',
       }),
     );
-    const specs = [...SHIPPED_TABLE_SPECS, { id: 'test_modelled', variables: ['sex'], required: true, expected_provenance: 'modelled' } as const];
+    const specs = [...SHIPPED_TABLE_SPECS, { id: 'test_modelled', variables: ['sex'], required: true, expected_provenance: 'modelled', used_by: ['prior'] } as const];
     const snapshot = await loadEmbeddedSnapshot({ dir: dataDir, specs });
     expect(snapshot.tables.get('test_modelled')?.file).toBe(join(dataDir, 'extra', 'test_modelled.json'));
   });

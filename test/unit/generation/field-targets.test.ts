@@ -39,22 +39,19 @@ describe('fieldTargets, scope all: the published tables themselves', () => {
     // The tables docs/data.md names for the fields whose table is not named after them.
     expect(Object.fromEntries(targets.map((t) => [t.field, t.table_ids]))).toMatchObject({
       sex: ['sex'],
-      age_group: ['age_single'],
+      age_group: ['district_by_broad_age', 'residence_by_broad_age', 'age_single'],
       marital_status: ['marital_status_15plus'],
       education_level: ['education_10plus'],
       employment_status: ['labour_status_15plus'],
     });
-    for (const target of targets) {
+    for (const target of targets.filter((t) => t.field !== 'age_group')) {
       expect(target.table_ids).toHaveLength(1);
       const id = target.table_ids[0]!;
       expect({ field: target.field, derivation: target.derivation }).toEqual({ field: target.field, derivation: null });
       expect(target.provenance_class).toBe(snapshot.tables[id]!.provenance_class);
       expect(target.trust).toBe(snapshot.tables[id]!.trust);
-      if (target.field === 'age_group') expectShares(target.target_shares, ageGroupShares(0));
-      else {
-        const shares = fileShares(id);
-        expectShares(target.target_shares, target.categories.map((code) => shares[code]!));
-      }
+      const shares = fileShares(id);
+      expectShares(target.target_shares, target.categories.map((code) => shares[code]!));
     }
   });
 
@@ -80,12 +77,23 @@ describe('fieldTargets, scope all: the published tables themselves', () => {
 });
 
 describe('fieldTargets, scope adults: nothing is published for 18+', () => {
-  it('restricts the single-age table to 18+ exactly for the age groups', () => {
-    const target = byField(fieldTargets(model, snapshot, 'adults'), 'age_group');
-    expectShares(target.target_shares, ageGroupShares(18));
-    expect(target.target_shares.slice(0, 3)).toEqual([0, 0, 0]);
-    expect(target.derivation).toBe('single-age table restricted to ages 18+ and renormalised (exact)');
-    expect(target.provenance_class).toBe('official_snapshot');
+  it('takes the age groups from the census broad groups with the estimate\'s shape inside them (docs/method.md §1.1), both scopes', () => {
+    for (const [scope, fromAge] of [['all', 0], ['adults', 18]] as const) {
+      const target = byField(fieldTargets(model, snapshot, scope), 'age_group');
+      expect(target.derivation).toMatch(/census broad age groups/);
+      expect(target.provenance_class).toBe('official_snapshot');
+      expect(target.target_shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+      if (fromAge > 0) expect(target.target_shares.slice(0, 3)).toEqual([0, 0, 0]);
+      // Groups inside one broad group for both sexes (20-24 … 55-59, 65-69 … 80-84) keep the
+      // estimate's ratios (up to the small interaction terms of the ethnicity margin).
+      const estimate = ageGroupShares(fromAge);
+      for (const [g, h] of [[4, 5], [6, 9], [8, 11], [13, 15], [14, 16]] as const) {
+        const ratio = target.target_shares[g]! / target.target_shares[h]!;
+        expect(Math.abs(ratio / (estimate[g]! / estimate[h]!) - 1), `${scope} ${g}/${h}`).toBeLessThan(5e-3);
+      }
+      // The census 0-15 group is 20.52% of all ages, above the estimate's 18.7%: 0-14 rises with it.
+      if (fromAge === 0) expect(target.target_shares[0]! + target.target_shares[1]! + target.target_shares[2]!).toBeGreaterThan(estimate[0]! + estimate[1]! + estimate[2]! + 0.01);
+    }
   });
 
   it("takes every other field's shares from the calibrated model among 18+, labelled modelled", () => {
@@ -143,18 +151,20 @@ describe('fieldMasses', () => {
     expect(Array.from(m.district)).toEqual(one(35, 0));
     expect(Array.from(m.residence)).toEqual(one(2, 0));
     expect(Array.from(m.ethnicity)).toEqual(one(9, 0));
-    const moldovan = Array.from(rowOf(c.motherTongueByEthnicity, 0));
+    // Row layouts (docs/method.md §3): mother tongue (d·2 + r)·9 + e = 0, religion d·9 + e = 0,
+    // labour ((s·86 + a)·2 + r)·5 + region = 300, education ((d·2 + r)·2 + s)·86 + a = 30, sector r·2 + s = 0.
+    const moldovan = Array.from(rowOf(c.motherTongueByUnit, 0));
     expectShares(Array.from(m.mother_tongue), moldovan.map((p) => 10 * p));
-    expectShares(Array.from(m.religion), Array.from(rowOf(c.religionByEthnicity, 0), (p) => 10 * p));
+    expectShares(Array.from(m.religion), Array.from(rowOf(c.religionByUnit, 0), (p) => 10 * p));
     // Usual language: Σ_m MT(m) P(l | m), folded into the published six (Bulgarian, Romani, other, not declared in the residual).
     const usual = new Array<number>(9).fill(0);
     moldovan.forEach((p, mt) => rowOf(c.usualLanguageByMotherTongue, mt).forEach((q, l) => (usual[l]! += 10 * p * q)));
     expectShares(Array.from(m.language_usually_spoken), [usual[0]!, usual[1]!, usual[2]!, usual[3]!, usual[4]!, usual[5]! + usual[6]! + usual[7]! + usual[8]!]);
-    const status = Array.from(rowOf(c.employmentBySexAge, 30));
+    const status = Array.from(rowOf(c.employmentByRow, 300));
     expectShares(Array.from(m.marital_status), Array.from(rowOf(c.maritalBySexAge, 30), (p) => 10 * p));
     expectShares(Array.from(m.employment_status), status.map((p) => 10 * p));
     expectShares(Array.from(m.inactivity_reason), Array.from(rowOf(c.inactivityByAge, 30), (p) => 10 * status[2]! * p));
-    expectShares(Array.from(m.education_level), Array.from(rowOf(c.educationByAge, 30), (p) => 10 * p));
+    expectShares(Array.from(m.education_level), Array.from(rowOf(c.educationByUnit, 30), (p) => 10 * p));
     expectShares(Array.from(m.economic_sector), Array.from(rowOf(c.sector, 0), (p) => 10 * status[0]! * p));
   });
 

@@ -190,11 +190,14 @@ describe('what calibration buys', () => {
   // than some of the differences, and a field IPF never touches (economic_sector) came out
   // "worse" with IPF by chance. The official targets of scope `all` are the published tables.
   const SCOPE = 'all' as const;
-  /** IPF stops at a residual of 1e-10 of the total per category; summed over ≤ 86 categories, < 1e-8. */
-  const NUMERICAL = 1e-8;
+  /**
+   * The key joint stops at a residual of 1e-10 of the total per category, the sub-fits (mother
+   * tongue, religion, education, labour) at 1e-6 / 1e-7 of theirs (a few persons); summed over a
+   * field's categories, < 1e-5.
+   */
+  const NUMERICAL = 1e-5;
   /** Fields whose own official table is a margin the generator rakes to (district via district × residence). */
   const RAKED = new Set<string>([
-    'sex',
     'age_group',
     'district',
     'mother_tongue',
@@ -204,11 +207,12 @@ describe('what calibration buys', () => {
     'education_level',
     'employment_status',
     'inactivity_reason',
+    'economic_sector',
   ]);
-  /** Official tables the raked margins imply only up to the publication's rounding. */
-  const IMPLIED = new Set<string>(['region', 'residence', 'ethnicity']);
-  /** Drawn from the published shares as they are: no margin to rake to. */
-  const NOT_RAKED = new Set<string>(['economic_sector']);
+  /** Official tables the raked margins imply only up to the publication's rounding (sex: unit × sex is the margin). */
+  const IMPLIED = new Set<string>(['sex', 'region', 'residence', 'ethnicity']);
+  /** Drawn from the published shares as they are: no margin to rake to (none left: the sector is raked by area × sex). */
+  const NOT_RAKED = new Set<string>([]);
 
   it('classifies every compared field', () => {
     const fields = fieldTargets(generationModelFor(snapshot, true), snapshot, SCOPE).map((t) => t.field);
@@ -227,7 +231,10 @@ describe('what calibration buys', () => {
       // Region and residence tables are published in thousands, national ethnicity apart from its
       // by-residence rows: IPF meets the finer tables, and these stay within rounding of theirs.
       if (IMPLIED.has(field)) expect({ field, close: withIpf < 1e-3 }).toEqual({ field, close: true });
-      if (NOT_RAKED.has(field)) expect({ field, same: on[field] }).toEqual({ field, same: off[field] });
+      if (NOT_RAKED.has(field)) {
+        const gap = Math.max(...on[field].map((share, k) => Math.abs(share - off[field][k]!)));
+        expect({ field, same: gap < 1e-12 }).toEqual({ field, same: true });
+      }
     }
   });
 

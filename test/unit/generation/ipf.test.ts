@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitIpf, type IpfMargin } from '../../../src/generation/ipf.js';
+import { countConstraint, fitConstraints, fitIpf, proportionConstraint, type IpfMargin } from '../../../src/generation/ipf.js';
 
 /** Rows × cols table margins over a flat row-major table. */
 function twoWay(rows: number, cols: number, rowTargets: number[], colTargets: number[]): IpfMargin[] {
@@ -93,6 +93,69 @@ describe('fitIpf', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('fitConstraints', () => {
+  const options = { tolerance: 1e-12, maxIterations: 2000, scale: 1 };
+
+  it('meets a proportion within a group and keeps the group mass (2×2: 30% of row 0 in column 1)', () => {
+    const prior = Float64Array.of(1, 1, 2, 2);
+    const result = fitConstraints(prior, [proportionConstraint('share', 4, (c) => (c < 2 ? 0 : -1), (c) => (c === 1 ? 0 : -1), 1, [0.3])], options);
+    expect(result.converged).toBe(true);
+    expect(result.bounded).toBeNull();
+    expect(Array.from(result.fitted).map((v) => Number(v.toFixed(9)))).toEqual([1.4, 0.6, 2, 2]);
+  });
+
+  it('combines counts on a subset with a proportion: the hand-solved 2×2 (row totals 4 and 6, cell 0 = 1, row 1 half in column 1)', () => {
+    const constraints = [
+      countConstraint('cell', 4, (c) => (c === 0 ? 0 : -1), [1]),
+      proportionConstraint('row 1 split', 4, (c) => (c >= 2 ? 0 : -1), (c) => (c === 3 ? 0 : -1), 1, [0.5]),
+      countConstraint('rows', 4, (c) => Math.floor(c / 2), [4, 6]),
+    ];
+    const result = fitConstraints(Float64Array.of(1, 1, 1, 1), constraints, options);
+    expect(result.converged).toBe(true);
+    expect(Array.from(result.fitted).map((v) => Number(v.toFixed(6)))).toEqual([1, 3, 3, 3]);
+  });
+
+  it('falls back to bounded raking when the constraints cannot all hold, and says so', () => {
+    // Cell 0 must hold 5 of a row that must total 4: infeasible.
+    const constraints = [countConstraint('cell', 4, (c) => (c === 0 ? 0 : -1), [5]), countConstraint('rows', 4, (c) => Math.floor(c / 2), [4, 4])];
+    const result = fitConstraints(Float64Array.of(1, 1, 1, 1), constraints, { tolerance: 1e-9, maxIterations: 200, scale: 8, bound: 3 });
+    expect(result.converged).toBe(false);
+    expect(result.bounded).toBe(3);
+    expect(result.maxResidual).toBeGreaterThan(1e-3);
+    // every cell factor stays within the bound
+    result.fitted.forEach((v) => {
+      expect(v).toBeLessThanOrEqual(3 + 1e-12);
+      expect(v).toBeGreaterThanOrEqual(1 / 3 - 1e-12);
+    });
+  });
+
+  it('is classical IPF when the count margins cover every cell (same table as fitIpf, property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0.1, max: 10, noNaN: true }), { minLength: 6, maxLength: 6 }), (cells) => {
+        const prior = Float64Array.from(cells);
+        const margins = twoWay(2, 3, [5, 7], [3, 4, 5]);
+        const classic = fitIpf(prior, margins, { tolerance: 1e-12, maxIterations: 5000 });
+        const general = fitConstraints(
+          prior,
+          margins.map((m) => ({ kind: 'count' as const, name: m.name, category: Int32Array.from(m.cellCategory), targets: m.targets })),
+          { tolerance: 1e-12, maxIterations: 5000, scale: 12 },
+        );
+        general.fitted.forEach((v, c) => expect(v).toBeCloseTo(classic.fitted[c]!, 8));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('rejects a constraint that does not cover the table or has a negative target', () => {
+    expect(() => fitConstraints(Float64Array.of(1, 1), [countConstraint('short', 1, () => 0, [1])], options)).toThrow(
+      expect.objectContaining({ code: 'STATS_INVALID_ARGUMENT' }),
+    );
+    expect(() => fitConstraints(Float64Array.of(1, 1), [countConstraint('negative', 2, () => 0, [-1])], options)).toThrow(
+      expect.objectContaining({ code: 'STATS_INVALID_ARGUMENT' }),
     );
   });
 });

@@ -45,15 +45,41 @@ describe('jointTargets, scope all: the published cross-tabs', () => {
     targets = jointTargets(snapshot, model, 'all');
   });
 
-  it('checks five cross-tabs, each with its rows, columns and source table', () => {
+  it('checks every cross-tab of the snapshot, each with its rows, columns and source table', () => {
     expect(targets.map((t) => [t.id, t.row_field, t.col_field, t.table_ids])).toEqual([
       ['ethnicity_by_residence', 'residence', 'ethnicity', ['ethnicity_by_residence']],
       ['residence_by_region', 'region', 'residence', ['district_by_residence']],
       ['ethnicity_by_region', 'region', 'ethnicity', ['ethnicity_by_region_partial']],
       ['mother_tongue_by_ethnicity', 'ethnicity', 'mother_tongue', ['mother_tongue_by_ethnicity']],
       ['religion_by_ethnicity', 'ethnicity', 'religion', ['religion_by_ethnicity']],
+      // issue #12 (unit-checks.ts)
+      ['mother_tongue_by_district', 'district', 'mother_tongue', ['mother_tongue_by_district']],
+      ['religion_by_district', 'district', 'religion', ['religion_by_district']],
+      ['sex_by_district', 'district', 'sex', ['sex_by_district']],
+      ['broad_age_by_district', 'district', 'age_group', ['district_by_broad_age']],
+      ['broad_age_by_residence', 'residence', 'age_group', ['residence_by_broad_age']],
+      ['education_by_residence', 'residence', 'education_level', ['education_10plus_by_residence_partial', 'education_10plus']],
+      ['education_tertiary_by_district', 'district', 'education_level', ['education_tertiary_by_district_partial', 'education_10plus']],
+      ['education_sex_within_level', 'education_level', 'sex', ['education_sex_within_level']],
+      ['employment_rate_20_64_by_sex', 'sex', 'employment_status', ['lfs_employment_rates']],
+      ['employment_rate_20_64_by_residence', 'residence', 'employment_status', ['lfs_employment_rates']],
+      ['employed_by_region', 'employment_status', 'region', ['employed_by_region']],
+      ['unemployed_by_age_sex', 'employment_status', 'age_group', ['lfs_unemployed_by_age_sex']],
+      ['youth_15_34_status', 'age_group', 'employment_status', ['lfs_youth_15_34_status']],
+      ['youth_inactive_in_education', 'age_group', 'inactivity_reason', ['lfs_youth_15_34_status']],
+      ['elderly_women_share_60plus', 'age_group', 'sex', ['elderly_60plus_by_sex']],
+      ['sector_by_residence', 'residence', 'economic_sector', ['sector_by_residence_sex_modelled', 'economic_sector']],
     ]);
-    for (const target of targets) expect(target.provenance_class).toBe(snapshot.tables[target.table_ids[0]!]!.provenance_class);
+    for (const target of targets) {
+      // The sector check compares the output with the engine's own conditional: modelled.
+      const expected = target.id === 'sector_by_residence' ? 'modelled' : snapshot.tables[target.table_ids[0]!]!.provenance_class;
+      expect({ id: target.id, provenance: target.provenance_class }).toEqual({ id: target.id, provenance: expected });
+    }
+  });
+
+  it('reads the unit tables as the published rows: Bulgarian 61.4% of Taraclia (16,230 of 26,435)', () => {
+    const taraclia = byId(targets, 'mother_tongue_by_district').target_row_shares[DISTRICTS_ORDER.indexOf('taraclia')]!;
+    expect(taraclia[5]).toBeCloseTo(16_230 / 26_435, 12);
   });
 
   it('takes ethnicity by residence, mother tongue and religion by ethnicity as the published rows', () => {
@@ -130,22 +156,33 @@ describe('jointTargets, scope adults: what the calibrated model implies for 18+'
     );
   });
 
-  it('reads mother tongue and religion by ethnicity off the raked tables, Moldovan and Romanian merged', () => {
+  it('reads mother tongue and religion by ethnicity off the fitted unit tables, weighted by the 18+ masses, Moldovan and Romanian merged', () => {
     const c = model.calibratedConditionals;
+    const unitMass = sumBy(model.calibratedJoint, 35 * 2 * 9, (at) => (at.age >= 18 ? (at.district * 2 + at.residence) * 9 + at.ethnicity : -1));
+    const unitEthMass = sumBy(model.calibratedJoint, 35 * 9, (at) => (at.age >= 18 ? at.district * 9 + at.ethnicity : -1));
+    const weighted = (mass: Float64Array, table: typeof c.motherTongueByUnit, e: number) => {
+      const out = new Array<number>(table.categories.length).fill(0);
+      mass.forEach((m, row) => {
+        if (row % 9 === e) Array.from(rowOf(table, row)).forEach((p, k) => (out[k]! += m * p));
+      });
+      return out;
+    };
     expectRows(
       byId(adults, 'mother_tongue_by_ethnicity').target_row_shares,
       DECLARED.map((_, e) => {
-        const p = Array.from(rowOf(c.motherTongueByEthnicity, e));
+        const p = weighted(unitMass, c.motherTongueByUnit, e);
         // Persona languages: moldovan, romanian, russian, gagauz, ukrainian, bulgarian, romani, other, not declared.
         return shares([p[0]! + p[1]!, p[2]!, p[4]!, p[3]!, p[5]!, p[6]!, p[7]!]);
       }),
     );
     expectRows(
       byId(adults, 'religion_by_ethnicity').target_row_shares,
-      DECLARED.map((_, e) => shares(Array.from(rowOf(c.religionByEthnicity, e)).slice(0, 10))),
+      DECLARED.map((_, e) => shares(weighted(unitEthMass, c.religionByUnit, e).slice(0, 10))),
     );
   });
 });
+
+const DISTRICTS_ORDER = shippedTableFile('district_by_residence').categories[0]!;
 
 describe('observedJointCounts', () => {
   it('lays the counted cross-tabs out as the checks: declared ethnicities, merged mother tongue, named religions', () => {

@@ -74,7 +74,8 @@ describe('buildKeyPrior on the shipped snapshot', () => {
         for (let a = 0; a < KEY_SIZES.age; a += 1) {
           const female = bySex[((d * 2 + r) * 2 + 0) * KEY_SIZES.age + a]!;
           const male = bySex[((d * 2 + r) * 2 + 1) * KEY_SIZES.age + a]!;
-          if (female + male === 0) continue;
+          // 60-62: women are over working age, men not: the broad-group tilts differ by sex there.
+          if (female + male === 0 || (a >= 60 && a <= 62)) continue;
           const group = groupOf(a);
           const expected = fileCell(modelled, [group, 'female'])! / (fileCell(modelled, [group, 'female'])! + fileCell(modelled, [group, 'male'])!);
           if (Math.abs(female / (female + male) - expected) > 1e-12) {
@@ -88,7 +89,7 @@ describe('buildKeyPrior on the shipped snapshot', () => {
         }
   });
 
-  it('gives every district the national single-age shape within each broad age class (0-15, 16-61, 62+)', () => {
+  it('gives every district the national single-age shape within each broad age class (0-15, 16-59, 63+; 60-62 straddle the sex-specific bounds)', () => {
     const national = shippedTableFile('age_single').values as number[];
     const mass = byDistrictResidenceAge();
     const districtAge = (d: number, a: number) => mass[(d * 2) * KEY_SIZES.age + a]! + mass[(d * 2 + 1) * KEY_SIZES.age + a]!;
@@ -96,8 +97,8 @@ describe('buildKeyPrior on the shipped snapshot', () => {
       [3, 12],
       [0, 15],
       [16, 40],
-      [25, 61],
-      [62, 85],
+      [25, 59],
+      [63, 85],
       [70, 80],
     ] as const;
     for (let d = 0; d < KEY_SIZES.district; d += 1) {
@@ -108,24 +109,22 @@ describe('buildKeyPrior on the shipped snapshot', () => {
     }
   });
 
-  it("tilts each district's broad age classes by its census broad-age mix, by the same national factor everywhere", () => {
-    // A(k | d) ∝ N_k · s(k | d) / S_k, with N_k the single-age table's class share and S_k the
-    // census broad-age one: A(k | d) / s(k | d), relative to class 0, is one constant per class.
+  it("tilts each district's broad age groups by its census broad-age mix: between two units of one area, the group odds follow the census", () => {
+    // Within one area everything but the unit tilt t_d(k) is the same, so for units d1, d2
+    // [M(d1, k) / M(d1, 0)] / [M(d2, k) / M(d2, 0)] = [s(k | d1) / s(0 | d1)] / [s(k | d2) / s(0 | d2)],
+    // s the census broad-age shares; groups with the bounds of docs/method.md §1.1 (sex 0 = female).
     const broad = shippedTableFile('district_by_broad_age');
     const classes = broad.categories[1]!;
-    const classOf = (a: number) => (a <= 15 ? 0 : a < 62 ? 1 : 2);
-    const mass = byDistrictResidenceAge();
-    const relative = DISTRICTS.map((district, d) => {
-      const prior3 = [0, 0, 0];
-      for (let a = 0; a < KEY_SIZES.age; a += 1) prior3[classOf(a)]! += mass[(d * 2) * KEY_SIZES.age + a]! + mass[(d * 2 + 1) * KEY_SIZES.age + a]!;
-      const census = classes.map((k) => fileCell(broad, [district, k])!);
-      const ratio = prior3.map((p, k) => p / census[k]!);
-      return ratio.map((x) => x / ratio[0]!);
-    });
-    for (const row of relative) {
-      expect(row[1]).toBeCloseTo(relative[0]![1]!, 9);
-      expect(row[2]).toBeCloseTo(relative[0]![2]!, 9);
-    }
+    const groupOf = (age: number, sex: number) => (age <= 15 ? 0 : age >= (sex === 0 ? 60 : 63) ? 2 : 1);
+    const rural = 1;
+    const mass = sumBy(prior, KEY_SIZES.district * 3, (at) => (at.residence === rural ? at.district * 3 + groupOf(at.age, at.sex) : -1));
+    const census = DISTRICTS.map((district) => classes.map((k) => fileCell(broad, [district, k])!));
+    for (let d = 1; d < KEY_SIZES.district; d += 1)
+      for (const k of [1, 2]) {
+        const prior2 = mass[d * 3 + k]! / mass[d * 3]! / (mass[k]! / mass[0]!);
+        const census2 = census[d]![k]! / census[d]![0]! / (census[0]![k]! / census[0]![0]!);
+        expect({ district: DISTRICTS[d], k, ratio: prior2 }).toEqual({ district: DISTRICTS[d], k, ratio: expect.closeTo(census2, 9) });
+      }
   });
 
   it('draws ethnicity from region, residence and 10-year age band only: same shares across the districts of a region, sexes and ages of a band', () => {

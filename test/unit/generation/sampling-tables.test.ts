@@ -79,12 +79,12 @@ describe('samplingTablesOf', () => {
   it('gives each field the cumulative rows of its own conditional table', () => {
     const sampling = samplingTablesOf(conditionals);
     const pairs = {
-      motherTongue: conditionals.motherTongueByEthnicity,
+      motherTongue: conditionals.motherTongueByUnit,
       usualLanguage: conditionals.usualLanguageByMotherTongue,
-      religion: conditionals.religionByEthnicity,
+      religion: conditionals.religionByUnit,
       marital: conditionals.maritalBySexAge,
-      education: conditionals.educationByAge,
-      employment: conditionals.employmentBySexAge,
+      education: conditionals.educationByUnit,
+      employment: conditionals.employmentByRow,
       inactivity: conditionals.inactivityByAge,
       sector: conditionals.sector,
       age85Plus: conditionals.age85Plus,

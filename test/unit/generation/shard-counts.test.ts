@@ -26,6 +26,23 @@ const SIZES: Record<keyof ShardCounts, number> = {
   region_residence: 5 * 2,
   consistency: CONSISTENCY_RULES.length,
   duplicate_ids: 1,
+  // The unit checks (issue #12): 35 units, 2 areas, 3 broad age groups, 6 LFS age groups, 4 LFS regions.
+  district_mother_tongue: 35 * 9,
+  district_religion: 35 * 13,
+  district_sex: 35 * 2,
+  district_broad_age: 35 * 3,
+  residence_broad_age: 2 * 3,
+  residence_education: 2 * 6,
+  district_education: 35 * 6,
+  education_sex: 6 * 2,
+  working_sex_employment: 2 * 3,
+  working_residence_employment: 2 * 3,
+  region_lfs_employment: 4 * 3,
+  unemployed_age_sex: 6 * 2,
+  youth_employment: 3,
+  youth_inactivity: 4,
+  residence_sector: 2 * 4,
+  elderly_sex: 2,
 };
 
 describe('emptyCounts', () => {

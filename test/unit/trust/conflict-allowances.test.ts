@@ -12,8 +12,11 @@ import { fieldTargets } from '../../../src/generation/field-targets.js';
 import { ALLOWANCE_KINDS, CONFLICT_ALLOWANCES, allowanceOf } from '../../../src/trust/conflict-allowances.js';
 import { shippedSnapshot } from '../../helpers/snapshot.js';
 
-/** Drift at or below this is float noise and the IPF tolerance, not a conflict. */
-const NOISE = 1e-6;
+/**
+ * Drift at or below this is float noise and the fit tolerance, not a conflict: the unit-level
+ * sub-fits stop at 1e-6 of their total (a few persons), up to about 8e-6 of the smallest unit rows.
+ */
+const NOISE = 1e-5;
 
 const tvd = (p: readonly number[], q: readonly number[]) => p.reduce((sum, v, i) => sum + Math.abs(v - (q[i] ?? 0)), 0) / 2;
 const normalise = (values: readonly number[]) => {
@@ -72,11 +75,11 @@ const key = (check: string, row: string | null) => `${check}/${row ?? '—'}`;
 
 describe('CONFLICT_ALLOWANCES', () => {
   it('covers the expected drift of every row compared with a published figure', () => {
-    const uncovered = drifts.filter((entry) => entry.published && entry.drift > allowanceOf(entry.check, entry.row) + 1e-9);
+    const uncovered = drifts.filter((entry) => entry.published && entry.drift > allowanceOf(entry.check, entry.row) + NOISE);
     expect(uncovered.map((entry) => `${entry.scope}:${key(entry.check, entry.row)} drifts ${entry.drift}`)).toEqual([]);
   });
 
-  it('lists exactly the rows whose expected drift exceeds 1e-6, each once', () => {
+  it('lists exactly the rows whose expected drift exceeds the fit noise (1e-5), each once', () => {
     const drifting = [...new Set(drifts.filter((entry) => entry.published && entry.drift > NOISE).map((entry) => key(entry.check, entry.row)))].sort();
     const listed = CONFLICT_ALLOWANCES.map((entry) => key(entry.check, entry.row));
     expect(new Set(listed).size).toBe(listed.length);

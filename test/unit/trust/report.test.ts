@@ -1,3 +1,4 @@
+import { allowanceOf } from '../../../src/trust/conflict-allowances.js';
 import { describe, expect, it } from 'vitest';
 import { CONSISTENCY_RULES } from '../../../src/trust/evaluation-input.js';
 import { evaluateGates, evaluatePreflight } from '../../../src/trust/evaluate.js';
@@ -78,9 +79,12 @@ describe('buildTrustReport', () => {
     const input = { ...base, tables: base.tables.map((t) => (t.table_id === 'sex' ? { ...t, rounding_half_unit: 0.0005 } : t)) };
     const report = buildTrustReport(input, evaluateGates(input), RUN);
     const sex = report.marginals?.fields.find((field) => field.field === 'sex');
-    expect(sex).toMatchObject({ id: 'sex', tvd: expect.closeTo(0.3, 12), floor: 0.0005, allowance: 0, max_category_error_limit: null });
+    // plus the listed sex allowance (the unit sex ratios against the printed thousands)
+    const allowance = allowanceOf('sex', null);
+    expect(allowance).toBeGreaterThan(0);
+    expect(sex).toMatchObject({ id: 'sex', tvd: expect.closeTo(0.3, 12), floor: 0.0005, allowance, max_category_error_limit: null });
     expect(sex?.expected_sampling_tvd).toBeCloseTo(0.0012615631072159083, 9);
-    expect(sex?.threshold).toBeCloseTo(5.052027036079041 * 0.0012615631072159083 + 0.0005, 9);
+    expect(sex?.threshold).toBeCloseTo(5.052027036079041 * 0.0012615631072159083 + 0.0005 + allowance, 9);
     expect(sex?.critical_threshold).toBeCloseTo(2 * (sex?.threshold ?? NaN), 12);
     expect(report.drift_thresholds).toMatchObject({ alpha: 0.001, rows_gated: 18, critical_factor: 2 });
     expect(report.provenance.tables.find((t) => t.table_id === 'sex')?.rounding_half_unit).toBe(0.0005);

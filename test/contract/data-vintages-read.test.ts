@@ -1,0 +1,71 @@
+/**
+ * `data_vintages` lists exactly the tables a run read (issue #12): the model, the targets and the
+ * checks are built over a Proxy of the shipped snapshot's tables that records every table id
+ * read, and the recorded set is held to the `used_by` list of the table specs, which is what a
+ * run's tables and vintages are filtered by.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { InputSnapshot } from '../../src/census/census-table.js';
+import { TABLE_SPECS, isReadTable } from '../../src/census/table-specs.js';
+import { DEFAULT_CALIBRATION } from '../../src/generation/calibration.js';
+import { buildGenerationModel } from '../../src/generation/model.js';
+import { fieldTargets } from '../../src/generation/field-targets.js';
+import { jointTargets } from '../../src/generation/joint-targets.js';
+import { preflightInputOf } from '../../src/runs/trust-input.js';
+import { EffectiveRequestSchema } from '../../src/domain/request.js';
+import { shippedSnapshot } from '../helpers/snapshot.js';
+
+let snapshot: InputSnapshot;
+let shipped: InputSnapshot;
+const read = new Set<string>();
+
+beforeAll(async () => {
+  shipped = await shippedSnapshot();
+  const tables = new Proxy(shipped.tables, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && key in target) read.add(key);
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  snapshot = { ...shipped, tables };
+  // Uncached: the memoised model of the shipped snapshot would read nothing.
+  for (const useIpf of [true, false]) {
+    const model = buildGenerationModel(snapshot, { ...DEFAULT_CALIBRATION, useIpf });
+    for (const scope of ['all', 'adults'] as const) {
+      fieldTargets(model, snapshot, scope);
+      jointTargets(snapshot, model, scope);
+    }
+  }
+}, 120_000);
+
+describe('the tables a run reads', () => {
+  it('are exactly the shipped tables whose spec says something uses them', () => {
+    const declared = Object.keys(snapshot.tables).filter((id) => isReadTable(id)).sort();
+    expect([...read].sort()).toEqual(declared);
+  });
+
+  it('leave out a shipped table nothing reads (population_totals), in the run tables and so in data_vintages', () => {
+    expect(read.has('population_totals')).toBe(false);
+    const request = EffectiveRequestSchema.parse({
+      n: 10,
+      seed: 1,
+      profile: 'analysis_only',
+      scope: 'all',
+      use_ipf: true,
+      traits: false,
+      narratives: { provider: 'none' },
+      strict: false,
+    });
+    const input = preflightInputOf({ request, snapshot: shipped, fieldTargets: [], generatorVersion: '0.0.0', llmConfigured: false });
+    const ids = input.tables.map((t) => t.table_id).sort();
+    expect(ids).toEqual([...read].sort());
+    expect(ids).not.toContain('population_totals');
+  });
+
+  it('declares a use for every spec the generator reads and none it does not', () => {
+    for (const spec of TABLE_SPECS) {
+      if (!(spec.id in snapshot.tables)) continue;
+      expect({ id: spec.id, read: read.has(spec.id) }).toEqual({ id: spec.id, read: spec.used_by.length > 0 });
+    }
+  });
+});
