@@ -14,7 +14,7 @@ import {
   type CategoricalField,
 } from '../domain/categories.js';
 import { CONSISTENCY_RULES } from './consistency.js';
-import { UNIT_COUNTER_KEYS, UNIT_COUNTER_SIZES, type UnitCounts } from './unit-checks.js';
+import { UNIT_COUNTER_SIZES, type UnitCounts } from './unit-checks.js';
 
 /** Counts per field (in FIELD_CATEGORIES order) and per published cross-tab. */
 export type ShardCounts = { readonly [F in CategoricalField]: Int32Array } & UnitCounts & {
@@ -46,8 +46,23 @@ export function emptyCounts(): ShardCounts {
   counts.region_residence = new Int32Array(REGIONS.length * RESIDENCES.length);
   counts.consistency = new Int32Array(CONSISTENCY_RULES.length);
   counts.duplicate_ids = new Int32Array(1);
-  // The unit checks' counters (unit-checks.ts), one by one as above.
-  for (const key of UNIT_COUNTER_KEYS) counts[key] = new Int32Array(UNIT_COUNTER_SIZES[key]);
+  // The unit checks' counters (unit-checks.ts), one by one as above (named, so the shape is fixed).
+  counts.district_mother_tongue = new Int32Array(UNIT_COUNTER_SIZES.district_mother_tongue);
+  counts.district_religion = new Int32Array(UNIT_COUNTER_SIZES.district_religion);
+  counts.district_sex = new Int32Array(UNIT_COUNTER_SIZES.district_sex);
+  counts.district_broad_age = new Int32Array(UNIT_COUNTER_SIZES.district_broad_age);
+  counts.residence_broad_age = new Int32Array(UNIT_COUNTER_SIZES.residence_broad_age);
+  counts.residence_education = new Int32Array(UNIT_COUNTER_SIZES.residence_education);
+  counts.district_education = new Int32Array(UNIT_COUNTER_SIZES.district_education);
+  counts.education_sex = new Int32Array(UNIT_COUNTER_SIZES.education_sex);
+  counts.working_sex_employment = new Int32Array(UNIT_COUNTER_SIZES.working_sex_employment);
+  counts.working_residence_employment = new Int32Array(UNIT_COUNTER_SIZES.working_residence_employment);
+  counts.region_lfs_employment = new Int32Array(UNIT_COUNTER_SIZES.region_lfs_employment);
+  counts.unemployed_age_sex = new Int32Array(UNIT_COUNTER_SIZES.unemployed_age_sex);
+  counts.youth_employment = new Int32Array(UNIT_COUNTER_SIZES.youth_employment);
+  counts.youth_inactivity = new Int32Array(UNIT_COUNTER_SIZES.youth_inactivity);
+  counts.residence_sector = new Int32Array(UNIT_COUNTER_SIZES.residence_sector);
+  counts.elderly_sex = new Int32Array(UNIT_COUNTER_SIZES.elderly_sex);
   return counts;
 }
 

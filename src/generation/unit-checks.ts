@@ -86,6 +86,11 @@ export function lfsAgeGroupOf(age: number): number {
   return age < 15 ? -1 : Math.min(LFS_AGES - 1, Math.floor((age - 15) / 10));
 }
 
+/** Broad age group by (sex, age index), precomputed: the sampler looks it up once per persona. */
+const BROAD_BY_SEX_AGE = Uint8Array.from({ length: S * 86 }, (_, i) => broadAgeClass(i % 86, Math.floor(i / 86)));
+/** LFS age group by age index (-1 under 15). */
+const LFS_AGE_BY_AGE = Int8Array.from({ length: 86 }, (_, a) => lfsAgeGroupOf(a));
+
 const LFS_REGION_OF = REGIONS.map((code) => VARIABLE_DOMAINS.region_lfs.indexOf((code === 'sud' || code === 'gagauzia' ? 'sud_gagauzia' : code) as never));
 
 /**
@@ -108,7 +113,7 @@ export function countUnits(
   counts.district_mother_tongue[d * L + motherTongue]! += 1;
   counts.district_religion[d * K_REL + religion]! += 1;
   counts.district_sex[d * S + s]! += 1;
-  const broad = broadAgeClass(ageIndex, s);
+  const broad = BROAD_BY_SEX_AGE[s * 86 + ageIndex]!;
   counts.district_broad_age[d * B + broad]! += 1;
   counts.residence_broad_age[r * B + broad]! += 1;
   if (ageIndex >= 60) counts.elderly_sex[s]! += 1;
@@ -123,7 +128,7 @@ export function countUnits(
     counts.working_residence_employment[r * K_EMP + employment]! += 1;
   }
   counts.region_lfs_employment[LFS_REGION_OF[DISTRICT_REGION_INDEX[d]!]! * K_EMP + employment]! += 1;
-  if (employment === UNEMPLOYED) counts.unemployed_age_sex[lfsAgeGroupOf(ageIndex) * S + s]! += 1;
+  if (employment === UNEMPLOYED) counts.unemployed_age_sex[LFS_AGE_BY_AGE[ageIndex]! * S + s]! += 1;
   if (ageIndex <= 34) {
     counts.youth_employment[employment]! += 1;
     if (inactivity >= 0) counts.youth_inactivity[inactivity]! += 1;
