@@ -35,7 +35,8 @@ import { countConstraint, fitConstraints, fitIpf, proportionConstraint, sweepCon
 import { KEY_DIMENSIONS } from './key-joint.js';
 import { motherTonguePrior } from './ethnolinguistic.js';
 import { religionPrior } from './religion-by-unit.js';
-import { ageGroupOfAgeIndex, matrixOf, sharesOf, tableOf, valueAt } from './table-view.js';
+import { TIMED_UNTIL_AGE, completedLevels, educationByExactAge, finalAttainmentByAge, interpolateGroups, maritalByExactAge } from './age-schedules.js';
+import { matrixOf, sharesOf, tableOf, valueAt } from './table-view.js';
 
 type Tables = InputSnapshot['tables'];
 
@@ -193,24 +194,40 @@ function usualLanguage(tables: Tables, motherTongueMass: Float64Array, useIpf: b
   return { rows: LANGUAGES.length, categories: LANGUAGES, probabilities: rakeConditional(motherTongueMass, prior, target, useIpf) };
 }
 
-/** Expands a modelled table over age groups (optionally by sex) to rows per (sex ×) age index. */
+/** Exact-age rows (AGE_COUNT × k) from a model table's five-year rows (groups × k, zeros where not applicable). */
+type AgeSchedule = (groupRows: Float64Array, sex: 'female' | 'male' | null) => Float64Array;
+
+/** Interpolation between group midpoints from `minAge` on (age-schedules.ts). */
+const smoothFrom =
+  (minAge: number): AgeSchedule =>
+  (groupRows, _sex) =>
+    interpolateGroups(groupRows, groupRows.length / AGE_GROUPS.length, minAge, (g) => 5 * g + 4 >= minAge);
+
+/**
+ * Expands a modelled table over age groups (optionally by sex) to rows per (sex ×) exact age:
+ * `schedule` turns the five-year rows into single-age rows without steps at the band edges, then
+ * `mask` zeroes what an age cannot hold.
+ */
 function bySexAgeRows(
   tables: Tables,
   id: string,
   categories: readonly string[],
   withSex: boolean,
+  schedule: AgeSchedule,
   mask: (ageIndex: number, category: number) => boolean,
 ): Float64Array {
   const table = tableOf(tables, id);
   const sexes = withSex ? SEXES : [null];
-  const out = new Float64Array(sexes.length * AGES * categories.length);
+  const K = categories.length;
+  const out = new Float64Array(sexes.length * AGES * K);
   sexes.forEach((sex, s) => {
+    const groupRows = new Float64Array(AGE_GROUPS.length * K);
+    AGE_GROUPS.forEach((group, g) =>
+      categories.forEach((category, k) => (groupRows[g * K + k] = valueAt(table, sex === null ? [group, category] : [sex, group, category]) ?? 0)),
+    );
+    const byAge = schedule(groupRows, sex);
     for (let a = 0; a < AGES; a += 1) {
-      const group = AGE_GROUPS[ageGroupOfAgeIndex(a)]!;
-      categories.forEach((category, k) => {
-        const value = valueAt(table, sex === null ? [group, category] : [sex, group, category]);
-        if (value !== null && mask(a, k)) out[(s * AGES + a) * categories.length + k] = value;
-      });
+      for (let k = 0; k < K; k += 1) if (mask(a, k)) out[(s * AGES + a) * K + k] = byAge[a * K + k]!;
     }
   });
   return out;
@@ -269,12 +286,14 @@ export type SubFitLog = { name: string; fit: FitResult }[];
 
 function educationTables(tables: Tables, masses: PopulationMasses, useIpf: boolean, fits: SubFitLog): Float64Array {
   const K = EDUCATION_LEVELS.length;
-  const byAge = bySexAgeRows(tables, 'education_by_age_modelled', EDUCATION_LEVELS, false, (a, k) => a >= EDUCATION_MIN_AGE[EDUCATION_LEVELS[k]!]);
-  const prior = replicate(byAge, K, EDUCATION_ROWS, (row) => {
-    const a = row % AGES;
-    return a >= 10 ? a : 0;
-  });
-  for (let row = 0; row < EDUCATION_ROWS; row += 1) if (row % AGES < 10) prior.fill(0, row * K, row * K + K);
+  const feasible = (a: number, k: number) => a >= EDUCATION_MIN_AGE[EDUCATION_LEVELS[k]!];
+  const byAge = bySexAgeRows(tables, 'education_by_age_modelled', EDUCATION_LEVELS, false, (rows) => educationByExactAge(rows), feasible);
+  const toRows = (byExactAge: Float64Array) => {
+    const rows = replicate(byExactAge, K, EDUCATION_ROWS, (row) => row % AGES);
+    for (let row = 0; row < EDUCATION_ROWS; row += 1) if (row % AGES < 10) rows.fill(0, row * K, row * K + K);
+    return rows;
+  };
+  const prior = toRows(byAge);
   if (!useIpf) return prior;
   // Every constraint but the rows is on (unit, area, sex, level): fitted on that 840-cell
   // aggregate, with the age rows normalised implicitly (`fitGrouped`), which is the same
@@ -288,6 +307,7 @@ function educationTables(tables: Tables, masses: PopulationMasses, useIpf: boole
   const byResidence = RESIDENCES.map((_, r) => masses.education.reduce((sum, m, row) => (Math.floor(row / (S * AGES)) % R === r ? sum + m : sum), 0));
   const byUnit = DISTRICTS.map((_, d) => masses.education.reduce((sum, m, row) => (Math.floor(row / (R * S * AGES)) === d ? sum + m : sum), 0));
   const national = tableOf(tables, 'education_10plus');
+  const nationalShares = sharesOf(national, EDUCATION_LEVELS);
   // The six published shares cover 99.8% (the rest did not declare): every published cell is read
   // over the same declared base (docs/method.md §4).
   const declared = (national.published_shares_percent?.values ?? [100]).reduce<number>((sum, v) => sum + (v ?? 0), 0) / 100;
@@ -298,7 +318,7 @@ function educationTables(tables: Tables, masses: PopulationMasses, useIpf: boole
   const sexCells = matrixOf(tableOf(tables, 'education_sex_within_level'), EDUCATION_LEVELS, SEXES);
   const sexList = sexCells.flatMap((row, k) => row.flatMap((v, s) => (v === null ? [] : [{ k, s, share: v / 100 }])));
   const constraints: IpfConstraint[] = [
-    countConstraint('education 10+', n, (c) => c % K, Array.from(sharesOf(national, EDUCATION_LEVELS), (share) => share * tenPlus)),
+    countConstraint('education 10+', n, (c) => c % K, Array.from(nationalShares, (share) => share * tenPlus)),
     countConstraint(
       'education by area (published cells)',
       n,
@@ -311,18 +331,64 @@ function educationTables(tables: Tables, masses: PopulationMasses, useIpf: boole
       (c) => unitList.findIndex((cell) => cell.d === dOf(c) && cell.k === c % K),
       unitList.map((cell) => cell.share * byUnit[cell.d]!),
     ),
+    // The sex composition within a level, as a count on the level's national total (fixed by the
+    // first constraint), so every constraint is a count and rows can be held fixed (below).
     ...sexList.map((cell) =>
-      proportionConstraint(
-        `sex within ${EDUCATION_LEVELS[cell.k]}`,
-        n,
-        (c) => (c % K === cell.k ? 0 : -1),
-        (c) => (sOf(c) === cell.s ? 0 : -1),
-        1,
-        [cell.share],
-      ),
+      countConstraint(`sex within ${EDUCATION_LEVELS[cell.k]}`, n, (c) => (c % K === cell.k && sOf(c) === cell.s ? 0 : -1), [
+        cell.share * nationalShares[cell.k]! * tenPlus,
+      ]),
     ),
   ];
-  return fitGrouped('education', masses.education, prior, K, AGES, constraints, fits);
+  // Raking scales each cohort's *final* level; pupils (10-16) keep the primary and gymnasium
+  // completion timing of their raked final levels, so the fit cannot move them between grades
+  // (raking them like adults made 72% of 15-year-olds gymnasium graduates). From 17 the rows are
+  // raked from the timed prior, whose small shares (degrees before 22) stay small under the
+  // multiplicative factors. A few rounds of the timing against the fit converge (pupils are a
+  // tenth of the 10+ mass); their last timed rows are held fixed in the fit that is kept, so the
+  // constraints hold exactly.
+  const finalRows = toRows(bySexAgeRows(tables, 'education_by_age_modelled', EDUCATION_LEVELS, false, (rows) => finalAttainmentByAge(rows), () => true));
+  const young = (row: number) => row % AGES < TIMED_UNTIL_AGE;
+  const freeMass = masses.education.map((mass, row) => (young(row) ? 0 : mass));
+  const fixed = new Float64Array(prior.length);
+  const fixedAggregate = new Float64Array(n);
+  const final = new Float64Array(K);
+  const timed = new Float64Array(K);
+  let phi: Float64Array = new Float64Array(GROUPS * K).fill(1);
+  let fitted: Float64Array = prior;
+  const ROUNDS = 4;
+  for (let round = 0; round < ROUNDS; round += 1) {
+    fixedAggregate.fill(0);
+    for (let row = 0; row < EDUCATION_ROWS; row += 1) {
+      const a = row % AGES;
+      const mass = masses.education[row]!;
+      if (!young(row) || a < 10 || mass <= 0) continue;
+      const g = Math.floor(row / AGES);
+      for (let k = 0; k < K; k += 1) final[k] = finalRows[row * K + k]! * phi[g * K + k]!;
+      completedLevels(final, a, timed);
+      let sum = 0;
+      for (let k = 0; k < K; k += 1) sum += feasible(a, k) ? timed[k]! : 0;
+      for (let k = 0; k < K; k += 1) {
+        fixed[row * K + k] = sum > 0 && feasible(a, k) ? (mass * timed[k]!) / sum : 0;
+        fixedAggregate[g * K + k]! += fixed[row * K + k]!;
+      }
+    }
+    // The free rows meet what the fixed rows leave of each target.
+    const left = constraints.map((c): IpfConstraint => {
+      if (c.kind !== 'count') return c;
+      const targets = Float64Array.from(c.targets);
+      for (let cell = 0; cell < n; cell += 1) if (c.category[cell]! >= 0) targets[c.category[cell]!]! -= fixedAggregate[cell]!;
+      return { ...c, targets: targets.map((t) => Math.max(0, t)) };
+    });
+    const result = fitGrouped('education', freeMass, prior, K, AGES, left, round === ROUNDS - 1 ? fits : []);
+    phi = result.phi;
+    fitted = result.conditional;
+  }
+  for (let row = 0; row < EDUCATION_ROWS; row += 1) {
+    if (!young(row)) continue;
+    const mass = masses.education[row]!;
+    for (let k = 0; k < K; k += 1) fitted[row * K + k] = mass > 0 ? fixed[row * K + k]! / mass : prior[row * K + k]!;
+  }
+  return fitted;
 }
 
 /**
@@ -340,7 +406,7 @@ function fitGrouped(
   rowsPerGroup: number,
   constraints: readonly IpfConstraint[],
   fits: SubFitLog,
-): Float64Array {
+): { conditional: Float64Array; phi: Float64Array } {
   const rows = rowMass.length;
   const groups = rows / rowsPerGroup;
   const phi = new Float64Array(groups * K).fill(1);
@@ -379,7 +445,7 @@ function fitGrouped(
     for (let k = 0; k < K; k += 1) z += prior[row * K + k]! * phi[g * K + k]!;
     for (let k = 0; k < K; k += 1) out[row * K + k] = z > 0 ? (prior[row * K + k]! * phi[g * K + k]!) / z : 0;
   }
-  return out;
+  return { conditional: out, phi };
 }
 
 /** LFS age group (15-24 … 65+) of an age index; -1 under 15. */
@@ -390,7 +456,7 @@ function lfsAgeGroupOf(a: number): number {
 
 function employmentTables(tables: Tables, masses: PopulationMasses, useIpf: boolean, fits: SubFitLog): Float64Array {
   const K = EMPLOYMENT_STATUSES.length;
-  const bySexAge = bySexAgeRows(tables, 'employment_by_sex_age_modelled', EMPLOYMENT_STATUSES, true, (a) => a >= 15);
+  const bySexAge = bySexAgeRows(tables, 'employment_by_sex_age_modelled', EMPLOYMENT_STATUSES, true, smoothFrom(15), (a) => a >= 15);
   const prior = replicate(bySexAge, K, EMPLOYMENT_ROWS, (row) => Math.floor(row / (R * G)));
   if (!useIpf) return prior;
   const n = prior.length;
@@ -476,7 +542,7 @@ function employmentTables(tables: Tables, masses: PopulationMasses, useIpf: bool
 
 function inactivityTables(tables: Tables, inactiveMassByAge: Float64Array, useIpf: boolean, fits: SubFitLog): Float64Array {
   const K = INACTIVITY_REASONS.length;
-  const prior = replicate(bySexAgeRows(tables, 'inactivity_by_age_modelled', INACTIVITY_REASONS, false, (a) => a >= 15), K, AGES, (a) => a);
+  const prior = replicate(bySexAgeRows(tables, 'inactivity_by_age_modelled', INACTIVITY_REASONS, false, smoothFrom(15), (a) => a >= 15), K, AGES, (a) => a);
   if (!useIpf) return prior;
   const n = prior.length;
   const total = inactiveMassByAge.reduce((a, b) => a + b, 0);
@@ -522,7 +588,7 @@ export function buildConditionals(tables: Tables, masses: PopulationMasses, fitt
   });
   const religionByUnit = fitted?.religion ?? replicate(religionPrior(tables), RELIGIONS.length, D * E, (row) => row % E);
   const sexAgeMass15 = masses.sexAge.map((mass, row) => ((row % AGES) >= 15 ? mass : 0));
-  const marital = bySexAgeRows(tables, 'marital_by_sex_age_modelled', MARITAL_STATUSES, true, (a) => a >= 15);
+  const marital = bySexAgeRows(tables, 'marital_by_sex_age_modelled', MARITAL_STATUSES, true, (rows, sex) => maritalByExactAge(rows, sex ?? 'female'), (a) => a >= 15);
   const employmentByRow = employmentTables(tables, masses, useIpf, fits);
   const inactive = EMPLOYMENT_STATUSES.indexOf('inactive');
   const inactiveMassByAge = new Float64Array(AGES);

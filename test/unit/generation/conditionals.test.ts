@@ -186,14 +186,30 @@ describe('buildConditionals, raked: each table reproduces its official margin ov
 });
 
 describe('buildConditionals, not raked: the priors as the model assumptions state them', () => {
-  it('takes each marital row from the modelled table of its sex and 5-year group', () => {
+  it('takes the marital row of each 5-year group at its middle age, from 20-24 on, and interpolates between', () => {
     const modelled = shippedTableFile('marital_by_sex_age_modelled');
+    const groupRow = (sex: string, a: number) => {
+      const cells = MARITAL.map((status) => fileCell(modelled, [sex, groupOf(a), status])!);
+      return cells.map((v) => v / sum(cells));
+    };
     ['female', 'male'].forEach((sex, s) => {
-      for (let a = 20; a < AGES; a += 1) {
-        const cells = MARITAL.map((status) => fileCell(modelled, [sex, groupOf(a), status])!);
-        expectShares(row(plain.maritalBySexAge, s * AGES + a), cells.map((v) => v / sum(cells)), 12);
-      }
+      for (const middle of [22, 27, 42, 62, 82]) expectShares(row(plain.maritalBySexAge, s * AGES + middle), groupRow(sex, middle), 12);
+      // Age 24 is 2/5 of the way from the 20-24 middle (22) to the 25-29 middle (27).
+      const lo = groupRow(sex, 22);
+      const hi = groupRow(sex, 27);
+      expectShares(row(plain.maritalBySexAge, s * AGES + 24), lo.map((v, k) => 0.6 * v + 0.4 * hi[k]!), 6);
     });
+  });
+
+  it('marries nobody under 16, hardly anyone at 16-17, and widows nobody under 20 (Family Code art. 14)', () => {
+    const MARRIED = MARITAL.indexOf('married');
+    const NEVER = MARITAL.indexOf('never_married');
+    const WIDOWED = MARITAL.indexOf('widowed');
+    for (let s = 0; s < 2; s += 1) {
+      expect(row(plain.maritalBySexAge, s * AGES + 15)[NEVER]).toBe(1);
+      for (const a of [16, 17]) expect(row(plain.maritalBySexAge, s * AGES + a)[MARRIED]).toBeLessThanOrEqual(0.003);
+      for (let a = 15; a < 20; a += 1) expect(row(plain.maritalBySexAge, s * AGES + a)[WIDOWED]).toBe(0);
+    }
   });
 
   it('takes each sector row from the modelled area × sex table', () => {
