@@ -112,7 +112,7 @@ export const CONFIG_VARIABLES = {
   },
   LLM_MAX_N: {
     schema: integer(1, 10_000_000).default(10_000),
-    doc: 'Largest `n` of a run with `llm` narratives (422 `REQUEST_LIMIT_EXCEEDED` above); at most `MAX_N`.',
+    doc: 'Largest `n` of a run with `llm` narratives (422 `REQUEST_LIMIT_EXCEEDED` above, and `generate` exits 1); at most `MAX_N`.',
   },
   LLM_BREAKER_FAILURES: {
     schema: integer(1, 1_000).default(5),
