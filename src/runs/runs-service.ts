@@ -129,13 +129,15 @@ export class RunsService {
   /** Runs whose interrupted attempt left partial output that recovery discarded (until they run again). */
   readonly #discardedPartial = new Set<string>();
   #running = 0;
+  /** Sync answers handed to the HTTP layer whose bytes their clients have not read yet (holdAnswer). */
+  #answersHeld = 0;
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(options: RunsServiceOptions) {
     this.#options = options;
     this.#requestSchema = runRequestSchema(options.maxN);
-    this.#admission = new RunAdmission({ maxQueue: options.maxQueue, tracked: () => this.#active.size });
+    this.#admission = new RunAdmission({ maxQueue: options.maxQueue, tracked: () => this.slotsInUse });
     this.#persistence = new RunPersistence(options.store);
     this.#reads = new RunReadModel(options.store, {
       live: (runId) => this.#active.get(runId)?.record,
@@ -152,6 +154,32 @@ export class RunsService {
   /** Runs queued or running. */
   get inFlight(): number {
     return this.#active.size;
+  }
+
+  /** Sync answers not yet read by their clients (each holds a MAX_QUEUE slot). */
+  get answersHeld(): number {
+    return this.#answersHeld;
+  }
+
+  /** What MAX_QUEUE counts: runs queued or running, and sync answers their clients have not read yet. */
+  get slotsInUse(): number {
+    return this.#active.size + this.#answersHeld;
+  }
+
+  /**
+   * A sync answer is about to be sent: its dataset stays in memory until the client has read it
+   * (a client that never reads would pin it for good), so it holds a MAX_QUEUE slot until the
+   * returned release is called, once the response has finished or its connection closed.
+   * Releasing more than once is harmless.
+   */
+  holdAnswer(): () => void {
+    this.#answersHeld += 1;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.#answersHeld -= 1;
+    };
   }
 
   /** Recovers unfinished runs, removes leftovers of failed writes, sweeps expired runs once and starts the retention sweep. */

@@ -3,6 +3,7 @@
  * dataset, report and manifest, cancel and delete it. Handlers stay thin: they parse headers,
  * call the runs service and shape the answer.
  */
+import { finished } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -316,9 +317,18 @@ async function answerSync(service: RunsService, settled: Settled, reply: Fastify
       details: { run_id: runId, decision: record.decision, gate_codes: record.gate_codes, links: linksOf(runId) },
     });
   }
-  // A replayed request (Idempotency-Key) after the run finished reads the dataset back from the store.
-  const bytes = settled.bytes ?? [await buffer((await service.dataset(runId)).stream)];
-  const head = JSON.stringify({ run_id: runId, status: record.status, trust_payload: payload, links: linksOf(runId) });
-  reply.code(201).header('content-type', 'application/json; charset=utf-8');
-  return reply.send(syncBody(head, bytes));
+  // Until the client has read it, the answer's dataset is held in memory: it counts against MAX_QUEUE.
+  const release = service.holdAnswer();
+  try {
+    // A replayed request (Idempotency-Key) after the run finished reads the dataset back from the store.
+    const bytes = settled.bytes ?? [await buffer((await service.dataset(runId)).stream)];
+    const head = JSON.stringify({ run_id: runId, status: record.status, trust_payload: payload, links: linksOf(runId) });
+    // Finished (all bytes handed to the socket) or closed (the client went away, or an idle timeout).
+    finished(reply.raw, () => release());
+    reply.code(201).header('content-type', 'application/json; charset=utf-8');
+    return reply.send(syncBody(head, bytes));
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
