@@ -26,9 +26,15 @@ export interface ServerProcess {
   readonly exited: Promise<number | null>;
 }
 
+/**
+ * The DATA_DIR of a server that is given none: one per test process, since `serve` locks its
+ * DATA_DIR and test files run in parallel (the servers of one file run one after another).
+ */
+const SERVE_DATA_DIR = `${SCRATCH_DATA_DIR}-serve-${process.pid}`;
+
 /** The child's environment: only what we pass (plus PATH), so the developer's shell does not leak in. */
 export function serverEnv(env: Readonly<Record<string, string>>): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: SCRATCH_DATA_DIR, LOG_LEVEL: 'info', ...env };
+  return { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: SERVE_DATA_DIR, LOG_LEVEL: 'info', ...env };
 }
 
 /** How the child is started, beyond its environment. */
