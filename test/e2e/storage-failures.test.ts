@@ -74,8 +74,8 @@ describe('a full DATA_DIR', () => {
 
     expect((await api.get('/health/live')).status).toBe(200);
     expect((await api.get('/v1/runs')).body).toMatchObject({ runs: [] });
-    // No run folder, no temp file of a run, a key or a readiness probe.
-    expect(await tree(dataDir)).toEqual(['runs', join('runs', '_idempotency')]);
+    // No run folder, no temp file of a run, a key or a readiness probe; the lock (a symlink, no bytes) was taken.
+    expect(await tree(dataDir)).toEqual(['runs', join('runs', '_idempotency'), 'serve.lock']);
   });
 });
 
