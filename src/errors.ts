@@ -30,6 +30,8 @@ export const ERRORS = {
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
   SERVICE_QUEUE_FULL: { status: 503, title: 'Run queue is full' },
   SERVICE_SHUTTING_DOWN: { status: 503, title: 'Service is shutting down' },
+  SERVICE_STORAGE_FULL: { status: 507, title: 'Insufficient storage' },
+  SERVICE_STORAGE_UNAVAILABLE: { status: 503, title: 'Storage takes no writes' },
 
   // RUN_*: the life of a generation run
   RUN_NOT_FOUND: { status: 404, title: 'Run not found' },

@@ -29,7 +29,7 @@ export const CONFIG_VARIABLES = {
     schema: integer(0, 10_000_000).default(10_000),
     doc: 'Largest `n` answered synchronously (201); larger runs are queued (202).',
   },
-  MAX_QUEUE: { schema: integer(1, 100_000).default(64), doc: 'Runs queued or running before new ones get 503.' },
+  MAX_QUEUE: { schema: integer(1, 100_000).default(64), doc: 'Runs queued or running, and sync answers their clients have not read yet, before new runs get 503.' },
   RUN_CONCURRENCY: {
     schema: integer(1, 64).default(2),
     doc: 'Runs executing at once (they share the worker pool; more than one keeps small runs from waiting behind a large one).',
@@ -112,7 +112,7 @@ export const CONFIG_VARIABLES = {
   },
   LLM_MAX_N: {
     schema: integer(1, 10_000_000).default(10_000),
-    doc: 'Largest `n` of a run with `llm` narratives (422 `REQUEST_LIMIT_EXCEEDED` above); at most `MAX_N`.',
+    doc: 'Largest `n` of a run with `llm` narratives (422 `REQUEST_LIMIT_EXCEEDED` above, and `generate` exits 1); at most `MAX_N`.',
   },
   LLM_BREAKER_FAILURES: {
     schema: integer(1, 1_000).default(5),

@@ -105,6 +105,7 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
   registerRunGauges(metrics.registry, {
     queueDepth: () => service.queueDepth,
     inFlight: () => service.inFlight,
+    answersHeld: () => service.answersHeld,
     poolUtilization: () => pool.utilization,
   });
   const readinessChecks: ReadinessCheck[] = [
@@ -131,8 +132,9 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
     {
       name: 'runs:queue',
       check: async () => {
-        const used = service.inFlight / config.MAX_QUEUE;
-        return { status: used >= 1 ? 'fail' : used >= 0.8 ? 'warn' : 'pass', observedValue: service.inFlight, observedUnit: 'runs' };
+        // What admission counts: runs queued or running and sync answers not yet read.
+        const used = service.slotsInUse / config.MAX_QUEUE;
+        return { status: used >= 1 ? 'fail' : used >= 0.8 ? 'warn' : 'pass', observedValue: service.slotsInUse, observedUnit: 'runs' };
       },
     },
   ];

@@ -5,7 +5,7 @@
  * - fastify's own errors (`FST_ERR_*`): mapped by `FASTIFY_ERROR_CODES`, else by their 4xx status.
  * - anything else: a generic 500, logged with `err`; the client sees no message or stack.
  *
- * Details and messages are shown to the client only for 4xx and 503: those describe the
+ * Details and messages are shown to the client only for 4xx, 503 and 507: those describe the
  * request or the service's state. Other 5xx messages may carry internals and are replaced.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -59,8 +59,9 @@ function fieldOf(error: unknown, name: string): unknown {
   return isRecord(error) ? error[name] : undefined;
 }
 
+/** 503 and 507 describe the instance's state (load, shutdown, a full disk), in our own words. */
 export function exposesDetails(status: number): boolean {
-  return status < 500 || status === 503;
+  return status < 500 || status === 503 || status === 507;
 }
 
 function catalogueCodeByStatus(status: number): ErrorCode {
@@ -147,6 +148,9 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   const classified = classifyError(error);
   if (classified.unexpected) {
     request.log.error({ err: error, code: classified.code }, 'request failed');
+  } else if (ERRORS[classified.code].status >= 500) {
+    // The instance's own state (queue full, shutdown, a full or read-only disk): on-call's business.
+    request.log.warn({ code: classified.code }, classified.detail);
   } else {
     request.log.info({ code: classified.code }, classified.detail);
   }

@@ -126,12 +126,14 @@ export function dataDirWritableCheck(dataDir: string): ReadinessCheck {
       const probe = join(dataDir, `.ready-probe-${randomUUID()}`);
       try {
         await mkdir(dataDir, { recursive: true });
-        await writeFile(probe, '');
-        await rm(probe, { force: true });
+        await writeFile(probe, String(process.pid));
         return { status: 'pass', observedValue: true };
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         return { status: 'fail', observedValue: false, output: `DATA_DIR is not writable: ${reason}` };
+      } finally {
+        // Also when the write failed (a full disk creates the file, then refuses its bytes).
+        await rm(probe, { force: true }).catch(() => undefined);
       }
     },
   };

@@ -11,6 +11,9 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ServiceError } from '../errors.js';
+import { EffectiveRequestSchema } from '../domain/request.js';
+import { storageErrorOf } from './storage-error.js';
+import { unreadableRecordOf } from './run-transitions.js';
 import {
   ARTIFACTS,
   FINISHED_STATUSES,
@@ -24,6 +27,8 @@ import {
 } from './run-store.js';
 
 const IDEMPOTENCY_DIR = '_idempotency';
+/** A record as this store writes it: every run it stores has its effective request. */
+const StoredRunRecordSchema = RunRecordSchema.extend({ effective_request: EffectiveRequestSchema });
 /** Marks a file being written; renamed away on success, so one found later is a crash's leftover. */
 const TEMP_MARK = '.tmp-';
 
@@ -39,7 +44,10 @@ async function fsyncDirectory(path: string): Promise<void> {
 /** A file's content: text, bytes, or byte chunks written in order. */
 type FileBytes = string | Uint8Array | readonly Uint8Array[];
 
-/** Writes `bytes` to a temp file next to `path` and fsyncs it; returns the temp file's path. */
+/**
+ * Writes `bytes` to a temp file next to `path` and fsyncs it; returns the temp file's path. A
+ * write that fails (a full disk fails after the file was created) removes its temp file.
+ */
 async function writeTempSynced(path: string, bytes: FileBytes): Promise<string> {
   const temp = `${path}${TEMP_MARK}${randomUUID()}`;
   const handle = await open(temp, 'w');
@@ -47,26 +55,53 @@ async function writeTempSynced(path: string, bytes: FileBytes): Promise<string> 
     if (typeof bytes === 'string' || bytes instanceof Uint8Array) await handle.writeFile(bytes);
     else for (const chunk of bytes) await handle.writeFile(chunk);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
   }
+  await handle.close();
   return temp;
 }
 
-/** Writes `bytes` to `path` atomically (temp + fsync + rename + fsync of the folder). */
+/** Writes `bytes` to `path` atomically (temp + fsync + rename + fsync of the folder); leaves no temp file when it fails. */
 export async function writeFileAtomic(path: string, bytes: FileBytes): Promise<void> {
-  await rename(await writeTempSynced(path, bytes), path);
+  const temp = await writeTempSynced(path, bytes);
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
   await fsyncDirectory(join(path, '..'));
 }
 
 /**
  * Writes several files of one folder atomically: the temp files are written and fsynced in
- * parallel, renamed in order, and the folder is fsynced once for all of them.
+ * parallel, renamed in order, and the folder is fsynced once for all of them. When any part
+ * fails, every temp file still there is removed.
  */
 export async function writeFilesAtomic(directory: string, files: readonly { name: string; bytes: FileBytes }[]): Promise<void> {
-  const temps = await Promise.all(files.map((file) => writeTempSynced(join(directory, file.name), file.bytes)));
-  await Promise.all(files.map((file, i) => rename(temps[i]!, join(directory, file.name))));
+  const written = await Promise.allSettled(files.map((file) => writeTempSynced(join(directory, file.name), file.bytes)));
+  const temps = written.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  try {
+    const failed = written.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    await Promise.all(files.map((file, i) => rename(temps[i]!, join(directory, file.name))));
+  } catch (error) {
+    await Promise.all(temps.map((temp) => rm(temp, { force: true }).catch(() => undefined)));
+    throw error;
+  }
   await fsyncDirectory(directory);
+}
+
+/** Runs a store write; a full or read-only volume fails as a coded storage error (507/503). */
+async function storing<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw storageErrorOf(error);
+  }
 }
 
 async function readJson(path: string): Promise<unknown> {
@@ -101,18 +136,30 @@ export class FileRunStore implements RunStore {
   async create(record: RunRecord): Promise<string> {
     const dir = this.#dir(record.run_id);
     const path = join(dir, 'run.json');
-    try {
-      await mkdir(dir, { recursive: false });
-    } catch (error) {
-      // A folder without run.json is what a failed first write of a never-stored run left
-      // behind (putFinished with isNew): the run does not exist yet, so it is created in it.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || (await readJson(path)) !== undefined) throw error;
-    }
-    await rename(await writeTempSynced(path, JSON.stringify(record)), path);
-    // The new folder's entry in runs/ must be durable too, not only run.json inside it.
-    await Promise.all([fsyncDirectory(dir), fsyncDirectory(this.root)]);
+    await storing(async () => {
+      try {
+        await mkdir(dir, { recursive: false });
+      } catch (error) {
+        // A folder without run.json is what a failed first write of a never-stored run left
+        // behind (putFinished with isNew): the run does not exist yet, so it is created in it.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || (await readJson(path)) !== undefined) throw error;
+      }
+      try {
+        await rename(await writeTempSynced(path, JSON.stringify(record)), path);
+        // The new folder's entry in runs/ must be durable too, not only run.json inside it.
+        await Promise.all([fsyncDirectory(dir), fsyncDirectory(this.root)]);
+      } catch (error) {
+        // The run was not created: its folder goes (a full disk must not collect empty folders).
+        await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+        throw error;
+      }
+    });
     if (record.idempotency_key === null) return record.run_id;
-    const owner = await this.#claimIdempotencyKey(record.idempotency_key, record.run_id);
+    const owner = await storing(() => this.#claimIdempotencyKey(record.idempotency_key!, record.run_id)).catch(async (error: unknown) => {
+      // Unclaimed, the run must not exist either: a retry would make a second one.
+      await this.delete(record.run_id).catch(() => undefined);
+      throw error;
+    });
     // Another run holds the key: this one never existed.
     if (owner !== record.run_id) await this.delete(record.run_id);
     return owner;
@@ -120,15 +167,35 @@ export class FileRunStore implements RunStore {
 
   async get(runId: string): Promise<RunRecord | null> {
     if (!RUN_ID.test(runId)) return null;
-    const raw = await readJson(join(this.#dir(runId), 'run.json'));
-    if (raw === undefined) return null;
-    const parsed = RunRecordSchema.safeParse(raw);
-    if (!parsed.success) throw new ServiceError('RUN_STORE_CORRUPT', `run record ${runId} does not match the schema`);
+    const path = join(this.#dir(runId), 'run.json');
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      const errno = (error as NodeJS.ErrnoException).code;
+      if (errno === 'ENOENT') return null;
+      if (errno !== 'EISDIR') throw storageErrorOf(error);
+      return this.#unreadable(runId, undefined, path);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return this.#unreadable(runId, undefined, path);
+    }
+    const parsed = StoredRunRecordSchema.safeParse(raw);
+    if (!parsed.success || parsed.data.run_id !== runId) return this.#unreadable(runId, raw, path);
     return parsed.data;
   }
 
+  /** A record that cannot be read back reads as a failed run (it can be deleted and expires). */
+  async #unreadable(runId: string, raw: unknown, path: string): Promise<RunRecord> {
+    const written = await stat(path).then((facts) => facts.mtime, () => new Date(0));
+    return unreadableRecordOf(runId, raw, written.toISOString());
+  }
+
   async put(record: RunRecord): Promise<void> {
-    await writeFileAtomic(join(this.#dir(record.run_id), 'run.json'), JSON.stringify(record));
+    await storing(() => writeFileAtomic(join(this.#dir(record.run_id), 'run.json'), JSON.stringify(record)));
   }
 
   async #runIds(): Promise<string[]> {
@@ -168,12 +235,20 @@ export class FileRunStore implements RunStore {
     options: { readonly dataset?: readonly Uint8Array[]; readonly isNew?: boolean } = {},
   ): Promise<void> {
     const dir = this.#dir(record.run_id);
-    if (options.isNew) await mkdir(dir, { recursive: false });
     const files: { name: string; bytes: FileBytes }[] = ARTIFACTS.map((name) => ({ name: `${name}.json`, bytes: JSON.stringify(artifacts[name]) }));
     if (options.dataset) files.push({ name: 'dataset.ndjson', bytes: options.dataset });
-    // A new folder's entry in runs/ is made durable along with the files in it.
-    await Promise.all([writeFilesAtomic(dir, files), ...(options.isNew ? [fsyncDirectory(this.root)] : [])]);
-    await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(record));
+    await storing(async () => {
+      if (options.isNew) await mkdir(dir, { recursive: false });
+      try {
+        // A new folder's entry in runs/ is made durable along with the files in it.
+        await Promise.all([writeFilesAtomic(dir, files), ...(options.isNew ? [fsyncDirectory(this.root)] : [])]);
+        await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(record));
+      } catch (error) {
+        // A run never stored leaves nothing behind; a stored one keeps its earlier record.
+        if (options.isNew) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   async getArtifact(runId: string, name: ArtifactName): Promise<unknown> {
@@ -185,23 +260,25 @@ export class FileRunStore implements RunStore {
     const dir = this.#dir(runId);
     const path = join(dir, 'dataset.ndjson');
     const temp = `${path}${TEMP_MARK}${randomUUID()}`;
-    const handle = await open(temp, 'w');
+    const handle = await storing(() => open(temp, 'w'));
     let closed = false;
     return {
-      write: async (chunk) => {
-        let offset = 0;
-        while (offset < chunk.byteLength) {
-          const { bytesWritten } = await handle.write(chunk, offset);
-          offset += bytesWritten;
-        }
-      },
-      commit: async () => {
-        await handle.sync();
-        await handle.close();
-        closed = true;
-        await rename(temp, path);
-        await fsyncDirectory(dir);
-      },
+      write: (chunk) =>
+        storing(async () => {
+          let offset = 0;
+          while (offset < chunk.byteLength) {
+            const { bytesWritten } = await handle.write(chunk, offset);
+            offset += bytesWritten;
+          }
+        }),
+      commit: () =>
+        storing(async () => {
+          await handle.sync();
+          await handle.close();
+          closed = true;
+          await rename(temp, path);
+          await fsyncDirectory(dir);
+        }),
       abort: async () => {
         if (!closed) await handle.close().catch(() => undefined);
         closed = true;
@@ -230,7 +307,12 @@ export class FileRunStore implements RunStore {
 
   async delete(runId: string): Promise<void> {
     if (!RUN_ID.test(runId)) return;
-    await rm(this.#dir(runId), { recursive: true, force: true });
+    await storing(async () => {
+      // Its Idempotency-Key goes with it (when the key still names it): the index does not grow for ever.
+      const key = (await this.get(runId).catch(() => null))?.idempotency_key ?? null;
+      if (key !== null) await this.#releaseIdempotencyKey(key, runId);
+      await rm(this.#dir(runId), { recursive: true, force: true });
+    });
   }
 
   #keyPath(key: string): string {
@@ -245,9 +327,13 @@ export class FileRunStore implements RunStore {
       try {
         await handle.writeFile(runId);
         await handle.sync();
-      } finally {
-        await handle.close();
+      } catch (error) {
+        // Not claimed after all (a full disk): the half-made key file goes, the key stays free.
+        await handle.close().catch(() => undefined);
+        await rm(path, { force: true }).catch(() => undefined);
+        throw error;
       }
+      await handle.close();
       return runId;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -259,6 +345,13 @@ export class FileRunStore implements RunStore {
       }
       return existing;
     }
+  }
+
+  /** Removes the key's file if it maps to `runId` (a key another run claimed since stays). */
+  async #releaseIdempotencyKey(key: string, runId: string): Promise<void> {
+    const path = this.#keyPath(key);
+    const owner = await readFile(path, 'utf8').then((text) => text.trim(), () => null);
+    if (owner === runId) await rm(path, { force: true });
   }
 
   async findByIdempotencyKey(key: string): Promise<RunRecord | null> {
@@ -280,10 +373,42 @@ export class FileRunStore implements RunStore {
 
   async checkWritable(): Promise<boolean> {
     try {
+      // writeFileAtomic removes its temp file when the write fails: a probe on a full disk leaves nothing.
       await writeFileAtomic(join(this.root, '.probe'), String(process.pid));
       return true;
     } catch {
       return false;
     }
+  }
+
+  async sweepLeftovers(): Promise<number> {
+    let removed = 0;
+    const drop = async (path: string, recursive = false) => {
+      await rm(path, { recursive, force: true });
+      removed += 1;
+    };
+    const names = (dir: string) => readdir(dir).catch(() => [] as string[]);
+    for (const name of await names(this.root)) {
+      if (name.includes(TEMP_MARK)) await drop(join(this.root, name));
+    }
+    for (const id of await this.#runIds()) {
+      const dir = join(this.root, id);
+      const inside = await names(dir);
+      // A folder with no run.json holds a run that was never created (its first write failed).
+      if (!inside.includes('run.json')) await drop(dir, true);
+      else for (const name of inside.filter((n) => n.includes(TEMP_MARK))) await drop(join(dir, name));
+    }
+    const keys = join(this.root, IDEMPOTENCY_DIR);
+    for (const name of await names(keys)) {
+      const path = join(keys, name);
+      if (name.includes(TEMP_MARK)) {
+        await drop(path);
+        continue;
+      }
+      // A key whose run is gone (or that never got its run id written) maps to nothing.
+      const runId = await readFile(path, 'utf8').then((text) => text.trim(), () => '');
+      if (runId === '' || !RUN_ID.test(runId) || (await stat(join(this.root, runId)).catch(() => null)) === null) await drop(path);
+    }
+    return removed;
   }
 }

@@ -55,9 +55,21 @@ export class RunAdmission {
   }
 }
 
-/** The run an Idempotency-Key already made, or null; REQUEST_IDEMPOTENCY_MISMATCH when it was made from another body. */
+/**
+ * The run an Idempotency-Key already made, or null; REQUEST_IDEMPOTENCY_MISMATCH when it was made
+ * from another body. A key whose run's record is unreadable (or whose stored request can no longer
+ * run) is a 409 naming the run: replaying it can only fail, and a new run under the key would be a
+ * second one; DELETE frees the key.
+ */
 export async function runOfKey(store: Pick<RunStore, 'findByIdempotencyKey'>, key: string, requestHash: string): Promise<RunRecord | null> {
   const owner = await store.findByIdempotencyKey(key);
+  if (owner?.status === 'failed' && owner.error?.code === 'RUN_STORE_CORRUPT') {
+    throw new ServiceError(
+      'REQUEST_CONFLICT',
+      `This Idempotency-Key belongs to run ${owner.run_id}, whose stored record is corrupt; DELETE /v1/runs/${owner.run_id} to free the key, then retry.`,
+      { details: { run_id: owner.run_id } },
+    );
+  }
   if (owner && owner.request_hash !== requestHash) {
     throw new ServiceError('REQUEST_IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was used with a different request body.', {
       details: { run_id: owner.run_id },

@@ -59,7 +59,7 @@ export function registerRunMetrics(registry: Registry): RunMetrics {
  */
 export function registerRunGauges(
   registry: Registry,
-  sources: { readonly queueDepth: () => number; readonly inFlight: () => number; readonly poolUtilization: () => number },
+  sources: { readonly queueDepth: () => number; readonly inFlight: () => number; readonly answersHeld: () => number; readonly poolUtilization: () => number },
 ): void {
   new Gauge({
     name: 'run_queue_depth',
@@ -75,6 +75,14 @@ export function registerRunGauges(
     registers: [registry],
     collect() {
       this.set(sources.inFlight());
+    },
+  });
+  new Gauge({
+    name: 'run_answers_unread',
+    help: 'Sync answers (201 with a dataset) their clients have not read yet; each holds a MAX_QUEUE slot.',
+    registers: [registry],
+    collect() {
+      this.set(sources.answersHeld());
     },
   });
   new Gauge({

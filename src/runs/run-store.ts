@@ -28,8 +28,11 @@ export const RunRecordSchema = z.object({
   status: z.enum(RUN_STATUSES),
   progress: z.object({ done: z.number().int().min(0), total: z.number().int().min(0) }),
   request: z.unknown().describe('The request body as received.'),
-  /** The request after defaults: what the generator actually ran (feeds config_hash). */
-  effective_request: EffectiveRequestSchema,
+  /**
+   * The request after defaults: what the generator actually ran (feeds config_hash). Null only in
+   * the record the store makes up for a run whose stored record it cannot read (it never runs).
+   */
+  effective_request: EffectiveRequestSchema.nullable(),
   decision: z.enum(DECISIONS).nullable(),
   gate_codes: z.array(z.string()).nullable(),
   created_at: z.string(),
@@ -105,12 +108,18 @@ export interface RunStore {
    * many partial parts it removed.
    */
   discardIncomplete(runId: string): Promise<number>;
-  /** Removes the run and everything stored for it; its idempotency key is free again (idempotent). */
+  /** Removes the run and everything stored for it, its Idempotency-Key included (free again); idempotent. */
   delete(runId: string): Promise<void>;
   /** The run an Idempotency-Key maps to, if that run still exists. */
   findByIdempotencyKey(key: string): Promise<RunRecord | null>;
   /** Deletes finished runs older than the cutoff (ISO time); returns how many. */
   sweepFinishedBefore(cutoffIso: string): Promise<number>;
+  /**
+   * Removes what failed or interrupted writes left behind: partial files, folders of runs that
+   * were never created, Idempotency-Keys whose run is gone. Called once at start, after recovery
+   * has discarded the partial output of the runs it executes again. Resolves with how many it removed.
+   */
+  sweepLeftovers(): Promise<number>;
   /** Can the store write right now? (readiness) */
   checkWritable(): Promise<boolean>;
 }

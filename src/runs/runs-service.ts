@@ -129,13 +129,15 @@ export class RunsService {
   /** Runs whose interrupted attempt left partial output that recovery discarded (until they run again). */
   readonly #discardedPartial = new Set<string>();
   #running = 0;
+  /** Sync answers handed to the HTTP layer whose bytes their clients have not read yet (holdAnswer). */
+  #answersHeld = 0;
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(options: RunsServiceOptions) {
     this.#options = options;
     this.#requestSchema = runRequestSchema(options.maxN);
-    this.#admission = new RunAdmission({ maxQueue: options.maxQueue, tracked: () => this.#active.size });
+    this.#admission = new RunAdmission({ maxQueue: options.maxQueue, tracked: () => this.slotsInUse });
     this.#persistence = new RunPersistence(options.store);
     this.#reads = new RunReadModel(options.store, {
       live: (runId) => this.#active.get(runId)?.record,
@@ -154,7 +156,33 @@ export class RunsService {
     return this.#active.size;
   }
 
-  /** Recovers unfinished runs and starts the retention sweep. */
+  /** Sync answers not yet read by their clients (each holds a MAX_QUEUE slot). */
+  get answersHeld(): number {
+    return this.#answersHeld;
+  }
+
+  /** What MAX_QUEUE counts: runs queued or running, and sync answers their clients have not read yet. */
+  get slotsInUse(): number {
+    return this.#active.size + this.#answersHeld;
+  }
+
+  /**
+   * A sync answer is about to be sent: its dataset stays in memory until the client has read it
+   * (a client that never reads would pin it for good), so it holds a MAX_QUEUE slot until the
+   * returned release is called, once the response has finished or its connection closed.
+   * Releasing more than once is harmless.
+   */
+  holdAnswer(): () => void {
+    this.#answersHeld += 1;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.#answersHeld -= 1;
+    };
+  }
+
+  /** Recovers unfinished runs, removes leftovers of failed writes, sweeps expired runs once and starts the retention sweep. */
   async start(now: () => Date = () => new Date()): Promise<{ recovered: number; failed: number }> {
     let recovered = 0;
     let failed = 0;
@@ -185,7 +213,11 @@ export class RunsService {
       this.#track(requeued, { sync: false, requestedGeneratorVersion: parsed.data.generator_version ?? null });
       recovered += 1;
     }
-    this.#options.log?.info({ recovered, failed }, 'runs recovered');
+    // What failed writes of an earlier process left (recovery took the partial output of the runs it re-executes).
+    const leftovers = await this.#options.store.sweepLeftovers().catch(() => 0);
+    // Runs that expired while no process ran go now, not a sweep interval later.
+    const expired = await this.sweep(now()).catch(() => 0);
+    this.#options.log?.info({ recovered, failed, leftovers, expired }, 'runs recovered');
     this.#pump(now);
     this.#sweeper = setInterval(() => void this.sweep(now()).catch(() => undefined), SWEEP_EVERY_MS);
     this.#sweeper.unref();
@@ -243,7 +275,7 @@ export class RunsService {
     });
     if ('replayed' in admitted) return admitted;
     const { record } = admitted;
-    this.#options.log?.info({ run_id: record.run_id, n: body.n, profile: body.profile, seed: record.effective_request.seed, sync }, 'run queued');
+    this.#options.log?.info({ run_id: record.run_id, n: body.n, profile: body.profile, seed: record.effective_request?.seed, sync }, 'run queued');
     if (this.#closed) {
       // Closed while the record was being written: it stays queued for the next start.
       this.#queue.splice(this.#queue.indexOf(record.run_id), 1);
@@ -307,6 +339,9 @@ export class RunsService {
       // Only this process writes its runs, and a queued run leaves the queue when it is deleted:
       // the record it was queued with is the stored one.
       controller.signal.throwIfAborted();
+      // Only the store's stand-in for an unreadable record lacks one, and that run is failed, never queued.
+      const request = current.effective_request;
+      if (request === null) throw new ServiceError('RUN_STORE_CORRUPT', `run ${runId} has no effective request`);
       const started = startedOf(current);
       active.record = started;
       await this.#persistence.started(started, memory !== null);
@@ -319,7 +354,7 @@ export class RunsService {
       if (memory === null) writer = await store.openDatasetWriter(runId);
       const result = await executeRun(this.#options.pipeline, {
         runId,
-        request: started.effective_request,
+        request,
         requestedGeneratorVersion: active.requestedGeneratorVersion,
         discardedPartialOutput: this.#discardedPartial.delete(runId),
         requestReceived: started.request as Record<string, unknown>,

@@ -201,6 +201,17 @@ describe('generate (in-process)', () => {
     expect(run.stderr).toContain('-n/--n 11: Too big: expected number to be <=10');
   });
 
+  it('refuses an llm run above LLM_MAX_N with exit 1 before generating, as the API does', async () => {
+    const run = await cli(
+      ['generate', '-n', '6', '-p', 'narrative_required', '--narratives', 'llm', '-o', path('llm.ndjson')],
+      capture({ env: { LLM_MAX_N: '5', LLM_BASE_URL: 'http://127.0.0.1:9/v1' } }),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('n = 6 is above LLM_MAX_N (5) for a run with llm narratives; lower -n or raise LLM_MAX_N');
+    expect(run.stderr).not.toContain('decision:');
+    expect(await readdir(temp.dir)).toEqual([]);
+  });
+
   it('exits 1 naming the file when the output folder does not exist, before generating', async () => {
     const run = await cli(['generate', '-n', '5', '-p', 'analysis_only', '-o', path('no/such/dir.csv')]);
     expect(run.code).toBe(1);

@@ -118,6 +118,7 @@ export function storeWith(store: RunStore, overrides: Partial<RunStore> = {}): R
     delete: (id) => store.delete(id),
     findByIdempotencyKey: (key) => store.findByIdempotencyKey(key),
     sweepFinishedBefore: (cutoff) => store.sweepFinishedBefore(cutoff),
+    sweepLeftovers: () => store.sweepLeftovers(),
     checkWritable: () => store.checkWritable(),
     ...overrides,
   };

@@ -26,17 +26,39 @@ export interface ServerProcess {
   readonly exited: Promise<number | null>;
 }
 
+/**
+ * The DATA_DIR of a server that is given none: one per test process, since `serve` locks its
+ * DATA_DIR and test files run in parallel (the servers of one file run one after another).
+ */
+const SERVE_DATA_DIR = `${SCRATCH_DATA_DIR}-serve-${process.pid}`;
+
 /** The child's environment: only what we pass (plus PATH), so the developer's shell does not leak in. */
 export function serverEnv(env: Readonly<Record<string, string>>): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: SCRATCH_DATA_DIR, LOG_LEVEL: 'info', ...env };
+  return { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: SERVE_DATA_DIR, LOG_LEVEL: 'info', ...env };
 }
 
-export function spawnCli(args: readonly string[], env: Readonly<Record<string, string>>): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [CLI_ENTRY, ...args], { env: serverEnv(env), cwd: REPO_ROOT });
+/** How the child is started, beyond its environment. */
+export interface SpawnOptions {
+  /** Run as this user and group (only root may; an unprivileged user is what makes a chmod bind). */
+  readonly uid?: number;
+  readonly gid?: number;
+  /**
+   * RLIMIT_FSIZE in 512-byte blocks (`ulimit -f`, through /bin/sh): a write past it fails with
+   * EFBIG after the file was created, as a full disk fails with ENOSPC (node ignores SIGXFSZ).
+   */
+  readonly fileSizeLimitBlocks?: number;
 }
 
-export async function startServerProcess(env: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
-  const child = spawnCli(['serve'], env);
+export function spawnCli(args: readonly string[], env: Readonly<Record<string, string>>, options: SpawnOptions = {}): ChildProcessWithoutNullStreams {
+  const user = options.uid === undefined ? {} : { uid: options.uid, gid: options.gid ?? options.uid };
+  const how = { env: serverEnv(env), cwd: REPO_ROOT, ...user };
+  if (options.fileSizeLimitBlocks === undefined) return spawn(process.execPath, [CLI_ENTRY, ...args], how);
+  const script = `ulimit -f ${options.fileSizeLimitBlocks} && exec "$0" "$@"`;
+  return spawn('/bin/sh', ['-c', script, process.execPath, CLI_ENTRY, ...args], how);
+}
+
+export async function startServerProcess(env: Readonly<Record<string, string>> = {}, options: SpawnOptions = {}): Promise<ServerProcess> {
+  const child = spawnCli(['serve'], env, options);
   const lines: Record<string, unknown>[] = [];
   const waiters: { predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
   let stderr = '';

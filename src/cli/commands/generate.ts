@@ -5,7 +5,7 @@
  */
 import { loadConfig, type Config } from '../../config/env.js';
 import type { DatasetFormat } from '../../runs/dataset-formats.js';
-import { effectiveRequestOf } from '../../runs/run-request.js';
+import { effectiveRequestOf, requestLimitError } from '../../runs/run-request.js';
 import type { EffectiveRequest } from '../../domain/request.js';
 import { executeCliRun, PROCESS_RUNTIME, withCancellation, type CliRuntime } from '../cli-run.js';
 import { EXIT_CODES, type Command, type CommandIo, type ExitCode, type ParsedValues } from '../command.js';
@@ -26,7 +26,7 @@ const USAGE =
   '[-o FILE] [--payload FILE] [--traits] [--no-ipf] [--strict|--no-strict] [--narratives none|template|llm]';
 
 const HELP = `Options:
-  -n, --n N              how many personas (1..MAX_N)
+  -n, --n N              how many personas (1..MAX_N; 1..LLM_MAX_N with --narratives llm)
   -p, --profile NAME     trust profile: analysis_only, narrative_required or high_stakes
   -s, --seed SEED        0..4294967295; drawn and shown in the summary when left out
       --scope SCOPE      adults (18+, default) or all
@@ -92,6 +92,9 @@ export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Co
         ...outputProblems(output, payloadPath),
       ];
       if (!flags.ok || !format.ok || problems.length > 0) return fail(io, problems, { withUsage: true });
+      // LLM_MAX_N, as POST /v1/runs applies it (422 there): refused before anything is generated.
+      const overLimit = requestLimitError(flags.value.request, { llmMaxN: config.LLM_MAX_N });
+      if (overLimit !== null) return fail(io, [`${overLimit.message}; lower -n or raise LLM_MAX_N`], { withUsage: false });
 
       const request = effectiveRequestOf(flags.value.request, flags.value.request.seed ?? runtime.drawSeed());
       const opened: OutputTarget[] = [];

@@ -1,5 +1,6 @@
 /** `moldova-personas serve`: the HTTP API on HOST:PORT until SIGTERM/SIGINT. */
 import { checkDataDir } from '../../config/data-dir.js';
+import { lockDataDir } from '../../config/data-dir-lock.js';
 import { loadConfig } from '../../config/env.js';
 import { assembleApp } from '../../http/assemble.js';
 import { createLogger } from '../../http/logger.js';
@@ -15,8 +16,13 @@ export const serveCommand: Command = {
     const config = loadConfig(io.env);
     // Before the store or the cache touch it: a bad DATA_DIR is a configuration error, found quickly.
     await checkDataDir(config.DATA_DIR);
+    // One process per DATA_DIR: a second one's recovery would take over the first one's runs.
+    const lock = await lockDataDir(config.DATA_DIR);
     const logger = createLogger({ level: config.LOG_LEVEL });
-    const app = await assembleApp({ config, logger, warmUp: true });
+    const app = await assembleApp({ config, logger, warmUp: true }).catch(async (error: unknown) => {
+      await lock.release();
+      throw error;
+    });
     // Handlers go in before the port is announced: a signal that arrives with no handler installed
     // kills the process at once (the default action), skipping the drain.
     const exitCode = closeOnSignal(app, {
@@ -29,6 +35,7 @@ export const serveCommand: Command = {
       await app.listen({ host: config.HOST, port: config.PORT, listenTextResolver: (url) => `fastify bound ${url}` });
     } catch (error) {
       await app.close();
+      await lock.release();
       throw error;
     }
     const address = app.server.address();
@@ -36,6 +43,7 @@ export const serveCommand: Command = {
     if (address !== null && typeof address === 'object') {
       logger.info({ host: address.address, port: address.port }, 'server listening');
     }
-    return exitCode;
+    // Released once the app has closed (the store is quiet by then); a forced exit removes it on 'exit'.
+    return exitCode.finally(() => lock.release());
   },
 };

@@ -3,6 +3,7 @@
  * dataset, report and manifest, cancel and delete it. Handlers stay thin: they parse headers,
  * call the runs service and shape the answer.
  */
+import { finished } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ import { RUN_ID, RUN_STATUSES, RunRecordSchema, type RunRecord } from '../../run
 import type { RunsService, Settled } from '../../runs/runs-service.js';
 import { syncBody } from '../../runs/dataset-formats.js';
 import { runRequestSchema } from '../../runs/run-request.js';
+import { isStorageErrorCode, STORAGE_RETRY_AFTER_SECONDS } from '../../runs/storage-error.js';
 import { GradientTrustPayloadSchema } from '../../trust/payload-schema.js';
 import { RunManifestSchema } from '../../trust/manifest.js';
 import { TrustReportSchema } from '../../trust/report-schema.js';
@@ -74,7 +76,8 @@ export function runResourceOf(record: RunRecord): z.infer<typeof RunSchema> {
   const { request_hash: _hash, idempotency_key: _key, attempts: _attempts, ...shown } = record;
   // Records stored before paths were kept out of messages still hold them.
   const error = shown.error === null ? null : { ...shown.error, message: withoutServerPaths(shown.error.message) };
-  return { ...shown, error, links: linksOf(record.run_id) };
+  // A run whose stored record is unreadable has no effective request to show: an empty object.
+  return { ...shown, effective_request: shown.effective_request ?? {}, error, links: linksOf(record.run_id) };
 }
 
 function badHeader(header: string, message: string): ServiceError {
@@ -121,7 +124,7 @@ export function runsRoutes(service: RunsService, maxN: number) {
           operationId: 'createRun',
           summary: 'Start a generation run',
           description:
-            'Synchronous (201, with the payload and the dataset) when n ≤ SYNC_MAX_N and no `Prefer: respond-async`; otherwise queued (202). Other, empty or malformed preferences are ignored (RFC 7240). `Idempotency-Key`: the same key and body give the same run (a sync retry waits for it and gets the same 201); the same key with another body is a 422. A strict run that is rejected answers 422 with its run_id, decision and gate codes. A sync run cancelled (DELETE) before it finished answers 409; one that failed, 500; one interrupted by a shutdown, 503 (it runs again at the next start).',
+            'Synchronous (201, with the payload and the dataset) when n ≤ SYNC_MAX_N and no `Prefer: respond-async`; otherwise queued (202). Other, empty or malformed preferences are ignored (RFC 7240). `Idempotency-Key`: the same key and body give the same run (a sync retry waits for it and gets the same 201); the same key with another body is a 422. A strict run that is rejected answers 422 with its run_id, decision and gate codes. A sync run cancelled (DELETE) before it finished answers 409; one that failed, 500; one interrupted by a shutdown, 503 (it runs again at the next start). A full run store (`DATA_DIR`) answers 507 `SERVICE_STORAGE_FULL`, a read-only one 503 `SERVICE_STORAGE_UNAVAILABLE`, both with `Retry-After`; nothing is stored then.',
           tags: RUN_TAGS,
           security,
           headers: z.looseObject({
@@ -140,7 +143,7 @@ export function runsRoutes(service: RunsService, maxN: number) {
               headers: { Location: { schema: { type: 'string' } } },
               content: { 'application/json': { schema: RunAcceptedSchema } },
             },
-            ...problemResponses([400, 401, 409, 413, 415, 422, 500, 503]),
+            ...problemResponses([400, 401, 409, 413, 415, 422, 500, 503, 507]),
           },
         },
       },
@@ -301,6 +304,11 @@ async function answerSync(service: RunsService, settled: Settled, reply: Fastify
     throw new ServiceError('RUN_CANCELLED', `run ${runId} was cancelled before it finished`, { details: { run_id: runId } });
   }
   if (record.status === 'failed') {
+    const code = record.error?.code;
+    // A full or read-only disk is the instance's state, not a failure of the run: 507/503 with Retry-After.
+    if (isStorageErrorCode(code)) {
+      throw new ServiceError(code, record.error!.message, { details: { retryAfterSeconds: STORAGE_RETRY_AFTER_SECONDS } });
+    }
     throw new ServiceError('RUN_WORKER_FAILED', record.error?.message ?? `run ${runId} failed`, { details: { run_id: runId } });
   }
   const payload = settled.payload ?? (await service.artifact(runId, 'payload'));
@@ -309,9 +317,18 @@ async function answerSync(service: RunsService, settled: Settled, reply: Fastify
       details: { run_id: runId, decision: record.decision, gate_codes: record.gate_codes, links: linksOf(runId) },
     });
   }
-  // A replayed request (Idempotency-Key) after the run finished reads the dataset back from the store.
-  const bytes = settled.bytes ?? [await buffer((await service.dataset(runId)).stream)];
-  const head = JSON.stringify({ run_id: runId, status: record.status, trust_payload: payload, links: linksOf(runId) });
-  reply.code(201).header('content-type', 'application/json; charset=utf-8');
-  return reply.send(syncBody(head, bytes));
+  // Until the client has read it, the answer's dataset is held in memory: it counts against MAX_QUEUE.
+  const release = service.holdAnswer();
+  try {
+    // A replayed request (Idempotency-Key) after the run finished reads the dataset back from the store.
+    const bytes = settled.bytes ?? [await buffer((await service.dataset(runId)).stream)];
+    const head = JSON.stringify({ run_id: runId, status: record.status, trust_payload: payload, links: linksOf(runId) });
+    // Finished (all bytes handed to the socket) or closed (the client went away, or an idle timeout).
+    finished(reply.raw, () => release());
+    reply.code(201).header('content-type', 'application/json; charset=utf-8');
+    return reply.send(syncBody(head, bytes));
+  } catch (error) {
+    release();
+    throw error;
+  }
 }

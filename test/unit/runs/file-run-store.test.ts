@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -57,11 +57,44 @@ describe('FileRunStore', () => {
     expect(await store.openDatasetReader('..')).toBeNull();
   });
 
-  it('reports a corrupt record as RUN_STORE_CORRUPT', async () => {
-    const run = record();
-    await store.create(run);
-    await writeFile(join(dataDir, 'runs', run.run_id, 'run.json'), '{"run_id": ');
-    await expect(store.get(run.run_id)).rejects.toMatchObject({ code: 'RUN_STORE_CORRUPT' });
+  it('reads a truncated, schema-invalid or folder run.json as a failed run, keeping what still parses', async () => {
+    const truncated = record({ idempotency_key: 'key-t', created_at: '2026-11-20T08:00:00.000Z' });
+    const invalid = record();
+    const folder = record();
+    for (const run of [truncated, invalid, folder]) await store.create(run);
+    const runJson = (run: RunRecord) => join(dataDir, 'runs', run.run_id, 'run.json');
+    await writeFile(runJson(truncated), JSON.stringify(truncated).slice(0, 200));
+    await writeFile(runJson(invalid), JSON.stringify({ ...invalid, status: 'exploded', idempotency_key: 'key-i', request_hash: 'hash-i' }));
+    await rm(runJson(folder));
+    await mkdir(runJson(folder));
+
+    const expected = { status: 'failed', error: { code: 'RUN_STORE_CORRUPT' }, dataset: null, decision: null };
+    expect(await store.get(truncated.run_id)).toMatchObject({ ...expected, effective_request: null, idempotency_key: null, request_hash: '' });
+    // Schema-invalid: the fields that parse on their own are kept, the Idempotency-Key with them.
+    expect(await store.get(invalid.run_id)).toMatchObject({ ...expected, effective_request: invalid.effective_request, idempotency_key: 'key-i', request_hash: 'hash-i' });
+    const fromFolder = await store.get(folder.run_id);
+    expect(fromFolder).toMatchObject(expected);
+    // No created_at to salvage: the one the UUIDv7 id carries (within the second it was made).
+    expect(Math.abs(Date.parse(fromFolder!.created_at) - Date.now())).toBeLessThan(60_000);
+    expect((await store.list({ limit: 10 })).runs.map((run) => run.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(await store.listUnfinished()).toEqual([]);
+  });
+
+  it('deletes and expires runs whose run.json is unreadable (by when it was last written)', async () => {
+    const kept = record();
+    const expired = record();
+    const deleted = record();
+    for (const run of [kept, expired, deleted]) {
+      await store.create(run);
+      await writeFile(join(dataDir, 'runs', run.run_id, 'run.json'), '{"run_id": ');
+    }
+    const lastWeek = new Date(Date.now() - 7 * 86_400_000);
+    await utimes(join(dataDir, 'runs', expired.run_id, 'run.json'), lastWeek, lastWeek);
+    await store.delete(deleted.run_id);
+    expect(await store.get(deleted.run_id)).toBeNull();
+    expect(await store.sweepFinishedBefore(new Date(Date.now() - 86_400_000).toISOString())).toBe(1);
+    expect(await store.get(expired.run_id)).toBeNull();
+    expect(await store.get(kept.run_id)).toMatchObject({ status: 'failed' });
   });
 
   it('lists newest first with a cursor', async () => {
@@ -161,6 +194,40 @@ describe('FileRunStore', () => {
     expect(await store.findByIdempotencyKey('key-1')).toBeNull();
     expect(await store.create(second)).toBe(second.run_id);
     expect(await store.findByIdempotencyKey('key-1')).toEqual(second);
+  });
+
+  it('removes the Idempotency-Key file of a run with the run, by DELETE and by the TTL sweep', async () => {
+    const deleted = record({ idempotency_key: 'key-d' });
+    const expired = record({ idempotency_key: 'key-e', status: 'succeeded', finished_at: '2026-11-01T00:00:00.000Z' });
+    const kept = record({ idempotency_key: 'key-k', status: 'succeeded', finished_at: '2026-11-24T00:00:00.000Z' });
+    for (const run of [deleted, expired, kept]) await store.create(run);
+    const keys = () => readdir(join(dataDir, 'runs', '_idempotency'));
+    expect(await keys()).toHaveLength(3);
+    await store.delete(deleted.run_id);
+    await store.sweepFinishedBefore('2026-11-10T00:00:00.000Z');
+    expect(await keys()).toHaveLength(1);
+    expect(await store.findByIdempotencyKey('key-k')).toEqual(kept);
+  });
+
+  it('sweeps the leftovers of failed writes at start: temp files, folders without run.json, orphan keys', async () => {
+    const run = record({ idempotency_key: 'key-live' });
+    await store.create(run);
+    const runs = join(dataDir, 'runs');
+    await writeFile(join(runs, run.run_id, 'run.json.tmp-1a2b'), '{"half');
+    await writeFile(join(runs, run.run_id, 'payload.json.tmp-3c4d'), '');
+    await writeFile(join(runs, '.probe.tmp-5e6f'), '');
+    const neverCreated = join(runs, uuidv7());
+    await mkdir(neverCreated);
+    await writeFile(join(neverCreated, 'manifest.json.tmp-7a8b'), '{');
+    await writeFile(join(runs, '_idempotency', 'a'.repeat(64)), uuidv7()); // its run is gone
+    await writeFile(join(runs, '_idempotency', 'b'.repeat(64)), ''); // its claim never got a run id
+    await writeFile(join(runs, '_idempotency', `${'c'.repeat(64)}.tmp-9c0d`), 'x');
+
+    expect(await store.sweepLeftovers()).toBe(7);
+    expect((await readdir(runs)).sort()).toEqual([run.run_id, '_idempotency'].sort());
+    expect(await readdir(join(runs, run.run_id))).toEqual(['run.json']);
+    expect(await store.findByIdempotencyKey('key-live')).toEqual(run);
+    expect(await readdir(join(runs, '_idempotency'))).toHaveLength(1);
   });
 
   it('sweeps finished runs older than the cutoff and keeps unfinished ones', async () => {

@@ -338,3 +338,48 @@ describe('RunsService', () => {
     expect(await fileStore.get(unexecutable.run_id)).toMatchObject({ status: 'failed', error: { code: 'RUN_STORE_CORRUPT' } });
   });
 });
+
+describe('RunsService and damaged or expired stored runs', () => {
+  it('sweeps runs that expired while no process ran once at start, not a sweep interval later', async () => {
+    const expired: RunRecord = {
+      run_id: uuidv7(),
+      status: 'succeeded',
+      progress: { done: 0, total: 5 },
+      request: body(5),
+      effective_request: { n: 5, profile: 'analysis_only', seed: 7, strict: false, scope: 'adults', use_ipf: true, traits: false, narratives: { provider: 'none' } },
+      decision: 'PASS',
+      gate_codes: [],
+      created_at: '2026-01-01T00:00:00.000Z',
+      started_at: '2026-01-01T00:00:00.000Z',
+      finished_at: new Date(TEST_NOW.getTime() - 2 * 3_600_000).toISOString(), // RUN_TTL_HOURS is 1
+      dataset: null,
+      error: null,
+      request_hash: 'h',
+      idempotency_key: 'expired-key',
+      attempts: 1,
+    };
+    await fileStore.create(expired);
+    await serviceOf().start(clock);
+    expect(await fileStore.get(expired.run_id)).toBeNull();
+    expect(await readdir(join(dataDir, 'runs', '_idempotency'))).toEqual([]);
+  });
+
+  it('reads a run with a corrupt run.json as failed, answers its Idempotency-Key with 409 naming it, and frees the key on DELETE', async () => {
+    const service = serviceOf();
+    const first = await service.submit(body(10), { preferAsync: true, idempotencyKey: 'corrupt-key' }, clock);
+    await first.done;
+    const runId = first.record.run_id;
+    await writeFile(join(dataDir, 'runs', runId, 'run.json'), '{"run_id": "');
+
+    expect(await service.get(runId)).toMatchObject({ status: 'failed', error: { code: 'RUN_STORE_CORRUPT' } });
+    await expect(service.submit(body(10), { preferAsync: true, idempotencyKey: 'corrupt-key' }, clock)).rejects.toMatchObject({
+      code: 'REQUEST_CONFLICT',
+      details: { run_id: runId },
+    });
+    await service.cancelAndDelete(runId);
+    expect(await service.get(runId)).toBeNull();
+    const again = await service.submit(body(10), { preferAsync: true, idempotencyKey: 'corrupt-key' }, clock);
+    expect(again).toMatchObject({ replayed: false });
+    expect((await again.done).record.status).toBe('succeeded');
+  });
+});
