@@ -5,7 +5,7 @@
  *
  * - mother tongue | unit × area × ethnicity: the ethnolinguistic fit (ethnolinguistic.ts);
  * - religion | unit × ethnicity: the religion fit (religion-by-unit.ts);
- * - usual language | mother tongue, marital status | sex × age: raked to the national tables;
+ * - usual language | unit × area × mother tongue, marital status | sex × age: raked to the national tables;
  * - education | unit × area × sex × age: national 10+ structure, the urban/rural cells, higher
  *   education in the published units, women's share of the higher-educated;
  * - labour status | sex × age × area × region: LFS 15+ status, 20-64 rates by sex and area (the
@@ -56,7 +56,8 @@ export function rowOf(table: ConditionalTable, row: number): Float64Array {
 export interface ConditionalTables {
   /** Rows: (d·2 + r)·9 + e (`unitResidenceEthnicityRow`). */
   readonly motherTongueByUnit: ConditionalTable;
-  readonly usualLanguageByMotherTongue: ConditionalTable;
+  /** Usual language | unit × area × mother tongue (`usualLanguageRow`). */
+  readonly usualLanguageByPlace: ConditionalTable;
   /** Rows: d·9 + e (`unitEthnicityRow`). */
   readonly religionByUnit: ConditionalTable;
   /** Rows: sex × age index (sex-major). */
@@ -93,6 +94,8 @@ const E = ETHNICITIES.length;
 /** Row layouts of the conditional tables (one source of truth for the sampler and the targets). */
 export const unitResidenceEthnicityRow = (d: number, r: number, e: number): number => (d * R + r) * E + e;
 export const unitEthnicityRow = (d: number, e: number): number => d * E + e;
+/** Row of usual language | unit × area × mother tongue. */
+export const usualLanguageRow = (d: number, r: number, m: number): number => (d * R + r) * LANGUAGES.length + m;
 export const educationRow = (d: number, r: number, s: number, a: number): number => ((d * R + r) * S + s) * AGES + a;
 export const employmentRow = (s: number, a: number, r: number, g: number): number => ((s * AGES + a) * R + r) * G + g;
 export const sectorRow = (r: number, s: number): number => r * S + s;
@@ -175,7 +178,14 @@ export interface FittedTables {
   readonly religion: Float64Array;
 }
 
-function usualLanguage(tables: Tables, motherTongueMass: Float64Array, useIpf: boolean): ConditionalTable {
+/**
+ * Usual language | unit × area × mother tongue. Model assumption: four in five speak their mother
+ * tongue at home; the fifth speaks the languages of the place, in the proportions of the mother
+ * tongues of its unit and area (so Russian and Gagauz, not the national mix, where those speakers
+ * live). Raked to the national published table, which lifts Russian where its prior is high.
+ */
+function usualLanguage(tables: Tables, placeMass: Float64Array, useIpf: boolean): ConditionalTable {
+  const L = LANGUAGES.length;
   const published = sharesOf(tableOf(tables, 'language_usually_spoken'), VARIABLE_DOMAINS.language_usually_spoken_published);
   const nationalMotherTongue = sharesOf(tableOf(tables, 'mother_tongue'), LANGUAGES);
   // The published residual covers Bulgarian, Romani, other and not declared: split it by mother tongue shares.
@@ -186,12 +196,19 @@ function usualLanguage(tables: Tables, motherTongueMass: Float64Array, useIpf: b
     if (at >= 0) return published[at]!;
     return (published[published.length - 1]! * nationalMotherTongue[LANGUAGES.indexOf(code)]!) / residualMass;
   });
-  // Model assumption: 80% speak their mother tongue at home; the rest follow the national usual-language mix.
-  const prior = new Float64Array(LANGUAGES.length * LANGUAGES.length);
-  LANGUAGES.forEach((_, m) =>
-    LANGUAGES.forEach((__, l) => (prior[m * LANGUAGES.length + l] = (m === l ? 0.8 : 0) + 0.2 * target[l]!)),
-  );
-  return { rows: LANGUAGES.length, categories: LANGUAGES, probabilities: rakeConditional(motherTongueMass, prior, target, useIpf) };
+  const places = D * R;
+  const prior = new Float64Array(places * L * L);
+  for (let place = 0; place < places; place += 1) {
+    let mass = 0;
+    for (let l = 0; l < L; l += 1) mass += placeMass[place * L + l]!;
+    for (let m = 0; m < L; m += 1) {
+      for (let l = 0; l < L; l += 1) {
+        const local = mass > 0 ? placeMass[place * L + l]! / mass : target[l]!;
+        prior[(place * L + m) * L + l] = (m === l ? 0.8 : 0) + 0.2 * local;
+      }
+    }
+  }
+  return { rows: places * L, categories: LANGUAGES, probabilities: rakeConditional(placeMass, prior, target, useIpf) };
 }
 
 /** Exact-age rows (AGE_COUNT × k) from a model table's five-year rows (groups × k, zeros where not applicable). */
@@ -582,9 +599,11 @@ export function buildConditionals(tables: Tables, masses: PopulationMasses, fitt
   const L = LANGUAGES.length;
   const piLanguage = motherTonguePrior(tables);
   const motherTongueByUnit = fitted?.motherTongue ?? replicate(piLanguage, L, D * R * E, (row) => row % E);
-  const motherTongueMass = new Float64Array(L);
+  // Mother tongue mass per unit × area (rows of the usual-language table).
+  const placeMass = new Float64Array(D * R * L);
   masses.unitResidenceEthnicity.forEach((mass, row) => {
-    for (let l = 0; l < L; l += 1) motherTongueMass[l]! += mass * motherTongueByUnit[row * L + l]!;
+    const place = Math.floor(row / E);
+    for (let l = 0; l < L; l += 1) placeMass[place * L + l]! += mass * motherTongueByUnit[row * L + l]!;
   });
   const religionByUnit = fitted?.religion ?? replicate(religionPrior(tables), RELIGIONS.length, D * E, (row) => row % E);
   const sexAgeMass15 = masses.sexAge.map((mass, row) => ((row % AGES) >= 15 ? mass : 0));
@@ -595,7 +614,7 @@ export function buildConditionals(tables: Tables, masses: PopulationMasses, fitt
   masses.employment.forEach((mass, row) => (inactiveMassByAge[Math.floor(row / (R * G)) % AGES]! += mass * employmentByRow[row * EMPLOYMENT_STATUSES.length + inactive]!));
   return {
     motherTongueByUnit: { rows: D * R * E, categories: LANGUAGES, probabilities: motherTongueByUnit },
-    usualLanguageByMotherTongue: usualLanguage(tables, motherTongueMass, useIpf),
+    usualLanguageByPlace: usualLanguage(tables, placeMass, useIpf),
     religionByUnit: { rows: D * E, categories: RELIGIONS, probabilities: religionByUnit },
     maritalBySexAge: {
       rows: SEXES.length * AGES,

@@ -17,6 +17,7 @@ import {
   AGE_GROUPS,
   DISTRICT_REGION_INDEX,
   EMPLOYMENT_STATUSES,
+  ETHNICITIES,
   FIELD_CODES,
   LANGUAGES,
   REGIONS,
@@ -134,16 +135,23 @@ export function fieldMasses(joint: Float64Array, c: ConditionalTables, minAge: n
     out.ethnicity[idx.ethnicity[cell]!]! += mass;
   }
   const L = LANGUAGES.length;
+  const E = ETHNICITIES.length;
   const motherTongueMass = new Float64Array(L);
+  // Mother tongue mass per unit × area: the rows of the usual-language table.
+  const placeMass = new Float64Array(c.usualLanguageByPlace.rows);
   m.unitResidenceEthnicity.forEach((mass, row) => {
-    if (mass > 0) rowOf(c.motherTongueByUnit, row).forEach((p, l) => (motherTongueMass[l]! += mass * p));
+    if (mass > 0)
+      rowOf(c.motherTongueByUnit, row).forEach((p, l) => {
+        motherTongueMass[l]! += mass * p;
+        placeMass[Math.floor(row / E) * L + l]! += mass * p;
+      });
   });
   m.unitEthnicity.forEach((mass, row) => {
     if (mass > 0) rowOf(c.religionByUnit, row).forEach((p, k) => (out.religion[k]! += mass * p));
   });
   out.mother_tongue.set(motherTongueMass);
-  motherTongueMass.forEach((mass, mt) => {
-    for (let l = 0; l < L; l += 1) out.language_usually_spoken[publishedLanguageIndex(l)]! += mass * c.usualLanguageByMotherTongue.probabilities[mt * L + l]!;
+  placeMass.forEach((mass, row) => {
+    if (mass > 0) for (let l = 0; l < L; l += 1) out.language_usually_spoken[publishedLanguageIndex(l)]! += mass * c.usualLanguageByPlace.probabilities[row * L + l]!;
   });
   m.education.forEach((mass, row) => {
     if (mass > 0) rowOf(c.educationByUnit, row).forEach((p, k) => (out.education_level[k]! += mass * p));

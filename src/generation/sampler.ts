@@ -17,7 +17,7 @@ import { CLOSE, INDEX, NAME_FRAGMENTS, NARRATIVE, OPEN_ID, SEX_AGE, TRAITS, cell
 import { countDuplicateIds, personaId, personaIdWords } from './persona-id.js';
 import { draw, type SamplingTables } from './sampling-tables.js';
 import { emptyCounts, type ShardCounts } from './shard-counts.js';
-import { educationRow, employmentRow, sectorRow, unitEthnicityRow, unitResidenceEthnicityRow } from './conditionals.js';
+import { educationRow, employmentRow, sectorRow, unitEthnicityRow, unitResidenceEthnicityRow, usualLanguageRow } from './conditionals.js';
 import { countUnits } from './unit-checks.js';
 import { ageGroupOfAgeIndex } from './table-view.js';
 
@@ -100,7 +100,7 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     const group = ageGroupOfAgeIndex(ageIndex === AGE_85_PLUS_INDEX ? AGE_85_PLUS_INDEX : age);
     const sexAgeRow = s * KEY_DIMENSIONS.age + ageIndex;
     const motherTongue = draw(t.motherTongue, unitResidenceEthnicityRow(d, r, e), rng);
-    const usualLanguage = draw(t.usualLanguage, motherTongue, rng);
+    const usualLanguage = draw(t.usualLanguage, usualLanguageRow(d, r, motherTongue), rng);
     const religion = draw(t.religion, unitEthnicityRow(d, e), rng);
     const marital = age >= 15 ? draw(t.marital, sexAgeRow, rng) : -1;
     const education = age >= 10 ? draw(t.education, educationRow(d, r, s, ageIndex), rng) : -1;

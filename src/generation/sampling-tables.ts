@@ -40,7 +40,7 @@ export function cumulativeOf(table: ConditionalTable): CumulativeTable {
 export function samplingTablesOf(conditionals: ConditionalTables): SamplingTables {
   return {
     motherTongue: cumulativeOf(conditionals.motherTongueByUnit),
-    usualLanguage: cumulativeOf(conditionals.usualLanguageByMotherTongue),
+    usualLanguage: cumulativeOf(conditionals.usualLanguageByPlace),
     religion: cumulativeOf(conditionals.religionByUnit),
     marital: cumulativeOf(conditionals.maritalBySexAge),
     education: cumulativeOf(conditionals.educationByUnit),

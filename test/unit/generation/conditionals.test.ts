@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../../src/census/census-table.js';
 import { DEFAULT_CALIBRATION, SUBFIT_OPTIONS, calibrateKeyJoint } from '../../../src/generation/calibration.js';
-import { DISTRICT_REGION_INDEX } from '../../../src/domain/categories.js';
+import { DISTRICTS, DISTRICT_REGION_INDEX } from '../../../src/domain/categories.js';
 import { fitEthnolinguistic } from '../../../src/generation/ethnolinguistic.js';
 import { fitReligionByUnit } from '../../../src/generation/religion-by-unit.js';
 import {
@@ -33,6 +33,13 @@ function impliedShares(table: ConditionalTable, mass: ArrayLike<number>): number
   for (let r = 0; r < table.rows; r += 1) row(table, r).forEach((p, k) => (out[k]! += mass[r]! * p));
   const total = sum(out);
   return out.map((v) => v / total);
+}
+/** Mother tongue mass per unit × area (the rows of the usual-language table): Σ_e mass(d, r, e) · P(m | d, r, e). */
+function placeMassOf(tables: ConditionalTables): Float64Array {
+  const L = LANGUAGES.length;
+  const out = new Float64Array(35 * 2 * L);
+  masses.unitResidenceEthnicity.forEach((mass, r) => row(tables.motherTongueByUnit, r).forEach((p, l) => (out[Math.floor(r / ETHNICITIES.length) * L + l]! += mass * p)));
+  return out;
 }
 const sharesIn = (id: string, codes: readonly string[]) => {
   const shares = fileShares(id);
@@ -74,7 +81,7 @@ beforeAll(async () => {
 /** Which rows a table's universe covers (age index of each row layout: 10+ education, 15+ labour and marital). */
 const APPLIES: Record<keyof ConditionalTables, (r: number) => boolean> = {
   motherTongueByUnit: () => true,
-  usualLanguageByMotherTongue: () => true,
+  usualLanguageByPlace: () => true,
   religionByUnit: () => true,
   maritalBySexAge: (r) => r % AGES >= 15,
   educationByUnit: (r) => r % AGES >= 10,
@@ -171,9 +178,8 @@ describe('buildConditionals, raked: each table reproduces its official margin ov
     expectShares(impliedShares(raked.motherTongueByUnit, masses.unitResidenceEthnicity), sharesIn('mother_tongue', LANGUAGES), FIT_DIGITS);
   });
 
-  it('usual language by mother tongue meets the five published languages and the published residual', () => {
-    const motherTongueMass = impliedShares(raked.motherTongueByUnit, masses.unitResidenceEthnicity);
-    const implied = impliedShares(raked.usualLanguageByMotherTongue, motherTongueMass);
+  it('usual language by unit, area and mother tongue meets the five published languages and the published residual', () => {
+    const implied = impliedShares(raked.usualLanguageByPlace, placeMassOf(raked));
     const published = shippedTableFile('language_usually_spoken');
     const percent = (code: string) => fileCell(published, [code])! / sum(published.values as number[]);
     const residual = ['bulgarian', 'romani', 'other', 'not_declared'].reduce((s, code) => s + implied[LANGUAGES.indexOf(code)]!, 0);
@@ -247,13 +253,33 @@ describe('buildConditionals, not raked: the priors as the model assumptions stat
     expectShares(row(table, 8), sharesIn('mother_tongue', LANGUAGES), 12);
   });
 
-  it('has four in five people speak their mother tongue at home, plus their share of the national mix', () => {
-    const table = plain.usualLanguageByMotherTongue;
-    for (let m = 0; m < LANGUAGES.length; m += 1) {
-      const own = row(table, m)[m]!;
-      const others = row(table, (m + 1) % LANGUAGES.length)[m]!;
-      expect(own - others).toBeCloseTo(0.8, 12);
+  it('has four in five people speak their mother tongue at home, the fifth the mother tongues of their place', () => {
+    const table = plain.usualLanguageByPlace;
+    const places = placeMassOf(plain);
+    const L = LANGUAGES.length;
+    for (const place of [0, 1, 2 * 34, 2 * 34 + 1]) {
+      const mass = sum(Array.from(places.subarray(place * L, place * L + L)));
+      for (let m = 0; m < L; m += 1) {
+        const local = places[place * L + m]! / mass;
+        expect(row(table, place * L + m)[m]).toBeCloseTo(0.8 + 0.2 * local, 12);
+        expect(row(table, place * L + ((m + 1) % L))[m]).toBeCloseTo(0.2 * local, 12);
+      }
     }
+  });
+
+  it('has most of UTA Găgăuzia usually speak Russian or Gagauz, and few Romanian or Moldovan', () => {
+    const places = placeMassOf(raked);
+    const L = LANGUAGES.length;
+    const gagauzia = DISTRICTS.indexOf('gagauzia');
+    const spoken = new Array<number>(L).fill(0);
+    for (const r of [0, 1]) {
+      const place = gagauzia * 2 + r;
+      for (let m = 0; m < L; m += 1) row(raked.usualLanguageByPlace, place * L + m).forEach((p, l) => (spoken[l]! += places[place * L + m]! * p));
+    }
+    const total = sum(spoken);
+    const share = (code: string) => spoken[LANGUAGES.indexOf(code)]! / total;
+    expect(share('russian') + share('gagauz')).toBeGreaterThan(0.8);
+    expect(share('romanian') + share('moldovan')).toBeLessThan(0.1);
   });
 });
 

@@ -158,7 +158,8 @@ describe('fieldMasses', () => {
     expectShares(Array.from(m.religion), Array.from(rowOf(c.religionByUnit, 0), (p) => 10 * p));
     // Usual language: Σ_m MT(m) P(l | m), folded into the published six (Bulgarian, Romani, other, not declared in the residual).
     const usual = new Array<number>(9).fill(0);
-    moldovan.forEach((p, mt) => rowOf(c.usualLanguageByMotherTongue, mt).forEach((q, l) => (usual[l]! += 10 * p * q)));
+    // Place 0 (unit 0, urban), so the rows are 0·9 + mt.
+    moldovan.forEach((p, mt) => rowOf(c.usualLanguageByPlace, mt).forEach((q, l) => (usual[l]! += 10 * p * q)));
     expectShares(Array.from(m.language_usually_spoken), [usual[0]!, usual[1]!, usual[2]!, usual[3]!, usual[4]!, usual[5]! + usual[6]! + usual[7]! + usual[8]!]);
     const status = Array.from(rowOf(c.employmentByRow, 300));
     expectShares(Array.from(m.marital_status), Array.from(rowOf(c.maritalBySexAge, 30), (p) => 10 * p));

@@ -80,7 +80,7 @@ describe('samplingTablesOf', () => {
     const sampling = samplingTablesOf(conditionals);
     const pairs = {
       motherTongue: conditionals.motherTongueByUnit,
-      usualLanguage: conditionals.usualLanguageByMotherTongue,
+      usualLanguage: conditionals.usualLanguageByPlace,
       religion: conditionals.religionByUnit,
       marital: conditionals.maritalBySexAge,
       education: conditionals.educationByUnit,
