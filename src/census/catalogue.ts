@@ -8,6 +8,8 @@ import { z } from 'zod';
 import {
   CensusSourceSchema,
   PROVENANCE_CLASSES,
+  PublicationSchema,
+  TableVintageSchema,
   PXWEB_FETCH_OUTCOMES,
   TRUST_LEVELS,
   type InputSnapshot,
@@ -36,7 +38,7 @@ export const CatalogueTableSchema = z.object({
   reference_date: z.string(),
   periodic: z.boolean(),
   content_hash: z.string(),
-  /** Days since fetch (PxWeb) or retrieval (periodic series); null when the table cannot go stale. */
+  /** Days since the PxWeb fetch; null for embedded tables (their staleness is `vintage`). */
   age_days: z.number().int().nonnegative().nullable(),
   fetched_at: z.string().nullable(),
   /** Age of the disk-cache entry that covers this table, whether or not it is in use. */
@@ -44,6 +46,10 @@ export const CatalogueTableSchema = z.object({
   last_fetch: LastFetchSchema.nullable(),
   /** For modelled tables, the method in one sentence. */
   method: z.string().nullable(),
+  /** When the publisher released the figures, at the precision the sources give; null for models and PxWeb tables. */
+  published: PublicationSchema.nullable(),
+  /** Where the table stands in its series (superseded or not) at the time of the catalogue. */
+  vintage: TableVintageSchema,
 });
 export type CatalogueTable = z.infer<typeof CatalogueTableSchema>;
 
@@ -120,6 +126,8 @@ export function censusCatalogue(
           ? null
           : { outcome: last.outcome, started_at: last.started_at, status: last.status, attempts: last.attempts, message: last.message },
       method: table.method ?? null,
+      published: table.published ?? null,
+      vintage: { ...table.vintage },
     };
   });
   return {

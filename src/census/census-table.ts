@@ -25,6 +25,84 @@ export type TableMeasure = (typeof TABLE_MEASURES)[number];
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
+/** How much of a publication date is known: an ISO 8601 date at that precision, or none. */
+export const DATE_PRECISIONS = ['day', 'month', 'year', 'unknown'] as const;
+export type DatePrecision = (typeof DATE_PRECISIONS)[number];
+
+const DATE_PATTERN: Readonly<Record<Exclude<DatePrecision, 'unknown'>, RegExp>> = {
+  day: /^\d{4}-\d{2}-\d{2}$/,
+  month: /^\d{4}-\d{2}$/,
+  year: /^\d{4}$/,
+};
+
+/** A passage of the audited reference set (`shared/reference/`) that a date rests on, quoted exactly. */
+export const ReferenceQuoteSchema = z.strictObject({
+  /** Path inside the reference set, e.g. `census/population_totals.json`. */
+  reference: z.string().regex(/^[a-z-]+\/[A-Za-z0-9_.-]+$/),
+  quote: z.string().min(4),
+});
+export type ReferenceQuote = z.infer<typeof ReferenceQuoteSchema>;
+
+/**
+ * When the publisher released the figures, to the precision the cited sources give (never a
+ * guessed day): `date` is `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, or null when nothing dates it.
+ */
+export const PublicationSchema = z
+  .strictObject({
+    date: z.string().nullable(),
+    precision: z.enum(DATE_PRECISIONS),
+    /** The earliest dated report of the figures in the cited sources, when the release day itself is not known. */
+    not_after: isoDate.optional(),
+    /** Where the date comes from, or why it is unknown. */
+    basis: z.string().min(1),
+    evidence: z.array(ReferenceQuoteSchema),
+  })
+  .superRefine((value, context) => {
+    const ok = value.precision === 'unknown' ? value.date === null : value.date !== null && DATE_PATTERN[value.precision].test(value.date);
+    if (!ok) context.addIssue({ code: 'custom', message: `date ${String(value.date)} does not have precision '${value.precision}'` });
+    if (value.date !== null && value.evidence.length === 0) context.addIssue({ code: 'custom', message: 'a publication date needs evidence' });
+  });
+export type Publication = z.infer<typeof PublicationSchema>;
+
+/**
+ * How a periodic series is re-issued, so staleness follows its reference period and release
+ * cycle: the vintage that supersedes this one, the date it is due by (derived from the cycle the
+ * sources state; null when they state none) and whether the reference set already shows it.
+ */
+export const ReleaseCycleSchema = z
+  .strictObject({
+    cadence: z.literal('annual'),
+    next_vintage: z.string().min(1),
+    next_release_expected_by: isoDate.nullable(),
+    next_release_basis: z.string().min(1),
+    /** The reference set shows figures of the next vintage: this one is superseded. */
+    next_vintage_seen: z.boolean(),
+    next_vintage_evidence: z.array(ReferenceQuoteSchema),
+  })
+  .superRefine((value, context) => {
+    if (value.next_vintage_seen && value.next_vintage_evidence.length === 0) {
+      context.addIssue({ code: 'custom', message: 'a next vintage marked seen needs evidence' });
+    }
+  });
+export type ReleaseCycle = z.infer<typeof ReleaseCycleSchema>;
+
+/**
+ * Where a table stands in its series at resolution time: `not_periodic` (a one-off census result
+ * or a model: never superseded), `current`, `expected_superseded` (the next vintage's expected
+ * release date has passed; not verified) or `superseded` (the next vintage is published).
+ */
+export const VINTAGE_STATUSES = ['not_periodic', 'current', 'expected_superseded', 'superseded'] as const;
+export type VintageStatus = (typeof VINTAGE_STATUSES)[number];
+
+export const TableVintageSchema = z.strictObject({
+  status: z.enum(VINTAGE_STATUSES),
+  next_vintage: z.string().nullable(),
+  next_release_expected_by: z.string().nullable(),
+  /** One sentence: what supersedes the table and how that is known. */
+  statement: z.string(),
+});
+export type TableVintage = z.infer<typeof TableVintageSchema>;
+
 export const CensusSourceSchema = z.strictObject({
   publisher: z.string().min(1),
   title: z.string().min(1),
@@ -65,8 +143,15 @@ export const CensusTableSchema = z.strictObject({
   /** Youngest age of the universe (0 = all ages, 10 for education, 15 for LFS and marital status). */
   universe_min_age: z.number().int().min(0).max(100),
   source: CensusSourceSchema,
-  /** Date the figure was taken from the publisher or its reference transcription. */
+  /**
+   * Date the figure was taken into this project (from the publisher, PxWeb, or the audited
+   * reference transcription). Informational: staleness never reads it (`published`, `release_cycle`).
+   */
   retrieved: isoDate,
+  /** When the publisher released the figures (required for shipped official and secondary tables). */
+  published: PublicationSchema.optional(),
+  /** For periodic series: the next vintage and when it is due (required for shipped periodic tables). */
+  release_cycle: ReleaseCycleSchema.optional(),
   trust: z.enum(TRUST_LEVELS),
   /** `official_snapshot` or `secondary` for shipped figures, `modelled` for model assumptions. */
   provenance: z.enum(['official_snapshot', 'secondary', 'modelled']),
@@ -87,8 +172,10 @@ export interface ResolvedTable extends CensusTable {
   readonly content_hash: string;
   /** ISO time of the PxWeb fetch, when the figures came from PxWeb. */
   readonly fetched_at: string | null;
-  /** Whole days since `fetched_at` (PxWeb) or `retrieved` (periodic snapshot series); null when it cannot go stale. */
+  /** Whole days since `fetched_at` for PxWeb tables; null for embedded tables (their staleness is `vintage`). */
   readonly age_days: number | null;
+  /** Where the table stands in its series at resolution time (reference period and release cycle). */
+  readonly vintage: TableVintage;
 }
 
 /** What one PxWeb attempt-sequence came to (`skipped`: not attempted, e.g. PXWEB_MODE=off). */

@@ -2,12 +2,14 @@
  * Pure assembly of the per-run input snapshot: each table with its provenance class, content
  * hash, fetch time and age, frozen, with the snapshot hash over all of them (SPEC §3.1-3.2, §8.2).
  *
- * Age rules: a PxWeb table is as old as its fetch; a periodic snapshot table (annual estimate,
- * LFS) is as old as its `retrieved` date; a final census table never goes stale (age null).
+ * Age rules: a PxWeb table is as old as its fetch; an embedded table has no age (null): whether
+ * a periodic series is superseded follows its reference period and release cycle (`vintage`),
+ * never the date it was copied into the project.
  */
 import type { CensusTable, InputSnapshot, ProvenanceClass, PxwebFetchAttempt, ResolvedTable } from './census-table.js';
 import { snapshotHash, tableContentHash } from './hashing.js';
 import { deepFreeze } from '../deep-freeze.js';
+import { embeddedVintage, fetchedVintage } from './vintage.js';
 
 const DAY_MS = 86_400_000;
 
@@ -30,7 +32,8 @@ export function resolveEmbeddedTable(table: CensusTable, contentHash: string, no
     provenance_class: table.provenance,
     content_hash: contentHash,
     fetched_at: null,
-    age_days: table.periodic ? wholeDaysSince(table.retrieved, now) : null,
+    age_days: null,
+    vintage: embeddedVintage(table, now),
   };
 }
 
@@ -47,6 +50,7 @@ export function resolvePxwebTable(
     content_hash: tableContentHash(table),
     fetched_at: fetchedAt,
     age_days: wholeDaysSince(fetchedAt, now),
+    vintage: fetchedVintage(fetchedAt),
   };
 }
 

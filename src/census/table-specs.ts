@@ -17,6 +17,8 @@ export interface TableSpec {
    * records the reads and holds this list to them).
    */
   readonly used_by: readonly TableUse[];
+  /** Not read when this (PxWeb-only) table is in the snapshot: the run reads that one instead. */
+  readonly replaced_by?: string;
 }
 
 export const TABLE_USES = ['prior', 'margin', 'check'] as const;
@@ -65,7 +67,7 @@ export const TABLE_SPECS = [
   // the modelled sex-by-age table when present, and its sum over sex and area replaces `age_single`
   { id: 'age_sex_residence', variables: ['age_single', 'sex', 'residence'], required: false, expected_provenance: 'official_snapshot' , used_by: ['prior', 'check'] },
   // Model assumptions for the documented gaps (SPEC §3.4)
-  { id: 'sex_by_age_modelled', variables: ['age_group', 'sex'], required: true, expected_provenance: 'modelled' , used_by: ['prior'] },
+  { id: 'sex_by_age_modelled', variables: ['age_group', 'sex'], required: true, expected_provenance: 'modelled' , used_by: ['prior'], replaced_by: 'age_sex_residence' },
   { id: 'age_85_plus_modelled', variables: ['age_85_plus'], required: true, expected_provenance: 'modelled' , used_by: ['prior'] },
   { id: 'marital_by_sex_age_modelled', variables: ['sex', 'age_group', 'marital_status'], required: true, expected_provenance: 'modelled' , used_by: ['prior'] },
   { id: 'education_by_age_modelled', variables: ['age_group', 'education_level'], required: true, expected_provenance: 'modelled' , used_by: ['prior'] },
@@ -77,8 +79,17 @@ export const TABLE_SPECS = [
 export type TableId = (typeof TABLE_SPECS)[number]['id'];
 
 const READ_IDS: ReadonlySet<string> = new Set(TABLE_SPECS.filter((spec) => spec.used_by.length > 0).map((spec) => spec.id));
+const REPLACED_BY: ReadonlyMap<string, string> = new Map(
+  TABLE_SPECS.flatMap((spec): [string, string][] => ('replaced_by' in spec ? [[spec.id, spec.replaced_by]] : [])),
+);
 
-/** Does calibration or a check read this table (so a run lists it among the tables it used)? */
-export function isReadTable(id: string): boolean {
-  return READ_IDS.has(id);
+/**
+ * Does calibration or a check read this table (so a run lists it among the tables it used)?
+ * With the snapshot's table ids, a table replaced by one the snapshot holds is not read.
+ */
+export function isReadTable(id: string, snapshotIds?: ReadonlySet<string> | Readonly<Record<string, unknown>>): boolean {
+  if (!READ_IDS.has(id)) return false;
+  const replacement = REPLACED_BY.get(id);
+  if (replacement === undefined || snapshotIds === undefined) return true;
+  return !(snapshotIds instanceof Set ? snapshotIds.has(replacement) : replacement in snapshotIds);
 }

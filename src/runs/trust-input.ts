@@ -38,7 +38,7 @@ export function preflightInputOf(options: {
     llm_configured: options.llmConfigured,
     field_targets: options.fieldTargets,
     // Only the tables calibration or a check reads: a shipped table nothing reads is no vintage of the run.
-    tables: Object.values(options.snapshot.tables).filter((table) => isReadTable(table.id)).map(tableProvenanceOf),
+    tables: Object.values(options.snapshot.tables).filter((table) => isReadTable(table.id, options.snapshot.tables)).map(tableProvenanceOf),
     fetch_log: options.snapshot.fetch_log,
   };
 }

@@ -95,5 +95,7 @@ export function tableProvenanceOf(table: ResolvedTable): TableProvenance {
     source_table_id: table.source.table_id,
     content_hash: table.content_hash,
     rounding_half_unit: roundingHalfUnitOf(table),
+    published: table.published ?? null,
+    vintage: table.vintage,
   };
 }

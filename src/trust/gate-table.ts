@@ -245,26 +245,21 @@ export const GATES = {
     stage: 'preflight',
     origin: 'added',
     reason_added:
-      'SPEC §8.2 makes periodic snapshot series (annual estimates, LFS) go stale by retrieval date. PXWEB_CACHE_STALE means "refresh the PxWeb cache" and its 7-60 day limits suit a cache, not an annual series, so the embedded snapshot gets its own code and limits.',
-    fires_when: 'A periodically re-issued series in the embedded snapshot was retrieved longer ago than the limit (one record per table). Final census results never go stale.',
+      'SPEC §8.2 makes periodic snapshot series (annual estimates, LFS) go stale; issue #13 makes that follow the series\' reference period and release cycle, not the date the figures were copied. PXWEB_CACHE_STALE means "refresh the PxWeb cache", which does not fit an embedded annual series, so the embedded snapshot gets its own code.',
+    fires_when:
+      'A periodic series in the embedded snapshot is superseded: the reference set shows its next vintage published, or the date its release cycle puts the next vintage at has passed (one record per table). Final census results and models are never superseded.',
     combine: 'any',
     measures: [
-      {
-        measure: 'series_age_days',
-        threshold_name: 'max_series_age_days',
-        comparator: '>',
-        threshold: perProfile(730, 545, 365),
-        unit: 'days',
-        scope: 'table',
-        sampling_adjusted: false,
-        description: 'Days since the periodic series was retrieved from the publisher.',
-      },
+      flag('series_superseded', 'table', 'The next vintage of this series is published (seen in the reference set) (1).'),
+      flag('series_release_overdue', 'table', 'The expected release date of the next vintage has passed; its publication is not verified (1).'),
     ],
-    severity: perProfile('warning', 'warning', 'hard'),
+    // analysis_only must reach PASS offline (SPEC §8.2): the superseded vintage is disclosed in
+    // signals.data_vintage_status, the report and the stale_sources confidence factor instead.
+    severity: perProfile('off', 'warning', 'hard'),
     priority: 10,
     always_escalate: false,
     recommendation:
-      'A newer vintage of this series is likely published: fetch it through PxWeb (PXWEB_MODE=live) or update the embedded snapshot.',
+      'A newer vintage of this series is (or is due to be) published: fetch it through PxWeb (PXWEB_MODE=live) or update the embedded snapshot.',
   },
   PXWEB_CACHE_STALE: {
     category: 'PXWEB',
@@ -793,7 +788,7 @@ export const CONFIDENCE_FACTORS = {
   },
   stale_sources: {
     description:
-      'A table is older than the profile\'s PXWEB_CACHE_STALE or SNAPSHOT_SERIES_STALE limit, whatever that gate\'s severity.',
+      'A PxWeb table is older than the profile\'s PXWEB_CACHE_STALE limit, or a periodic snapshot series is superseded (SNAPSHOT_SERIES_STALE), whatever that gate\'s severity.',
   },
   high_information_loss: {
     description: 'Calibration information loss (1 − ESS ratio) is above the limit.',

@@ -7,7 +7,7 @@
  * renaming or removing a key or changing a meaning bumps the major version.
  */
 import { z } from 'zod';
-import { PROVENANCE_CLASSES } from '../census/census-table.js';
+import { PROVENANCE_CLASSES, VINTAGE_STATUSES } from '../census/census-table.js';
 import { PROFILES } from '../domain/request.js';
 import { COMPARED_FIELDS } from '../domain/fields.js';
 import { CONFIDENCE_LEVELS } from './confidence.js';
@@ -62,6 +62,11 @@ export const TrustSignalsSchema = z.strictObject({
     .describe('Provenance class of every compared field (discloses modelled targets).'),
   max_js_divergence_bits: nullableMeasure,
   min_chi_square_p_value: nullableMeasure,
+  data_vintage_status: z
+    .record(z.string(), z.enum(VINTAGE_STATUSES))
+    .describe(
+      'Where every table the run used stands in its series, by table id (the keys of data_vintages): not_periodic, current, expected_superseded (the next vintage is due, not verified) or superseded (the next vintage is published).',
+    ),
 });
 
 export const GradientTrustPayloadSchema = z.strictObject({

@@ -42,6 +42,7 @@ export function buildGradientPayload(evaluation: TrustEvaluation, run: PayloadRu
       ...evaluation.signals,
       provenance_coverage_critical: { ...evaluation.signals.provenance_coverage_critical },
       data_vintages: { ...evaluation.signals.data_vintages },
+      data_vintage_status: { ...evaluation.signals.data_vintage_status },
       provenance_by_field: { ...evaluation.signals.provenance_by_field },
     },
     run_id: run.run_id,

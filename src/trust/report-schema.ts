@@ -5,7 +5,7 @@
  * stopped the run).
  */
 import { z } from 'zod';
-import { PROVENANCE_CLASSES, TRUST_LEVELS } from '../census/census-table.js';
+import { PROVENANCE_CLASSES, PublicationSchema, TableVintageSchema, TRUST_LEVELS } from '../census/census-table.js';
 import { PROFILES, PXWEB_MODES, SCOPES } from '../domain/request.js';
 import { COMPARED_FIELDS } from '../domain/fields.js';
 import { CONSISTENCY_RULES } from './evaluation-input.js';
@@ -53,6 +53,8 @@ export const TableProvenanceSchema = z.strictObject({
     .number()
     .min(0)
     .describe('Half the rounding unit of one published cell, as a share of its base (0: exact counts); drift floors are built from it.'),
+  published: PublicationSchema.nullable().describe('When the publisher released the figures, at the precision the sources give (null: a model or a PxWeb table).'),
+  vintage: TableVintageSchema.describe('Where the table stands in its series: superseded or not, by its reference period and release cycle.'),
 });
 
 export const PxwebFetchAttemptSchema = z.strictObject({

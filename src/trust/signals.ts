@@ -26,6 +26,12 @@ function dataVintages(input: PreflightInput): Record<string, string> {
   return Object.fromEntries(ids.map((id) => [id, byId.get(id) ?? '']));
 }
 
+/** Vintage status of every table the run used (the same keys as data_vintages). */
+function dataVintageStatus(input: PreflightInput): TrustSignals['data_vintage_status'] {
+  const sorted = [...input.tables].sort((a, b) => (a.table_id < b.table_id ? -1 : a.table_id > b.table_id ? 1 : 0));
+  return Object.fromEntries(sorted.map((table) => [table.table_id, table.vintage.status]));
+}
+
 export function buildSignals(
   input: PreflightInput | EvaluationInput,
   provenance: ProvenanceSummary,
@@ -56,5 +62,6 @@ export function buildSignals(
     provenance_by_field: Object.fromEntries(provenance.fields.map((entry) => [entry.field, entry.provenance_class])),
     max_js_divergence_bits: measurements?.max_js_divergence_bits ?? null,
     min_chi_square_p_value: measurements?.min_chi_square_p_value ?? null,
+    data_vintage_status: dataVintageStatus(input),
   };
 }

@@ -18,6 +18,36 @@ import { shippedSnapshot } from '../helpers/snapshot.js';
 let snapshot: InputSnapshot;
 let shipped: InputSnapshot;
 const read = new Set<string>();
+/** The tables read by each configuration (use_ipf × scope), recorded separately. */
+const readBy = new Map<string, Set<string>>();
+
+/** Records the table ids read through the returned snapshot into `into`. */
+function recording(base: InputSnapshot, into: Set<string>): InputSnapshot {
+  const tables = new Proxy(base.tables, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && key in target) into.add(key);
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  return { ...base, tables };
+}
+
+function readTables(base: InputSnapshot, useIpf: boolean, scope: 'all' | 'adults'): Set<string> {
+  const into = new Set<string>();
+  const recorded = recording(base, into);
+  const model = buildGenerationModel(recorded, { ...DEFAULT_CALIBRATION, useIpf });
+  fieldTargets(model, recorded, scope);
+  jointTargets(recorded, model, scope);
+  return into;
+}
+
+function listedTables(base: InputSnapshot, scope: 'all' | 'adults', useIpf: boolean): string[] {
+  const request = EffectiveRequestSchema.parse({
+    n: 10, seed: 1, profile: 'analysis_only', scope, use_ipf: useIpf, traits: false, narratives: { provider: 'none' }, strict: false,
+  });
+  const input = preflightInputOf({ request, snapshot: base, fieldTargets: [], generatorVersion: '0.0.0', llmConfigured: false });
+  return input.tables.map((t) => t.table_id).sort();
+}
 
 beforeAll(async () => {
   shipped = await shippedSnapshot();
@@ -34,6 +64,7 @@ beforeAll(async () => {
     for (const scope of ['all', 'adults'] as const) {
       fieldTargets(model, snapshot, scope);
       jointTargets(snapshot, model, scope);
+      readBy.set(`${String(useIpf)}/${scope}`, readTables(shipped, useIpf, scope));
     }
   }
 }, 120_000);
@@ -60,6 +91,35 @@ describe('the tables a run reads', () => {
     const ids = input.tables.map((t) => t.table_id).sort();
     expect(ids).toEqual([...read].sort());
     expect(ids).not.toContain('population_totals');
+  });
+
+  it('are exactly the listed tables (data_vintages) in every configuration: scope all and adults, with and without IPF', () => {
+    expect(readBy.size).toBe(4);
+    for (const [configuration, ids] of readBy) {
+      const [useIpf, scope] = configuration.split('/') as ['true' | 'false', 'all' | 'adults'];
+      expect({ configuration, listed: listedTables(shipped, scope, useIpf === 'true') }).toEqual({ configuration, listed: [...ids].sort() });
+    }
+  });
+
+  it('with PxWeb\'s age × sex × residence table, list it and not the modelled sex-by-age table it replaces', () => {
+    const ageSexResidence = { ...shipped.tables['age_single']!, id: 'age_sex_residence', provenance_class: 'pxweb_cache' as const };
+    const ages = ageSexResidence.categories[0]!;
+    const withPxweb: InputSnapshot = {
+      ...shipped,
+      tables: {
+        ...shipped.tables,
+        age_sex_residence: {
+          ...ageSexResidence,
+          variables: ['age_single', 'sex', 'residence'],
+          categories: [[...ages], ['female', 'male'], ['urban', 'rural']],
+          values: ages.flatMap(() => [1, 1, 1, 1]),
+        },
+      },
+    };
+    const ids = readTables(withPxweb, true, 'all');
+    expect(ids.has('age_sex_residence')).toBe(true);
+    expect(ids.has('sex_by_age_modelled')).toBe(false);
+    expect(listedTables(withPxweb, 'all', true)).toEqual([...ids].sort());
   });
 
   it('declares a use for every spec the generator reads and none it does not', () => {

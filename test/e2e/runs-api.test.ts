@@ -154,20 +154,24 @@ describe('one PASS per profile with the embedded snapshot (docs/trust.md §11)',
     expect((created.dataset as { narrative?: unknown }[]).every((persona) => persona.narrative === undefined)).toBe(true);
   });
 
-  it('narrative_required, scope all: PASS with high confidence and template narratives', async () => {
+  it('narrative_required, scope all: passes with the one warning that its periodic series are superseded, template narratives', async () => {
     const created = await syncRun({ n: 200, profile: 'narrative_required', scope: 'all', seed: nextSeed() });
-    expect(created.trust_payload).toMatchObject({ decision: 'PASS', gate_codes: ['PASS'], profile: 'narrative_required' });
-    expect(created.trust_payload).toMatchObject({ confidence: 'high', base_confidence: 'high', confidence_factors: [] });
+    // The LFS 2024 and 1 January 2024 series are superseded (docs/data.md, Staleness): a warning,
+    // and the stale_sources factor; every other gate passes (PASS itself: test/unit/domain/profiles.test.ts).
+    expect(created.trust_payload).toMatchObject({ decision: 'PASS_WITH_WARNINGS', gate_codes: ['SNAPSHOT_SERIES_STALE', 'PASS_WITH_WARNINGS'], profile: 'narrative_required' });
+    expect(created.trust_payload).toMatchObject({ confidence: 'medium', base_confidence: 'medium', confidence_factors: ['stale_sources'] });
+    const signals = created.trust_payload.signals as { data_vintages: Record<string, string>; data_vintage_status: Record<string, string> };
+    expect(Object.keys(signals.data_vintage_status)).toEqual(Object.keys(signals.data_vintages).sort());
+    expect(signals.data_vintage_status).toMatchObject({ labour_status_15plus: 'superseded', age_single: 'superseded', ethnicity: 'not_periodic' });
     expect(['A', 'B']).toContain(created.trust_payload.quality_tier);
     const narratives = (created.dataset as { narrative?: { source: string; status: string } }[]).map((persona) => persona.narrative);
     expect(narratives.every((narrative) => narrative?.source === 'template' && narrative.status === 'template')).toBe(true);
   });
 
-  it('high_stakes, scope all: PASS with high confidence in strict mode', async () => {
-    const created = await syncRun({ n: 200, profile: 'high_stakes', scope: 'all', seed: nextSeed() });
-    expect(created.trust_payload).toMatchObject({ decision: 'PASS', gate_codes: ['PASS'], profile: 'high_stakes', strict_mode: true });
-    expect(created.trust_payload).toMatchObject({ confidence: 'high', monotonicity_applied: false, confidence_factors: [] });
-    expect(created.dataset).toHaveLength(200);
+  it('high_stakes, scope all: 422 at preflight because its periodic series are superseded (hard), nothing else', async () => {
+    const answer = await api.post('/v1/runs', { n: 200, profile: 'high_stakes', scope: 'all', seed: nextSeed() });
+    const problem = expectProblem(answer, 422, 'RUN_REJECTED_STRICT');
+    expect(problem).toMatchObject({ decision: 'REJECT', gate_codes: ['SNAPSHOT_SERIES_STALE', 'STRICT_MODE_BLOCKED'] });
   });
 
   it('narrative_required, adults: REJECT (not strict), the flagged dataset still released', async () => {
@@ -176,7 +180,7 @@ describe('one PASS per profile with the embedded snapshot (docs/trust.md §11)',
     expect(created.trust_payload).toMatchObject({
       decision: 'REJECT',
       strict_mode: false,
-      gate_codes: ['TARGET_FALLBACK_SUPERCRITICAL', 'ESTIMATED_FIELD_USED', 'FALLBACK_CRITICAL_FIELD', 'FALLBACK_SUPERCRITICAL_FIELD'],
+      gate_codes: ['TARGET_FALLBACK_SUPERCRITICAL', 'ESTIMATED_FIELD_USED', 'FALLBACK_CRITICAL_FIELD', 'FALLBACK_SUPERCRITICAL_FIELD', 'SNAPSHOT_SERIES_STALE'],
     });
     expect(created.dataset).toHaveLength(200);
   });
@@ -186,7 +190,7 @@ describe('one PASS per profile with the embedded snapshot (docs/trust.md §11)',
     const problem = expectProblem(answer, 422, 'RUN_REJECTED_STRICT');
     expect(problem).toMatchObject({
       decision: 'REJECT',
-      gate_codes: ['FALLBACK_SUPERCRITICAL_FIELD', 'STRICT_MODE_BLOCKED', 'TARGET_FALLBACK_SUPERCRITICAL', 'ESTIMATED_FIELD_USED', 'FALLBACK_CRITICAL_FIELD'],
+      gate_codes: ['FALLBACK_SUPERCRITICAL_FIELD', 'SNAPSHOT_SERIES_STALE', 'STRICT_MODE_BLOCKED', 'TARGET_FALLBACK_SUPERCRITICAL', 'ESTIMATED_FIELD_USED', 'FALLBACK_CRITICAL_FIELD'],
     });
     const runId = problem['run_id'] as string;
     expect(problem['links']).toMatchObject({ trust_payload: `/v1/runs/${runId}/trust-payload` });

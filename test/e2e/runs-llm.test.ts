@@ -79,7 +79,8 @@ describe('llm narratives through the service', () => {
     const before = metricsOf((await api.get('/metrics')).body as string);
     const run = await llmRun(6, 501);
     expect(run.dataset).toHaveLength(6);
-    expect(run.trust_payload).toMatchObject({ decision: 'PASS', gate_codes: ['PASS'], should_escalate: false });
+    // The only warning: the shipped LFS 2024 and 1 January 2024 series are superseded (docs/data.md, Staleness).
+    expect(run.trust_payload).toMatchObject({ decision: 'PASS_WITH_WARNINGS', gate_codes: ['SNAPSHOT_SERIES_STALE', 'PASS_WITH_WARNINGS'], should_escalate: false });
     for (const persona of run.dataset) expect(persona.narrative).toMatchObject({ source: 'llm', status: 'generated' });
     // One call per persona, each carrying the persona the record holds.
     const names = new Set(llm.calls.map((call) => call.persona?.givenName));

@@ -14,3 +14,18 @@ export function shippedSnapshot(): Promise<InputSnapshot> {
   );
   return cached;
 }
+
+/**
+ * The snapshot as if its periodic series had been updated to their current vintages (what
+ * PXWEB_MODE=live or a refreshed snapshot gives): for tests of gates other than staleness, which
+ * would otherwise see the shipped LFS 2024 and 1 January 2024 series superseded.
+ */
+export function withCurrentVintages(snapshot: InputSnapshot): InputSnapshot {
+  const tables = Object.fromEntries(
+    Object.entries(snapshot.tables).map(([id, table]) => [
+      id,
+      table.periodic ? { ...table, vintage: { ...table.vintage, status: 'current' as const, statement: 'Current (test: updated snapshot).' } } : table,
+    ]),
+  );
+  return { ...snapshot, tables };
+}

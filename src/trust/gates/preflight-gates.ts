@@ -8,6 +8,7 @@ import type { PreflightInput, TableProvenance } from '../evaluation-input.js';
 import { thresholdOf } from '../gate-table.js';
 import type { ProvenanceSummary } from '../provenance-summary.js';
 import { check, type GateDetail } from './gate-detail.js';
+import { isSupersededVintage } from '../../census/vintage.js';
 
 const FAILED_OUTCOMES = new Set(['http_error', 'timeout', 'network_error', 'schema_drift', 'circuit_open']);
 
@@ -26,7 +27,7 @@ function provenanceGates(profile: Profile, summary: ProvenanceSummary): GateDeta
   ];
 }
 
-/** PxWeb-sourced tables age from their fetch; periodic snapshot series from their retrieval. */
+/** PxWeb-sourced tables age from their fetch; periodic snapshot series are judged by their vintage. */
 export function isPxwebTable(table: TableProvenance): boolean {
   return table.provenance_class === 'pxweb_live' || table.provenance_class === 'pxweb_cache';
 }
@@ -35,14 +36,16 @@ export function isPeriodicSnapshotTable(table: TableProvenance): boolean {
   return table.periodic && (table.provenance_class === 'official_snapshot' || table.provenance_class === 'secondary');
 }
 
+/** A periodic snapshot series whose next vintage is published or overdue (never by its copy date). */
+function isSupersededSeries(table: TableProvenance): boolean {
+  return isPeriodicSnapshotTable(table) && isSupersededVintage(table.vintage);
+}
+
 /** Tables beyond the profile's staleness limits (whatever the gates' severities). */
 export function staleTables(profile: Profile, tables: readonly TableProvenance[]): TableProvenance[] {
   const cacheLimit = thresholdOf('PXWEB_CACHE_STALE', 'cache_age_days', profile) ?? Infinity;
-  const seriesLimit = thresholdOf('SNAPSHOT_SERIES_STALE', 'series_age_days', profile) ?? Infinity;
   return tables.filter(
-    (table) =>
-      table.age_days !== null &&
-      ((isPxwebTable(table) && table.age_days > cacheLimit) || (isPeriodicSnapshotTable(table) && table.age_days > seriesLimit)),
+    (table) => (isPxwebTable(table) && table.age_days !== null && table.age_days > cacheLimit) || isSupersededSeries(table),
   );
 }
 
@@ -51,7 +54,10 @@ function stalenessGates(profile: Profile, tables: readonly TableProvenance[]): G
   return ordered.flatMap((table) => {
     const where = { subject: table.table_id };
     if (isPxwebTable(table)) return check(profile, 'PXWEB_CACHE_STALE', 'cache_age_days', table.age_days, where);
-    if (isPeriodicSnapshotTable(table)) return check(profile, 'SNAPSHOT_SERIES_STALE', 'series_age_days', table.age_days, where);
+    if (!isPeriodicSnapshotTable(table)) return [];
+    const { status } = table.vintage;
+    if (status === 'superseded') return check(profile, 'SNAPSHOT_SERIES_STALE', 'series_superseded', 1, where);
+    if (status === 'expected_superseded') return check(profile, 'SNAPSHOT_SERIES_STALE', 'series_release_overdue', 1, where);
     return [];
   });
 }

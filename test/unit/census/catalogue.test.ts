@@ -44,9 +44,15 @@ describe('censusCatalogue', () => {
     expect(catalogue.generated_at).toBe(NOW.toISOString());
   });
 
-  it('ages periodic tables by retrieval date', () => {
+  it('shows when NBS published each table and whether its series is superseded, not an age from the copy date', () => {
     const catalogue = censusCatalogue(snapshot, [], new Map(), NOW);
-    expect(catalogue.tables.find((t) => t.id === 'economic_sector')?.age_days).toBe(17);
+    const sector = catalogue.tables.find((t) => t.id === 'economic_sector');
+    expect(sector).toMatchObject({ retrieved: '2026-11-24', age_days: null, vintage: { status: 'superseded', next_vintage: 'the LFS 2025 annual results' } });
+    expect(sector?.published).toMatchObject({ date: '2025', precision: 'year' });
+    const ethnicity = catalogue.tables.find((t) => t.id === 'ethnicity');
+    expect(ethnicity).toMatchObject({ published: { date: '2025-10-20', precision: 'day' }, vintage: { status: 'not_periodic' } });
+    expect(catalogue.tables.find((t) => t.id === 'sex_by_district')?.published).toMatchObject({ date: null, precision: 'unknown' });
+    expect(catalogue.tables.find((t) => t.id === 'sex_by_age_modelled')?.published).toBeNull();
   });
 
   it('shows the cache age and last fetch outcome of the tables PxWeb covers, even when not in use', () => {

@@ -47,13 +47,22 @@ describe('resolveInputSnapshot', () => {
     expect(Object.isFrozen(snapshot.tables['sex']?.values)).toBe(true);
   });
 
-  it('ages periodic snapshot tables by their retrieval date and leaves census tables without age', async () => {
-    const snapshot = await resolve('off', new Date('2026-12-04T23:00:00Z'));
-    // retrieved 2026-11-24 → 10 whole days on 2026-12-04 23:00 UTC
-    expect(snapshot.tables['age_single']?.age_days).toBe(10);
-    expect(snapshot.tables['labour_status_15plus']?.age_days).toBe(10);
-    expect(snapshot.tables['ethnicity']?.age_days).toBeNull();
-    expect(snapshot.tables['district']?.age_days).toBeNull();
+  it('judges embedded tables by their series (vintage), gives them no age, and census tables are never superseded', async () => {
+    const before = await resolve('off', new Date('2026-08-31T23:59:59Z'));
+    const after = await resolve('off', new Date('2026-09-01T00:00:00Z'));
+    for (const snapshot of [before, after]) {
+      for (const id of ['age_single', 'labour_status_15plus', 'ethnicity', 'district']) expect(snapshot.tables[id]?.age_days).toBeNull();
+      // The reference set shows the LFS 2025 annual values and the 1 January 2025 estimate.
+      expect(snapshot.tables['labour_status_15plus']?.vintage.status).toBe('superseded');
+      expect(snapshot.tables['age_single']?.vintage.status).toBe('superseded');
+      expect(snapshot.tables['ethnicity']?.vintage.status).toBe('not_periodic');
+      expect(snapshot.tables['district']?.vintage.status).toBe('not_periodic');
+    }
+    // The youth communiqué on 2025 is due by 2026-08-31 and not seen: overdue from the next day on.
+    expect(before.tables['lfs_youth_15_34_status']?.vintage.status).toBe('current');
+    expect(after.tables['lfs_youth_15_34_status']?.vintage).toMatchObject({ status: 'expected_superseded', next_release_expected_by: '2026-08-31' });
+    // The vintage depends on the clock, the content and snapshot hashes do not.
+    expect(after.snapshot_hash).toBe(before.snapshot_hash);
   });
 
   it('in live mode replaces age_single with the fetched table, labelled pxweb_live', async () => {

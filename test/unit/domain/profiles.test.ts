@@ -5,7 +5,7 @@ import { PROFILES } from '../../../src/domain/request.js';
 import { PROFILE_DETAILS, PROFILE_LIST } from '../../../src/domain/profiles.js';
 import { evaluateGates, evaluatePreflight } from '../../../src/trust/evaluate.js';
 import { GATES } from '../../../src/trust/gate-table.js';
-import { cleanInput, offlineAdultInput } from '../trust/fixtures.js';
+import { cleanInput, offlineAdultInput, SUPERSEDED_VINTAGE } from '../trust/fixtures.js';
 
 describe('profiles table', () => {
   it('defaults strict only for high_stakes and narratives to none only for analysis_only', () => {
@@ -107,14 +107,14 @@ describe('offline defaults (embedded snapshot, no network, adults 18+)', () => {
     expect(evaluateGates(offlineAdultInput('high_stakes')).gate_codes).toEqual(codes);
   });
 
-  it('with scope "all" (official all-ages, 10+ and 15+ targets) every profile passes while the periodic series are young enough', () => {
+  it('with scope "all" (official all-ages, 10+ and 15+ targets) every profile passes while the periodic series are current', () => {
     for (const profile of PROFILES) {
       const input = cleanInput(profile);
-      const young = { ...input, tables: input.tables.map((t) => (t.periodic ? { ...t, age_days: 300 } : t)) };
-      expect(evaluateGates(young).gate_codes).toEqual(['PASS']);
-      const old = { ...input, tables: input.tables.map((t) => (t.periodic ? { ...t, age_days: 400 } : t)) };
-      expect(evaluateGates(old).gate_codes).toEqual(
-        profile === 'high_stakes' ? ['SNAPSHOT_SERIES_STALE'] : ['PASS'],
+      expect(input.tables.filter((t) => t.periodic).map((t) => t.vintage.status)).toEqual(['current']);
+      expect(evaluateGates(input).gate_codes).toEqual(['PASS']);
+      const superseded = { ...input, tables: input.tables.map((t) => (t.periodic ? { ...t, vintage: SUPERSEDED_VINTAGE } : t)) };
+      expect(evaluateGates(superseded).gate_codes).toEqual(
+        profile === 'analysis_only' ? ['PASS'] : profile === 'high_stakes' ? ['SNAPSHOT_SERIES_STALE'] : ['SNAPSHOT_SERIES_STALE', 'PASS_WITH_WARNINGS'],
       );
     }
   });

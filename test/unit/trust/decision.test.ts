@@ -11,7 +11,7 @@ import { buildRunManifest, RunManifestSchema } from '../../../src/trust/manifest
 import { buildTrustReport } from '../../../src/trust/report.js';
 import { TrustReportSchema } from '../../../src/trust/report-schema.js';
 import type { GateDetail } from '../../../src/trust/gates/gate-detail.js';
-import { cleanCalibration, cleanInput, cleanNarratives, definitionOf, withObserved, withTargets } from './fixtures.js';
+import { cleanCalibration, cleanInput, cleanNarratives, CURRENT_VINTAGE, definitionOf, withObserved, withTargets } from './fixtures.js';
 
 function firing(code: GateCode, severity: 'hard' | 'warning', field: GateDetail['field'] = null): GateDetail {
   return {
@@ -97,7 +97,7 @@ const randomInput = fc
     }),
     shift: fc.double({ min: 0, max: 0.3, noNaN: true }),
     shiftedField: fc.constantFrom(...COMPARED_FIELDS),
-    seriesAge: fc.integer({ min: 0, max: 1000 }),
+    seriesStatus: fc.constantFrom('current' as const, 'expected_superseded' as const, 'superseded' as const),
     essRatio: fc.double({ min: 0.3, max: 1, noNaN: true }),
     converged: fc.boolean(),
     violations: fc.array(fc.nat({ max: 2 }), { minLength: CONSISTENCY_RULES.length, maxLength: CONSISTENCY_RULES.length }),
@@ -126,7 +126,7 @@ const randomInput = fc
       ...input,
       request: { ...input.request, strict: r.strict, use_ipf: r.useIpf, narratives: { provider: r.provider } },
       llm_configured: true,
-      tables: input.tables.map((t) => (t.periodic ? { ...t, age_days: r.seriesAge } : t)),
+      tables: input.tables.map((t) => (t.periodic ? { ...t, vintage: { ...CURRENT_VINTAGE, status: r.seriesStatus } } : t)),
       fetch_log: r.fetchFailed
         ? [{ table_id: 'sex', pxweb_table: 'x', started_at: '2026-01-01T00:00:00Z', outcome: 'http_error', status: 500, attempts: 3, duration_ms: 10, message: null }]
         : [],

@@ -59,9 +59,27 @@ export function table(id: string, overrides: Partial<TableProvenance> = {}): Tab
     source_table_id: `NBS ${id}`,
     content_hash: `sha256:${'0'.repeat(63)}1`,
     rounding_half_unit: 0,
+    published: null,
+    vintage: overrides.periodic === true ? CURRENT_VINTAGE : NOT_PERIODIC,
     ...overrides,
   };
 }
+
+/** A periodic series whose next vintage is neither seen nor due. */
+export const CURRENT_VINTAGE: TableProvenance['vintage'] = {
+  status: 'current',
+  next_vintage: 'the 1 January 2025 estimate',
+  next_release_expected_by: null,
+  statement: 'Current.',
+};
+export const SUPERSEDED_VINTAGE: TableProvenance['vintage'] = { ...CURRENT_VINTAGE, status: 'superseded', statement: 'Superseded.' };
+export const OVERDUE_VINTAGE: TableProvenance['vintage'] = {
+  ...CURRENT_VINTAGE,
+  status: 'expected_superseded',
+  next_release_expected_by: '2026-05-31',
+  statement: 'Expected superseded by 2026-05-31, not verified.',
+};
+const NOT_PERIODIC: TableProvenance['vintage'] = { status: 'not_periodic', next_vintage: null, next_release_expected_by: null, statement: 'Not periodic.' };
 
 export function cleanCalibration(n: number = N): CalibrationDiagnostics {
   return {
@@ -123,7 +141,7 @@ export function cleanInput(profile: Profile, n: number = N): EvaluationInput {
     tables: [
       table('sex'),
       table('ethnicity_by_residence'),
-      table('age_single', { periodic: true, age_days: 30, reference_date: '2024-01-01' }),
+      table('age_single', { periodic: true, reference_date: '2024-01-01' }),
     ],
     fetch_log: [],
     n_generated: n,

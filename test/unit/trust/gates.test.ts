@@ -15,6 +15,8 @@ import {
   cleanNarratives,
   definitionOf,
   N,
+  OVERDUE_VINTAGE,
+  SUPERSEDED_VINTAGE,
   table,
   withObserved,
   withRequest,
@@ -108,11 +110,10 @@ const SCENARIOS: Partial<Record<GateCode, ScenarioOf>> = {
     expected: { observed: 1, threshold: 0, field: 'economic_sector' },
   }),
   SNAPSHOT_SERIES_STALE: (profile) => {
-    const limit = per({ analysis_only: 730, narrative_required: 545, high_stakes: 365 })(profile);
     const input = cleanInput(profile);
     return {
-      input: { ...input, tables: input.tables.map((t) => (t.table_id === 'age_single' ? { ...t, age_days: limit + 1 } : t)) },
-      expected: { observed: limit + 1, threshold: limit, subject: 'age_single' },
+      input: { ...input, tables: input.tables.map((t) => (t.table_id === 'age_single' ? { ...t, vintage: SUPERSEDED_VINTAGE } : t)) },
+      expected: { observed: 1, threshold: 0, subject: 'age_single' },
     };
   },
   PXWEB_CACHE_STALE: (profile) => {
@@ -301,6 +302,31 @@ describe('gate firing, one scenario per code and profile', () => {
     const scenario = (SCENARIOS[code] as ScenarioOf)(profile);
     const extreme = withNarratives(scenario.input, { mock_ratio: 1 });
     expect(evaluateGates(extreme).gate_codes).not.toContain(code);
+  });
+});
+
+describe('staleness of the embedded periodic series', () => {
+  const withAgeSingle = (vintage: typeof SUPERSEDED_VINTAGE, overrides = {}) => {
+    const input = cleanInput('high_stakes');
+    return { ...input, tables: input.tables.map((t) => (t.table_id === 'age_single' ? { ...t, vintage, ...overrides } : t)) };
+  };
+  const staleDetails = (input: EvaluationInput) => evaluateGates(input).gate_code_details.filter((d) => d.code === 'SNAPSHOT_SERIES_STALE');
+
+  it('says whether the next vintage is seen published or only overdue', () => {
+    expect(staleDetails(withAgeSingle(SUPERSEDED_VINTAGE)).map((d) => d.measure)).toEqual(['series_superseded']);
+    expect(staleDetails(withAgeSingle(OVERDUE_VINTAGE)).map((d) => d.measure)).toEqual(['series_release_overdue']);
+  });
+
+  it('never fires for a current series, however old its copy date (retrieved) or its age', () => {
+    const current = withAgeSingle({ ...SUPERSEDED_VINTAGE, status: 'current' }, { retrieved: '2000-01-01', age_days: 10_000 });
+    expect(staleDetails(current)).toEqual([]);
+    expect(evaluateGates(current).gate_codes).toEqual(['PASS']);
+  });
+
+  it('never fires for a census table, even one wrongly marked superseded, unless it is periodic', () => {
+    const input = cleanInput('high_stakes');
+    const census = { ...input, tables: input.tables.map((t) => (t.table_id === 'sex' ? { ...t, vintage: SUPERSEDED_VINTAGE } : t)) };
+    expect(staleDetails(census)).toEqual([]);
   });
 });
 
