@@ -8,7 +8,8 @@
 import { CATEGORICAL_FIELDS, ETHNICITIES, FIELD_CODES, LANGUAGES, RELIGIONS, SEXES, type CategoricalField } from '../domain/categories.js';
 import { utf8 } from './byte-writer.js';
 import { KEY_CELL_COUNT } from './key-joint.js';
-import { familyNameFor, namesFor } from './names.js';
+import { familyNameFor, familyNamesOf, givenNamesByAge } from './names.js';
+import type { CumulativeTable } from './sampling-tables.js';
 
 interface FragmentSet {
   /** Per category index. */
@@ -46,21 +47,45 @@ export interface EncodedName {
   readonly bytes: Uint8Array;
 }
 
-/** Per ethnicity index and sex index, the names a persona may get, pre-encoded. */
-export const NAME_FRAGMENTS: readonly (readonly { readonly given: readonly EncodedName[]; readonly family: readonly EncodedName[] }[])[] =
-  ETHNICITIES.map((ethnicity) =>
-    SEXES.map((sex) => {
-      const names = namesFor(ethnicity);
-      return {
-        given: (sex === 'female' ? names.female : names.male).map((name) => ({ name, bytes: utf8(`,"given_name":${JSON.stringify(name)}`) })),
-        family: names.family.map((base) => {
-          const name = familyNameFor(base, sex, ethnicity);
-          return { name, bytes: utf8(`,"family_name":${JSON.stringify(name)}`) };
-        }),
-      };
-    }),
-  );
+/** The names a persona of one ethnicity and sex may get, pre-encoded, with their draw tables. */
+export interface NamePools {
+  readonly given: readonly EncodedName[];
+  /** One cumulative row per age 0..MAX_NAME_AGE over `given` (names.ts, MAX_NAME_AGE: weights by birth year). */
+  readonly givenByAge: CumulativeTable;
+  readonly family: readonly EncodedName[];
+  /** One cumulative row over `family`. */
+  readonly familyWeights: CumulativeTable;
+}
 
+/** Running sums of `rows` (each of the same width) as one cumulative table. */
+function cumulativeRows(rows: readonly (readonly number[])[]): CumulativeTable {
+  const width = rows[0]!.length;
+  const cumulative = new Float64Array(rows.length * width);
+  rows.forEach((row, r) => {
+    let sum = 0;
+    row.forEach((weight, k) => {
+      sum += weight;
+      cumulative[r * width + k] = sum;
+    });
+  });
+  return { width, cumulative };
+}
+
+const encodedName = (key: string, name: string): EncodedName => ({ name, bytes: utf8(`,"${key}":${JSON.stringify(name)}`) });
+
+/** Per ethnicity index and sex index, the names a persona may get. Draw the given name from row min(age, MAX_NAME_AGE). */
+export const NAME_FRAGMENTS: readonly (readonly NamePools[])[] = ETHNICITIES.map((ethnicity) =>
+  SEXES.map((sex) => {
+    const given = givenNamesByAge(ethnicity, sex);
+    const family = familyNamesOf(ethnicity);
+    return {
+      given: given.pool.map((name) => encodedName('given_name', name)),
+      givenByAge: cumulativeRows(given.rows),
+      family: family.names.map((base) => encodedName('family_name', familyNameFor(base, sex, ethnicity))),
+      familyWeights: cumulativeRows([family.weights]),
+    };
+  }),
+);
 const pick = (set: FragmentSet, index: number) => (index < 0 ? set.none : set.of[index]!);
 
 /**

@@ -64,3 +64,20 @@ export function draw(table: CumulativeTable, row: number, rng: Rng): number {
   }
   return table.width - 1;
 }
+
+/**
+ * The same inverse-CDF draw by bisection, for wide rows (name pools of 40–150): one `rng.next()`,
+ * the first category whose cumulative share exceeds it.
+ */
+export function drawBisect(table: CumulativeTable, row: number, rng: Rng): number {
+  const base = row * table.width;
+  const u = rng.next() * table.cumulative[base + table.width - 1]!;
+  let low = 0;
+  let high = table.width - 1;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (u < table.cumulative[base + mid]!) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}

@@ -62,6 +62,9 @@ export const TrustSignalsSchema = z.strictObject({
     .describe('Provenance class of every compared field (discloses modelled targets).'),
   max_js_divergence_bits: nullableMeasure,
   min_chi_square_p_value: nullableMeasure,
+  duplicate_record_share: share
+    .nullable()
+    .describe('Share of the records identical to another record of the dataset, ignoring id, index and narrative (docs/trust.md).'),
 });
 
 export const GradientTrustPayloadSchema = z.strictObject({

@@ -56,5 +56,6 @@ export function buildSignals(
     provenance_by_field: Object.fromEntries(provenance.fields.map((entry) => [entry.field, entry.provenance_class])),
     max_js_divergence_bits: measurements?.max_js_divergence_bits ?? null,
     min_chi_square_p_value: measurements?.min_chi_square_p_value ?? null,
+    duplicate_record_share: after === null || after.n_generated === 0 ? null : after.duplicate_records / after.n_generated,
   };
 }
