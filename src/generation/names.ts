@@ -96,9 +96,17 @@ function givenGroupOf(ethnicity: Ethnicity): 'moldovan' | keyof typeof MINORITY_
   }
 }
 
-/** Given names of a group and sex by age: the pool (first-appearance order) and one weight row per age 0..MAX_NAME_AGE. */
+/**
+ * Given names of a group and sex by age: the pool (first-appearance order), each cohort list's
+ * weights on it, and per age 0..MAX_NAME_AGE the two lists it mixes: `rows[age] = (1 − mix[age])
+ * · anchors[lower[age]] + mix[age] · anchors[lower[age] + 1]` (mix 0 where one list applies).
+ */
 export interface GivenNamesByAge {
   readonly pool: readonly string[];
+  /** Per cohort list (birth-year order), the normalised weight of each pool name. */
+  readonly anchors: readonly (readonly number[])[];
+  readonly lower: readonly number[];
+  readonly mix: readonly number[];
   /** `rows[age][k]`: weight of pool[k] at that age, each row summing to 1. */
   readonly rows: readonly (readonly number[])[];
 }
@@ -117,20 +125,24 @@ export function givenNamesByAge(ethnicity: Ethnicity, sex: Sex): GivenNamesByAge
   const lists = anchoredLists(givenGroupOf(ethnicity), sex);
   const pool = [...new Set(lists.flatMap((list) => list.names))];
   const position = new Map(pool.map((name, k) => [name, k]));
-  const anchors = lists.map((list) => onPool(list, position, pool.length));
-  const rows: number[][] = [];
+  const anchors = lists.map((list) => [...onPool(list, position, pool.length)]);
+  const lower: number[] = [];
+  const mix: number[] = [];
   for (let age = 0; age <= MAX_NAME_AGE; age += 1) {
     const born = REFERENCE_YEAR - age;
     const after = lists.findIndex((list) => list.born >= born);
     if (after <= 0) {
-      rows.push([...anchors[after === 0 ? 0 : anchors.length - 1]!]);
+      // Before the first anchor the oldest list, after the last the newest.
+      lower.push(after === 0 ? 0 : lists.length - 1);
+      mix.push(0);
       continue;
     }
     // Linear in the birth year between the anchors on either side.
-    const t = (born - lists[after - 1]!.born) / (lists[after]!.born - lists[after - 1]!.born);
-    rows.push(pool.map((_, k) => (1 - t) * anchors[after - 1]![k]! + t * anchors[after]![k]!));
+    lower.push(after - 1);
+    mix.push((born - lists[after - 1]!.born) / (lists[after]!.born - lists[after - 1]!.born));
   }
-  return { pool, rows };
+  const rows = lower.map((low, age) => pool.map((_, k) => (1 - mix[age]!) * anchors[low]![k]! + mix[age]! * (anchors[low + 1]?.[k] ?? 0)));
+  return { pool, anchors, lower, mix, rows };
 }
 
 /** Which family-name list an ethnicity draws from. */

@@ -9,7 +9,7 @@ import { CATEGORICAL_FIELDS, ETHNICITIES, FIELD_CODES, LANGUAGES, RELIGIONS, SEX
 import { utf8 } from './byte-writer.js';
 import { KEY_CELL_COUNT } from './key-joint.js';
 import { familyNameFor, familyNamesOf, givenNamesByAge } from './names.js';
-import type { CumulativeTable } from './sampling-tables.js';
+import { aliasTableOf, drawAliasAt, type AliasTable } from './sampling-tables.js';
 
 interface FragmentSet {
   /** Per category index. */
@@ -50,25 +50,15 @@ export interface EncodedName {
 /** The names a persona of one ethnicity and sex may get, pre-encoded, with their draw tables. */
 export interface NamePools {
   readonly given: readonly EncodedName[];
-  /** One cumulative row per age 0..MAX_NAME_AGE over `given` (names.ts, MAX_NAME_AGE: weights by birth year). */
-  readonly givenByAge: CumulativeTable;
+  /** One alias row per cohort list over `given` (names.ts). */
+  readonly givenAnchors: AliasTable;
+  /** Per age 0..MAX_NAME_AGE, the older of the two cohort lists it mixes… */
+  readonly givenLower: Int32Array;
+  /** …and the weight of the younger one (0: the older list alone). */
+  readonly givenMix: Float64Array;
   readonly family: readonly EncodedName[];
-  /** One cumulative row over `family`. */
-  readonly familyWeights: CumulativeTable;
-}
-
-/** Running sums of `rows` (each of the same width) as one cumulative table. */
-function cumulativeRows(rows: readonly (readonly number[])[]): CumulativeTable {
-  const width = rows[0]!.length;
-  const cumulative = new Float64Array(rows.length * width);
-  rows.forEach((row, r) => {
-    let sum = 0;
-    row.forEach((weight, k) => {
-      sum += weight;
-      cumulative[r * width + k] = sum;
-    });
-  });
-  return { width, cumulative };
+  /** One alias row over `family`. */
+  readonly familyWeights: AliasTable;
 }
 
 const encodedName = (key: string, name: string): EncodedName => ({ name, bytes: utf8(`,"${key}":${JSON.stringify(name)}`) });
@@ -80,12 +70,25 @@ export const NAME_FRAGMENTS: readonly (readonly NamePools[])[] = ETHNICITIES.map
     const family = familyNamesOf(ethnicity);
     return {
       given: given.pool.map((name) => encodedName('given_name', name)),
-      givenByAge: cumulativeRows(given.rows),
+      givenAnchors: aliasTableOf(given.anchors),
+      givenLower: Int32Array.from(given.lower),
+      givenMix: Float64Array.from(given.mix),
       family: family.names.map((base) => encodedName('family_name', familyNameFor(base, sex, ethnicity))),
-      familyWeights: cumulativeRows([family.weights]),
+      familyWeights: aliasTableOf([family.weights]),
     };
   }),
 );
+/**
+ * The given-name index for a person of this age (0..MAX_NAME_AGE) from one uniform: with the
+ * age's mix weight t the younger cohort list, else the older, the uniform rescaled to choose
+ * within it (a mixture draw: small per-list tables stay in cache, unlike a table per age).
+ */
+export function givenNameIndex(pools: NamePools, age: number, uniform: number): number {
+  const t = pools.givenMix[age]!;
+  const lower = pools.givenLower[age]!;
+  return uniform < t ? drawAliasAt(pools.givenAnchors, lower + 1, uniform / t) : drawAliasAt(pools.givenAnchors, lower, (uniform - t) / (1 - t));
+}
+
 const pick = (set: FragmentSet, index: number) => (index < 0 ? set.none : set.of[index]!);
 
 /**
@@ -122,13 +125,17 @@ const STATUS_SETS = [
 const STATUS_FRAGMENTS: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(
   STATUS_SETS.reduce((product, set) => product * (set.of.length + 1), 1),
 );
-export function statusFragment(marital: number, education: number, employment: number, inactivity: number, sector: number): Uint8Array {
-  // Each index is -1 (null) .. length-1; +1 makes it a digit of a mixed-radix key.
+/** The five statuses as one mixed-radix number: each index is -1 (null) .. length-1, +1 makes it a digit. */
+export function statusKey(marital: number, education: number, employment: number, inactivity: number, sector: number): number {
   let key = marital + 1;
   key = key * (FRAGMENTS.education_level.of.length + 1) + education + 1;
   key = key * (FRAGMENTS.employment_status.of.length + 1) + employment + 1;
   key = key * (FRAGMENTS.inactivity_reason.of.length + 1) + inactivity + 1;
-  key = key * (FRAGMENTS.economic_sector.of.length + 1) + sector + 1;
+  return key * (FRAGMENTS.economic_sector.of.length + 1) + sector + 1;
+}
+
+export function statusFragment(marital: number, education: number, employment: number, inactivity: number, sector: number): Uint8Array {
+  const key = statusKey(marital, education, employment, inactivity, sector);
   return (STATUS_FRAGMENTS[key] ??= concatBytes([
     pick(FRAGMENTS.marital_status, marital),
     pick(FRAGMENTS.education_level, education),

@@ -1,8 +1,8 @@
 /**
  * Full-record duplicates (records identical to another record of the dataset, ignoring `id`,
  * `index` and the narrative). A record's bytes after its index are a function of the values the
- * sampler drew — key cell, exact age, name indexes, languages, religion, statuses, traits — and
- * every such tuple writes different bytes, so a 64-bit hash of the tuple stands for the bytes
+ * sampler drew — key cell, exact age, name indexes, the language–religion and status keys,
+ * traits — and every such tuple writes different bytes, so a 64-bit hash of the tuple stands for the bytes
  * (two 32-bit murmur3 lanes with different seeds; at 10⁶ records the chance of one false match is
  * about 10⁻⁷). Hashing the tuple costs ~20 ns a record; hashing the ~300 bytes would cost ten
  * times that in the sampler's hot loop. test/unit/generation/record-hashes.test.ts checks the
@@ -34,13 +34,57 @@ function finish(h: number, length: number): number {
   return x >>> 0;
 }
 
-/** Writes the 64-bit hash of `key[0..length)` (32-bit integers) at `out[2·slot]`, `out[2·slot + 1]`. */
-export function hashRecordKey(key: Int32Array, length: number, out: Uint32Array, slot: number): void {
+/** The 64-bit hash of a tuple of 32-bit integers, written at `out[2·slot]`, `out[2·slot + 1]`. */
+export function hashRecordKey(key: readonly number[] | Int32Array, out: Uint32Array, slot: number): void {
   let a = 0x9747b28c;
   let b = 0x5bd1e995;
-  for (let i = 0; i < length; i += 1) {
+  for (let i = 0; i < key.length; i += 1) {
     a = mixLane(a, key[i]!);
     b = mixLane(b, key[i]! ^ 0x7f4a7c15);
+  }
+  out[2 * slot] = finish(a, key.length);
+  out[2 * slot + 1] = finish(b, key.length + 0x51);
+}
+
+/** T-scores (one decimal) as one integer each, in the traits object's key order. */
+interface TraitScores {
+  readonly openness: number;
+  readonly conscientiousness: number;
+  readonly extraversion: number;
+  readonly agreeableness: number;
+  readonly neuroticism: number;
+}
+
+/**
+ * The hash of one sampled record from what its bytes after the index are written from: the key
+ * cell (sex, age group, region, district, residence, ethnicity), the exact age, the name indexes,
+ * the language–religion key and the status key (persona-bytes.ts), and the traits if drawn.
+ * Written as straight-line code (no scratch array): it runs once per persona.
+ */
+export function hashRecord(
+  out: Uint32Array,
+  slot: number,
+  cell: number,
+  age: number,
+  given: number,
+  family: number,
+  languageReligion: number,
+  status: number,
+  traits: TraitScores | undefined,
+): void {
+  let a = mixLane(mixLane(mixLane(0x9747b28c, cell), age), given);
+  a = mixLane(mixLane(mixLane(a, family), languageReligion), status);
+  let b = mixLane(mixLane(mixLane(0x5bd1e995, cell ^ 0x7f4a7c15), age ^ 0x7f4a7c15), given ^ 0x7f4a7c15);
+  b = mixLane(mixLane(mixLane(b, family ^ 0x7f4a7c15), languageReligion ^ 0x7f4a7c15), status ^ 0x7f4a7c15);
+  let length = 6;
+  if (traits) {
+    const scores = [traits.openness, traits.conscientiousness, traits.extraversion, traits.agreeableness, traits.neuroticism];
+    for (const score of scores) {
+      const k = Math.round(score * 10);
+      a = mixLane(a, k);
+      b = mixLane(b, k ^ 0x7f4a7c15);
+    }
+    length = 11;
   }
   out[2 * slot] = finish(a, length);
   out[2 * slot + 1] = finish(b, length + 0x51);

@@ -13,11 +13,11 @@ import { createRng, type Rng } from '../rng.js';
 import { ByteWriter, utf8 } from './byte-writer.js';
 import { forEachViolation, type Checked } from './consistency.js';
 import { AGE_85_PLUS_INDEX, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
-import { CLOSE, INDEX, NAME_FRAGMENTS, NARRATIVE, OPEN_ID, SEX_AGE, TRAITS, cellTail, languageReligion, statusFragment } from './persona-bytes.js';
+import { CLOSE, INDEX, NAME_FRAGMENTS, NARRATIVE, OPEN_ID, SEX_AGE, TRAITS, cellTail, givenNameIndex, languageReligion, statusFragment, statusKey } from './persona-bytes.js';
 import { countDuplicateIds, personaId, personaIdWords } from './persona-id.js';
-import { draw, drawBisect, type SamplingTables } from './sampling-tables.js';
+import { draw, drawAlias, type SamplingTables } from './sampling-tables.js';
 import { MAX_NAME_AGE } from './names.js';
-import { hashRecordKey } from './record-hashes.js';
+import { hashRecord } from './record-hashes.js';
 import { emptyCounts, type ShardCounts } from './shard-counts.js';
 import { educationRow, employmentRow, sectorRow, unitEthnicityRow, unitResidenceEthnicityRow } from './conditionals.js';
 import { countUnits } from './unit-checks.js';
@@ -55,8 +55,6 @@ const ETHNICITY_COUNT = FIELD_CODES.ethnicity.length;
 const LANGUAGE_COUNT = FIELD_CODES.mother_tongue.length;
 const RELIGION_COUNT = FIELD_CODES.religion.length;
 const RESIDENCE_COUNT = FIELD_CODES.residence.length;
-/** The values a record's bytes after its index are written from (with the five traits). */
-const RECORD_KEY_LENGTH = 15;
 
 /** A Big Five T-score: 50 + 10·z (Box–Muller), clipped to 20..80, one decimal. */
 function tScore(rng: Rng): number {
@@ -91,7 +89,6 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
   const idWords = new Uint32Array(4);
   const idOffsets = new Int32Array(task.cells.length);
   const recordHashes = new Uint32Array(task.cells.length * 2);
-  const recordKey = new Int32Array(RECORD_KEY_LENGTH);
   const countViolation = (rule: number) => {
     counts.consistency[rule]! += 1;
   };
@@ -118,8 +115,8 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     const sex = FIELD_CODES.sex[s]!;
     const ethnicity = FIELD_CODES.ethnicity[e]!;
     const names = NAME_FRAGMENTS[e]![s]!;
-    const givenIndex = drawBisect(names.givenByAge, age < MAX_NAME_AGE ? age : MAX_NAME_AGE, rng);
-    const familyIndex = drawBisect(names.familyWeights, 0, rng);
+    const givenIndex = givenNameIndex(names, age < MAX_NAME_AGE ? age : MAX_NAME_AGE, rng.next());
+    const familyIndex = drawAlias(names.familyWeights, 0, rng);
     const given = names.given[givenIndex]!;
     const family = names.family[familyIndex]!;
     const givenName = given.name;
@@ -179,24 +176,7 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     counts.region_residence[g * RESIDENCE_COUNT + r]! += 1;
     countUnits(counts, d, r, s, ageIndex, motherTongue, religion, education, employment, inactivity, sector);
     // Everything written after the index (the cell fixes sex, age group, region, district, residence, ethnicity).
-    recordKey[0] = cell;
-    recordKey[1] = age;
-    recordKey[2] = givenIndex;
-    recordKey[3] = familyIndex;
-    recordKey[4] = (motherTongue * LANGUAGE_COUNT + usualLanguage) * RELIGION_COUNT + religion;
-    recordKey[5] = marital;
-    recordKey[6] = education;
-    recordKey[7] = employment;
-    recordKey[8] = inactivity;
-    recordKey[9] = sector;
-    if (traits) {
-      recordKey[10] = Math.round(traits.openness * 10);
-      recordKey[11] = Math.round(traits.conscientiousness * 10);
-      recordKey[12] = Math.round(traits.extraversion * 10);
-      recordKey[13] = Math.round(traits.agreeableness * 10);
-      recordKey[14] = Math.round(traits.neuroticism * 10);
-    }
-    hashRecordKey(recordKey, traits ? RECORD_KEY_LENGTH : RECORD_KEY_LENGTH - 5, recordHashes, j);
+    hashRecord(recordHashes, j, cell, age, givenIndex, familyIndex, (motherTongue * LANGUAGE_COUNT + usualLanguage) * RELIGION_COUNT + religion, statusKey(marital, education, employment, inactivity, sector), traits);
 
     // Hand-built JSON in the schema's key order from pre-encoded fragments: every string is a
     // JSON.stringify'd code or name, so each line is valid JSON and byte-stable.
