@@ -8,7 +8,8 @@
 import { CATEGORICAL_FIELDS, ETHNICITIES, FIELD_CODES, LANGUAGES, RELIGIONS, SEXES, type CategoricalField } from '../domain/categories.js';
 import { utf8 } from './byte-writer.js';
 import { KEY_CELL_COUNT } from './key-joint.js';
-import { familyNameFor, namesFor } from './names.js';
+import { familyNameFor, familyNamesOf, givenNamesByAge } from './names.js';
+import { aliasTableOf, drawAliasAt, type AliasTable } from './sampling-tables.js';
 
 interface FragmentSet {
   /** Per category index. */
@@ -46,20 +47,47 @@ export interface EncodedName {
   readonly bytes: Uint8Array;
 }
 
-/** Per ethnicity index and sex index, the names a persona may get, pre-encoded. */
-export const NAME_FRAGMENTS: readonly (readonly { readonly given: readonly EncodedName[]; readonly family: readonly EncodedName[] }[])[] =
-  ETHNICITIES.map((ethnicity) =>
-    SEXES.map((sex) => {
-      const names = namesFor(ethnicity);
-      return {
-        given: (sex === 'female' ? names.female : names.male).map((name) => ({ name, bytes: utf8(`,"given_name":${JSON.stringify(name)}`) })),
-        family: names.family.map((base) => {
-          const name = familyNameFor(base, sex, ethnicity);
-          return { name, bytes: utf8(`,"family_name":${JSON.stringify(name)}`) };
-        }),
-      };
-    }),
-  );
+/** The names a persona of one ethnicity and sex may get, pre-encoded, with their draw tables. */
+export interface NamePools {
+  readonly given: readonly EncodedName[];
+  /** One alias row per cohort list over `given` (names.ts). */
+  readonly givenAnchors: AliasTable;
+  /** Per age 0..MAX_NAME_AGE, the older of the two cohort lists it mixes… */
+  readonly givenLower: Int32Array;
+  /** …and the weight of the younger one (0: the older list alone). */
+  readonly givenMix: Float64Array;
+  readonly family: readonly EncodedName[];
+  /** One alias row over `family`. */
+  readonly familyWeights: AliasTable;
+}
+
+const encodedName = (key: string, name: string): EncodedName => ({ name, bytes: utf8(`,"${key}":${JSON.stringify(name)}`) });
+
+/** Per ethnicity index and sex index, the names a persona may get. Draw the given name from row min(age, MAX_NAME_AGE). */
+export const NAME_FRAGMENTS: readonly (readonly NamePools[])[] = ETHNICITIES.map((ethnicity) =>
+  SEXES.map((sex) => {
+    const given = givenNamesByAge(ethnicity, sex);
+    const family = familyNamesOf(ethnicity);
+    return {
+      given: given.pool.map((name) => encodedName('given_name', name)),
+      givenAnchors: aliasTableOf(given.anchors),
+      givenLower: Int32Array.from(given.lower),
+      givenMix: Float64Array.from(given.mix),
+      family: family.names.map((base) => encodedName('family_name', familyNameFor(base, sex, ethnicity))),
+      familyWeights: aliasTableOf([family.weights]),
+    };
+  }),
+);
+/**
+ * The given-name index for a person of this age (0..MAX_NAME_AGE) from one uniform: with the
+ * age's mix weight t the younger cohort list, else the older, the uniform rescaled to choose
+ * within it (a mixture draw: small per-list tables stay in cache, unlike a table per age).
+ */
+export function givenNameIndex(pools: NamePools, age: number, uniform: number): number {
+  const t = pools.givenMix[age]!;
+  const lower = pools.givenLower[age]!;
+  return uniform < t ? drawAliasAt(pools.givenAnchors, lower + 1, uniform / t) : drawAliasAt(pools.givenAnchors, lower, (uniform - t) / (1 - t));
+}
 
 const pick = (set: FragmentSet, index: number) => (index < 0 ? set.none : set.of[index]!);
 
@@ -97,13 +125,17 @@ const STATUS_SETS = [
 const STATUS_FRAGMENTS: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(
   STATUS_SETS.reduce((product, set) => product * (set.of.length + 1), 1),
 );
-export function statusFragment(marital: number, education: number, employment: number, inactivity: number, sector: number): Uint8Array {
-  // Each index is -1 (null) .. length-1; +1 makes it a digit of a mixed-radix key.
+/** The five statuses as one mixed-radix number: each index is -1 (null) .. length-1, +1 makes it a digit. */
+export function statusKey(marital: number, education: number, employment: number, inactivity: number, sector: number): number {
   let key = marital + 1;
   key = key * (FRAGMENTS.education_level.of.length + 1) + education + 1;
   key = key * (FRAGMENTS.employment_status.of.length + 1) + employment + 1;
   key = key * (FRAGMENTS.inactivity_reason.of.length + 1) + inactivity + 1;
-  key = key * (FRAGMENTS.economic_sector.of.length + 1) + sector + 1;
+  return key * (FRAGMENTS.economic_sector.of.length + 1) + sector + 1;
+}
+
+export function statusFragment(marital: number, education: number, employment: number, inactivity: number, sector: number): Uint8Array {
+  const key = statusKey(marital, education, employment, inactivity, sector);
   return (STATUS_FRAGMENTS[key] ??= concatBytes([
     pick(FRAGMENTS.marital_status, marital),
     pick(FRAGMENTS.education_level, education),

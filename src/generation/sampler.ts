@@ -13,9 +13,11 @@ import { createRng, type Rng } from '../rng.js';
 import { ByteWriter, utf8 } from './byte-writer.js';
 import { forEachViolation, type Checked } from './consistency.js';
 import { AGE_85_PLUS_INDEX, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
-import { CLOSE, INDEX, NAME_FRAGMENTS, NARRATIVE, OPEN_ID, SEX_AGE, TRAITS, cellTail, languageReligion, statusFragment } from './persona-bytes.js';
+import { CLOSE, INDEX, NAME_FRAGMENTS, NARRATIVE, OPEN_ID, SEX_AGE, TRAITS, cellTail, givenNameIndex, languageReligion, statusFragment, statusKey } from './persona-bytes.js';
 import { countDuplicateIds, personaId, personaIdWords } from './persona-id.js';
-import { draw, type SamplingTables } from './sampling-tables.js';
+import { draw, drawAlias, type SamplingTables } from './sampling-tables.js';
+import { MAX_NAME_AGE } from './names.js';
+import { hashRecord } from './record-hashes.js';
 import { emptyCounts, type ShardCounts } from './shard-counts.js';
 import { educationRow, employmentRow, sectorRow, unitEthnicityRow, unitResidenceEthnicityRow, usualLanguageRow } from './conditionals.js';
 import { countUnits } from './unit-checks.js';
@@ -39,6 +41,8 @@ export interface ShardResult {
   readonly bytes: Uint8Array;
   readonly count: number;
   readonly counts: ShardCounts;
+  /** Per record, a 64-bit hash of its bytes after the index (two words; record-hashes.ts), for the full-record duplicate count. */
+  readonly record_hashes: Uint32Array;
 }
 
 /** Writes the narrative of a persona (template provider, or nothing). */
@@ -84,6 +88,7 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
   const out = new ByteWriter(task.cells.length * 480, task.reuse);
   const idWords = new Uint32Array(4);
   const idOffsets = new Int32Array(task.cells.length);
+  const recordHashes = new Uint32Array(task.cells.length * 2);
   const countViolation = (rule: number) => {
     counts.consistency[rule]! += 1;
   };
@@ -110,8 +115,10 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     const sex = FIELD_CODES.sex[s]!;
     const ethnicity = FIELD_CODES.ethnicity[e]!;
     const names = NAME_FRAGMENTS[e]![s]!;
-    const given = names.given[Math.floor(rng.next() * names.given.length)]!;
-    const family = names.family[Math.floor(rng.next() * names.family.length)]!;
+    const givenIndex = givenNameIndex(names, age < MAX_NAME_AGE ? age : MAX_NAME_AGE, rng.next());
+    const familyIndex = drawAlias(names.familyWeights, 0, rng);
+    const given = names.given[givenIndex]!;
+    const family = names.family[familyIndex]!;
     const givenName = given.name;
     const familyName = family.name;
     const traits = task.traits ? drawTraits(rng) : undefined;
@@ -168,6 +175,8 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     counts.ethnicity_religion[e * RELIGION_COUNT + religion]! += 1;
     counts.region_residence[g * RESIDENCE_COUNT + r]! += 1;
     countUnits(counts, d, r, s, ageIndex, motherTongue, religion, education, employment, inactivity, sector);
+    // Everything written after the index (the cell fixes sex, age group, region, district, residence, ethnicity).
+    hashRecord(recordHashes, j, cell, age, givenIndex, familyIndex, (motherTongue * LANGUAGE_COUNT + usualLanguage) * RELIGION_COUNT + religion, statusKey(marital, education, employment, inactivity, sector), traits);
 
     // Hand-built JSON in the schema's key order from pre-encoded fragments: every string is a
     // JSON.stringify'd code or name, so each line is valid JSON and byte-stable.
@@ -198,5 +207,5 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
   const bytes = out.view();
   // Measured on the bytes written, not assumed from the id scheme (SPEC §6: must be 0).
   counts.duplicate_ids[0] = countDuplicateIds(bytes, idOffsets, task.cells.length, task.seed, task.startIndex);
-  return { bytes, count: task.cells.length, counts };
+  return { bytes, count: task.cells.length, counts, record_hashes: recordHashes };
 }

@@ -64,3 +64,54 @@ export function draw(table: CumulativeTable, row: number, rng: Rng): number {
   }
   return table.width - 1;
 }
+
+/**
+ * Rows of weights as Walker alias tables (Vose's construction), for wide rows such as name pools
+ * of 40–150: a draw is one `rng.next()` and one comparison, whatever the width. Slot k of a row
+ * keeps category k with probability `probability[k]`, else gives `alias[k]`.
+ */
+export interface AliasTable {
+  readonly width: number;
+  readonly probability: Float64Array;
+  readonly alias: Int32Array;
+}
+
+export function aliasTableOf(rows: readonly (readonly number[])[]): AliasTable {
+  const width = rows[0]!.length;
+  const probability = new Float64Array(rows.length * width);
+  const alias = new Int32Array(rows.length * width);
+  rows.forEach((row, r) => {
+    const total = row.reduce((sum, weight) => sum + weight, 0);
+    const scaled = row.map((weight) => (weight * width) / total);
+    const small: number[] = [];
+    const large: number[] = [];
+    scaled.forEach((value, k) => (value < 1 ? small : large).push(k));
+    while (small.length > 0 && large.length > 0) {
+      const less = small.pop()!;
+      const more = large[large.length - 1]!;
+      probability[r * width + less] = scaled[less]!;
+      alias[r * width + less] = more;
+      scaled[more]! -= 1 - scaled[less]!;
+      if (scaled[more]! < 1) small.push(large.pop()!);
+    }
+    // What is left holds (up to rounding) exactly one slot's worth: it keeps itself.
+    for (const k of [...small, ...large]) {
+      probability[r * width + k] = 1;
+      alias[r * width + k] = k;
+    }
+  });
+  return { width, probability, alias };
+}
+
+/** A draw from row `row` of an alias table: the slot from the integer part of one `rng.next()·width`, the choice from its fraction. */
+export function drawAlias(table: AliasTable, row: number, rng: Rng): number {
+  return drawAliasAt(table, row, rng.next());
+}
+
+/** The alias draw for a given uniform `uniform` ∈ [0, 1). */
+export function drawAliasAt(table: AliasTable, row: number, uniform: number): number {
+  const u = uniform * table.width;
+  const slot = Math.floor(u);
+  const at = row * table.width + slot;
+  return u - slot < table.probability[at]! ? slot : table.alias[at]!;
+}

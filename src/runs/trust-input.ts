@@ -86,6 +86,8 @@ export function evaluationInputOf(
     consistency: Object.fromEntries(CONSISTENCY_RULES.map((rule, i) => [rule, generated.counts.consistency[i] ?? 0])) as EvaluationInput['consistency'],
     // Read back from the written ids by each shard (src/generation/persona-id.ts).
     duplicate_ids: generated.counts.duplicate_ids[0] ?? 0,
+    // Counted across shards from each record's hash (src/generation/record-hashes.ts).
+    duplicate_records: generated.duplicate_records,
     // Persons whose ethnicity has no row in the language and religion tables drew from national totals.
     ethnocultural_fallbacks:
       notDeclared > 0

@@ -76,6 +76,8 @@ export interface EvaluationInput extends PreflightInput {
   readonly calibration: CalibrationDiagnostics | null;
   readonly consistency: Readonly<Record<ConsistencyRule, number>>;
   readonly duplicate_ids: number;
+  /** Records identical to another record of the dataset, ignoring id, index and narrative. */
+  readonly duplicate_records: number;
   readonly ethnocultural_fallbacks: readonly EthnoculturalFallback[];
   readonly narratives: NarrativeRunStats | null;
   readonly system: SystemFlags;

@@ -67,6 +67,9 @@ export const TrustSignalsSchema = z.strictObject({
     .describe(
       'Where every table the run used stands in its series, by table id (the keys of data_vintages): not_periodic, current, expected_superseded (the next vintage is due, not verified) or superseded (the next vintage is published).',
     ),
+  duplicate_record_share: share
+    .nullable()
+    .describe('Share of the records identical to another record of the dataset, ignoring id, index and narrative (docs/trust.md).'),
 });
 
 export const GradientTrustPayloadSchema = z.strictObject({

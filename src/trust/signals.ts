@@ -63,5 +63,6 @@ export function buildSignals(
     max_js_divergence_bits: measurements?.max_js_divergence_bits ?? null,
     min_chi_square_p_value: measurements?.min_chi_square_p_value ?? null,
     data_vintage_status: dataVintageStatus(input),
+    duplicate_record_share: after === null || after.n_generated === 0 ? null : after.duplicate_records / after.n_generated,
   };
 }

@@ -27,6 +27,7 @@ import type { NarrativeRunStats } from '../domain/persona.js';
 import type { EffectiveRequest } from '../domain/request.js';
 import { shardRanges } from '../generation/plan.js';
 import { addCountsInPlace, emptyCounts, type ShardCounts } from '../generation/shard-counts.js';
+import { DuplicateRecordCounter } from '../generation/record-hashes.js';
 import type { SharedSnapshot, WorkerTask } from './generation-worker.js';
 
 /** What the pool needs of a run's request to plan and sample it. */
@@ -63,6 +64,8 @@ export interface PoolRunResult {
   readonly dataset_sha256: string;
   readonly bytes: number;
   readonly counts: ShardCounts;
+  /** Records identical to another record of the dataset, ignoring id, index and narrative. */
+  readonly duplicate_records: number;
   readonly calibration: CalibrationDiagnostics;
   readonly shard_count: number;
   /** Template narratives' stats (null when no narratives were written in the workers). */
@@ -111,13 +114,14 @@ interface ShardReply {
   readonly bytes: Uint8Array;
   readonly count: number;
   readonly counts: ShardCounts;
+  readonly record_hashes: Uint32Array;
   readonly narratives: NarrativeRunStats | null;
 }
 
 type WorkerReply =
   | { ok: true }
   | ({ ok: true } & PlanReply)
-  | { ok: true; bytes: Uint8Array; count: number; counts: ShardCounts; narratives: NarrativeRunStats | null }
+  | ({ ok: true } & ShardReply)
   | { ok: false; code: string; message: string };
 
 const HASH_SLICE_BYTES = 1 << 20;
@@ -225,6 +229,7 @@ export class GenerationPool {
     const window = Math.max(2, this.threads * 2);
     const hash = createHash('sha256');
     const counts = emptyCounts();
+    const records = new DuplicateRecordCounter(request.n);
     const pending = new Map<number, Promise<ShardReply>>();
     let next = 0;
     let done = 0;
@@ -273,6 +278,7 @@ export class GenerationPool {
           submit();
         }
         addCountsInPlace(counts, result.counts);
+        records.add(result.record_hashes, result.count);
         done += result.count;
         options.onProgress?.(done, request.n);
       }
@@ -286,6 +292,7 @@ export class GenerationPool {
       dataset_sha256: hash.digest('hex'),
       bytes,
       counts,
+      duplicate_records: records.duplicates,
       calibration: plan.calibration,
       shard_count: ranges.length,
       narratives,

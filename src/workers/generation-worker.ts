@@ -116,7 +116,10 @@ function run(task: z.infer<typeof TaskSchema>): unknown {
   const shard = { ...task, tables: model.sampling };
   if (task.narratives === 'none') {
     const result = sampleShard(shard);
-    return moving({ ok: true, bytes: result.bytes, count: result.count, counts: result.counts, narratives: null }, [result.bytes.buffer]);
+    return moving(
+      { ok: true, bytes: result.bytes, count: result.count, counts: result.counts, record_hashes: result.record_hashes, narratives: null },
+      [result.bytes.buffer, result.record_hashes.buffer],
+    );
   }
   const narratives: Narrative[] = [];
   const result = sampleShard(shard, (persona) => {
@@ -125,7 +128,10 @@ function run(task: z.infer<typeof TaskSchema>): unknown {
     return narrative;
   });
   const stats = narrativeRunStats('template', narratives);
-  return moving({ ok: true, bytes: result.bytes, count: result.count, counts: result.counts, narratives: stats }, [result.bytes.buffer]);
+  return moving(
+    { ok: true, bytes: result.bytes, count: result.count, counts: result.counts, record_hashes: result.record_hashes, narratives: stats },
+    [result.bytes.buffer, result.record_hashes.buffer],
+  );
 }
 
 export default function handle(input: unknown): unknown {

@@ -22,7 +22,8 @@ describe('the reference copy in test/reference', () => {
     const sums = pinned();
     const census = readdirSync(join(referenceDir(), 'census')).map((name) => `census/${name}`);
     const fixtures = readdirSync(join(referenceDir(), 'pxweb-fixtures')).map((name) => `pxweb-fixtures/${name}`);
-    expect([...census, ...fixtures].sort()).toEqual([...sums.keys()].sort());
+    const names = readdirSync(join(referenceDir(), 'names')).map((name) => `names/${name}`);
+    expect([...census, ...fixtures, ...names].sort()).toEqual([...sums.keys()].sort());
     for (const [path, hash] of sums) expect({ path, hash: sha256(join(referenceDir(), path)) }).toEqual({ path, hash });
   });
 

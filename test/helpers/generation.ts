@@ -12,6 +12,7 @@ import { generationModelFor, minAgeOf, type GenerationModel } from '../../src/ge
 import { planCells, shardRanges } from '../../src/generation/plan.js';
 import { sampleShard, type Narrator } from '../../src/generation/sampler.js';
 import { addCountsInPlace, emptyCounts, type ShardCounts } from '../../src/generation/shard-counts.js';
+import { DuplicateRecordCounter } from '../../src/generation/record-hashes.js';
 import { normalise } from '../../src/generation/table-view.js';
 import type {
   DatasetSink,
@@ -27,6 +28,8 @@ export interface GenerationResult {
   /** The dataset as UTF-8 NDJSON. */
   readonly bytes: Uint8Array;
   readonly counts: ShardCounts;
+  /** Records identical to another record, as the pool counts them from the shards' hashes. */
+  readonly duplicate_records: number;
   readonly calibration: CalibrationDiagnostics;
   readonly model: GenerationModel;
 }
@@ -36,6 +39,7 @@ export function generate(request: GenerationRequest, snapshot: InputSnapshot, na
   const model = generationModelFor(snapshot, request.use_ipf);
   const cells = planCells(model, request);
   const counts = emptyCounts();
+  const records = new DuplicateRecordCounter(request.n);
   const parts: Uint8Array[] = [];
   for (const range of shardRanges(request.n)) {
     const result = sampleShard(
@@ -51,6 +55,7 @@ export function generate(request: GenerationRequest, snapshot: InputSnapshot, na
     );
     parts.push(result.bytes);
     addCountsInPlace(counts, result.counts);
+    records.add(result.record_hashes, result.count);
   }
   const bytes = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
   let at = 0;
@@ -58,7 +63,7 @@ export function generate(request: GenerationRequest, snapshot: InputSnapshot, na
     bytes.set(part, at);
     at += part.length;
   }
-  return { bytes, counts, calibration: model.calibration, model };
+  return { bytes, counts, duplicate_records: records.duplicates, calibration: model.calibration, model };
 }
 
 /** Plans and samples a run on `pool`: the whole dataset of `request` into `sink`. */

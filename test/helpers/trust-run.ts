@@ -68,7 +68,7 @@ export function evaluateRun(snapshot: InputSnapshot, run: GeneratedRun, profile:
     llmConfigured: false,
   });
   const input = evaluationInputOf(preflight, jointTargets(snapshot, result.model, spec.scope), {
-    generated: { n: spec.n, dataset_sha256: '0'.repeat(64), bytes: result.bytes.length, counts, calibration: result.calibration, shard_count: 1, narratives },
+    generated: { n: spec.n, dataset_sha256: '0'.repeat(64), bytes: result.bytes.length, counts, duplicate_records: 0, calibration: result.calibration, shard_count: 1, narratives },
     calibration: result.calibration,
     narratives,
   });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConditionalTable, ConditionalTables } from '../../../src/generation/conditionals.js';
 import { generationModelFor } from '../../../src/generation/model.js';
-import { cumulativeOf, draw, samplingTablesOf } from '../../../src/generation/sampling-tables.js';
+import { aliasTableOf, cumulativeOf, draw, drawAlias, samplingTablesOf, type AliasTable } from '../../../src/generation/sampling-tables.js';
 import { createRng, type Rng } from '../../../src/rng.js';
 import { shippedSnapshot } from '../../helpers/snapshot.js';
 
@@ -95,5 +95,43 @@ describe('samplingTablesOf', () => {
       expect({ name, width: cumulative.width }).toEqual({ name, width: source.categories.length });
       expect(Array.from(cumulative.cumulative)).toEqual(Array.from(cumulativeOf(source).cumulative));
     }
+  });
+});
+
+describe('aliasTableOf / drawAlias', () => {
+  /** The probability each category gets from a row: its own slot's keep share plus the slots aliased to it, each slot 1/width. */
+  function impliedShares(table: AliasTable, row: number): number[] {
+    const shares = new Array<number>(table.width).fill(0);
+    for (let slot = 0; slot < table.width; slot += 1) {
+      const p = table.probability[row * table.width + slot]!;
+      shares[slot]! += p / table.width;
+      shares[table.alias[row * table.width + slot]!]! += (1 - p) / table.width;
+    }
+    return shares;
+  }
+
+  it('gives every category exactly its share of the row, and a zero weight nothing', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 1000, noNaN: true })), { minLength: 7, maxLength: 7 }), { minLength: 1, maxLength: 4 }), (raw) => {
+        const rows = raw.map((row) => (row.every((w) => w === 0) ? [...row.slice(1), 1] : row));
+        const table = aliasTableOf(rows);
+        rows.forEach((row, r) => {
+          const total = row.reduce((sum, w) => sum + w, 0);
+          impliedShares(table, r).forEach((share, k) => {
+            if (row[k] === 0) expect(share).toBe(0);
+            else expect(share).toBeCloseTo(row[k]! / total, 9);
+          });
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('draws with one rng.next(): the slot from the integer part, keep-or-alias from the fraction', () => {
+    const table = aliasTableOf([[1, 3]]);
+    // Scaled 0.5 and 1.5: slot 0 keeps category 0 half the time, else gives 1; slot 1 always 1.
+    expect(drawAlias(table, 0, scripted(0.1))).toBe(0);
+    expect(drawAlias(table, 0, scripted(0.3))).toBe(1);
+    expect(drawAlias(table, 0, scripted(0.7))).toBe(1);
   });
 });

@@ -43,7 +43,7 @@ const calibration: CalibrationDiagnostics = {
 function generatedWith(fill: (counts: ShardCounts) => void): PoolRunResult {
   const counts = emptyCounts();
   fill(counts);
-  return { n: 20, dataset_sha256: 'ab'.repeat(32), bytes: 1234, counts, calibration, shard_count: 1, narratives: null };
+  return { n: 20, dataset_sha256: 'ab'.repeat(32), bytes: 1234, counts, duplicate_records: 3, calibration, shard_count: 1, narratives: null };
 }
 
 const preflight = () =>

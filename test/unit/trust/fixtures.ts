@@ -176,6 +176,7 @@ export function cleanInput(profile: Profile, n: number = N): EvaluationInput {
     calibration: cleanCalibration(n),
     consistency: Object.fromEntries(CONSISTENCY_RULES.map((rule) => [rule, 0])) as EvaluationInput['consistency'],
     duplicate_ids: 0,
+    duplicate_records: 0,
     ethnocultural_fallbacks: [],
     narratives: provider === 'none' ? null : cleanNarratives(provider, n),
     system: { timed_out: false, memory_exceeded: false, checkpoint_corrupt: false },

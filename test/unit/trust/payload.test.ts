@@ -95,6 +95,17 @@ describe('buildGradientPayload', () => {
     expectValid(payload);
   });
 
+  it('reports the full-record duplicate share: duplicates over records generated, null before sampling', () => {
+    const input = cleanInput('analysis_only', 20_000);
+    const payload = buildGradientPayload(evaluateGates({ ...input, duplicate_records: 50 }), RUN);
+    expect(payload.signals.duplicate_record_share).toBe(50 / input.n_generated);
+    expect(payload.signals.duplicate_record_share).toBe(0.0025);
+    // A signal, not a gate: the decision does not change with it.
+    expect(payload.gate_codes).toEqual(['PASS']);
+    expect(buildGradientPayload(evaluatePreflight(input), RUN).signals.duplicate_record_share).toBeNull();
+    expectValid(payload);
+  });
+
   it('keeps measures as JSON numbers in details and signals', () => {
     const input = withObserved(cleanInput('analysis_only', 100_000), 'sex', [80_000, 20_000]);
     const payload = JSON.parse(JSON.stringify(buildGradientPayload(evaluateGates(input), RUN))) as {
