@@ -4,7 +4,8 @@
  * ages). Scope `adults`: nothing is published for 18+, so the rows the calibrated model implies
  * for ages 18+ (`modelled`), in the same rows, columns and partial cells.
  */
-import type { InputSnapshot, ProvenanceClass, ResolvedTable } from '../census/census-table.js';
+import type { InputSnapshot, ResolvedTable } from '../census/census-table.js';
+import type { ComparedField } from '../domain/fields.js';
 import { VARIABLE_DOMAINS } from '../census/domains.js';
 import {
   DISTRICT_REGION_INDEX,
@@ -21,19 +22,10 @@ import { KEY_CELL_COUNT, keyCellIndexes } from './key-joint.js';
 import { minAgeOf, populationMasses, type GenerationModel } from './model.js';
 import type { ShardCounts } from './shard-counts.js';
 import { matrixOf, normalise, rowSharesOf, tableOf } from './table-view.js';
-import { impliedUnitRows, publishedUnitTargets, unitJointCounts } from './unit-checks.js';
+import { impliedUnitRows, publishedUnitTargets, unitJointCounts, type UnitJointTarget } from './unit-checks.js';
 
-export interface JointTarget {
-  readonly id: string;
-  readonly row_field: string;
-  readonly col_field: string;
-  readonly rows: readonly string[];
-  readonly cols: readonly string[];
-  /** Row shares; a row is null when not published, a cell is null when not published. */
-  readonly target_row_shares: readonly (readonly (number | null)[] | null)[];
-  readonly provenance_class: ProvenanceClass;
-  readonly table_ids: readonly string[];
-}
+/** A joint check's target (one shape for the published cross-tabs and the unit checks). */
+export type JointTarget = UnitJointTarget;
 
 const DECLARED = VARIABLE_DOMAINS.ethnicity_declared;
 const MERGED_MOTHER_TONGUE = VARIABLE_DOMAINS.mother_tongue_merged;
@@ -127,8 +119,8 @@ function impliedJointRows(joint: Float64Array, c: ConditionalTables, minAge: num
 function publishedRowTarget(
   id: string,
   table: ResolvedTable,
-  rows: { readonly field: string; readonly codes: readonly string[] },
-  cols: { readonly field: string; readonly codes: readonly string[] },
+  rows: { readonly field: ComparedField; readonly codes: readonly string[] },
+  cols: { readonly field: ComparedField; readonly codes: readonly string[] },
 ): JointTarget {
   return {
     id,
@@ -154,8 +146,8 @@ function publishedJointTargets(snapshot: InputSnapshot): JointTarget[] {
     row.forEach((v, r) => (regionResidence[DISTRICT_REGION_INDEX[d]!]![r]! += v ?? 0)),
   );
   const partial = tableOf(tables, 'ethnicity_by_region_partial');
-  const ethnicity = { field: 'ethnicity', codes: ETHNICITIES };
-  const declared = { field: 'ethnicity', codes: DECLARED };
+  const ethnicity = { field: 'ethnicity' as const, codes: ETHNICITIES };
+  const declared = { field: 'ethnicity' as const, codes: DECLARED };
   return [
     publishedRowTarget('ethnicity_by_residence', tableOf(tables, 'ethnicity_by_residence'), { field: 'residence', codes: RESIDENCES }, ethnicity),
     {

@@ -189,7 +189,7 @@ export function expectedUnitCounts(joint: Float64Array, c: ConditionalTables, mi
   return out;
 }
 
-/** A check's shape (the same as `JointTarget` in targets.ts, which re-exports these). */
+/** A joint check's target; joint-targets.ts names it `JointTarget` for the published cross-tabs too. */
 export interface UnitJointTarget {
   readonly id: string;
   readonly row_field: ComparedField;
