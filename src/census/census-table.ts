@@ -16,6 +16,14 @@ export const PROVENANCE_CLASSES = ['pxweb_live', 'pxweb_cache', 'official_snapsh
 export type ProvenanceClass = (typeof PROVENANCE_CLASSES)[number];
 
 /**
+ * A compared target has one of the table classes, or `official_derived`: an adult target derived
+ * from a wider official table whose dependence on the model is within the check's sampling
+ * tolerance (src/trust/derived-targets.ts). No table has that class.
+ */
+export const TARGET_PROVENANCE_CLASSES = [...PROVENANCE_CLASSES, 'official_derived'] as const;
+export type TargetProvenanceClass = (typeof TARGET_PROVENANCE_CLASSES)[number];
+
+/**
  * `counts` / `percent` / `share`: a distribution over all cells (percent sums to 100).
  * `row_percent` / `row_share`: each row over the LAST variable sums to 100 / 1 (a conditional table).
  * `rate_percent`: independent rates (e.g. employment rates), no summing rule.

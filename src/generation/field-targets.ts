@@ -11,10 +11,11 @@
  * Also the observed counts of a run, aligned to each target's categories. The cross-tabs are in
  * joint-targets.ts.
  */
-import type { InputSnapshot, ProvenanceClass, ResolvedTable, TrustLevel } from '../census/census-table.js';
+import { TRUST_LEVELS, type InputSnapshot, type ProvenanceClass, type ResolvedTable, type TargetProvenanceClass, type TrustLevel } from '../census/census-table.js';
 import { AGE_SINGLE_CODES, VARIABLE_DOMAINS } from '../census/domains.js';
 import {
   AGE_GROUPS,
+  DISTRICTS,
   DISTRICT_REGION_INDEX,
   EMPLOYMENT_STATUSES,
   ETHNICITIES,
@@ -29,18 +30,22 @@ import type { Scope } from '../domain/request.js';
 import { rowOf, sectorRow, type ConditionalTables } from './conditionals.js';
 import { KEY_CELL_COUNT, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
 import { minAgeOf, populationMasses, type GenerationModel } from './model.js';
+import { ADULT_MIN_AGE } from '../domain/request.js';
 import type { ShardCounts } from './shard-counts.js';
-import { ageGroupOfAgeIndex, normalise, sharesOf, tableOf } from './table-view.js';
+import { ageGroupOfAgeIndex, matrixOf, normalise, sharesOf, tableOf, valueAt } from './table-view.js';
+import { ageShare, deriveAdultTarget, massByAge, YOUTH_MAX_AGE, type DerivationBase, type ModelDependence } from './model-dependence.js';
 
 export interface FieldTarget {
   readonly field: ComparedField;
   readonly universe: string;
   readonly categories: readonly string[];
   readonly target_shares: readonly number[];
-  readonly provenance_class: ProvenanceClass;
+  readonly provenance_class: TargetProvenanceClass;
   readonly table_ids: readonly string[];
   readonly trust: TrustLevel | null;
   readonly derivation: string | null;
+  /** Adult targets derived from a wider official table: how far they can depend on the model (else null). */
+  readonly model_dependence: ModelDependence | null;
 }
 
 const FIELD_TABLE: Readonly<Record<ComparedField, string>> = {
@@ -197,6 +202,115 @@ function ageSexResidenceShares(source: ResolvedTable, field: 'sex' | 'residence'
   return normalise(sums);
 }
 
+/** The lowest trust of some tables (TRUST_LEVELS is ordered best first). */
+function lowestTrust(tables: readonly ResolvedTable[]): TrustLevel {
+  return TRUST_LEVELS[Math.max(...tables.map((table) => TRUST_LEVELS.indexOf(table.trust)))]!;
+}
+
+const BROAD_GROUPS = ['0-15', '16-retirement', 'retirement+'] as const;
+
+/** Shares of the persons aged 16+ per row of a census broad-age table (rows: the codes given). */
+function sixteenPlusShares(table: ResolvedTable, rowCodes: readonly string[]): number[] {
+  return normalise(matrixOf(table, rowCodes, BROAD_GROUPS).map((row) => (row[1] ?? 0) + (row[2] ?? 0)));
+}
+
+const SCHOOL_FACT =
+  'School entry at 6 at the earliest, primary after 4 years, gymnasium after 9, lyceum after 12, vocational at least 2 years after gymnasium, a bachelor at least 3 years after the lyceum, and the count on 8 April (docs/method.md §3.1): under 18 nobody holds a tertiary level, the lyceum only at 17, vocational only at 16-17, gymnasium only at 14-17.';
+const MARRIAGE_FACT = 'Family Code art. 14: marriage at 18, at 16 at the earliest with consent: nobody aged 15 has been married.';
+
+/**
+ * The official table an adult target of `field` is derived from, and the facts that limit the
+ * part of its universe under 18; null where the under-18 part of the universe is itself
+ * modelled (inactivity reason, economic sector).
+ */
+function derivationBase(field: ComparedField, model: GenerationModel, tables: InputSnapshot['tables']): DerivationBase | null {
+  const byAge = massByAge(model.calibratedJoint);
+  const base = (minAge: number, universe: string, used: readonly ResolvedTable[], official: readonly number[], extra: Partial<DerivationBase> = {}): DerivationBase => {
+    const wide = fieldMasses(model.calibratedJoint, model.calibratedConditionals, minAge)[field];
+    const adult = fieldMasses(model.calibratedJoint, model.calibratedConditionals, ADULT_MIN_AGE)[field];
+    const whole = wide.reduce((sum, mass) => sum + mass, 0);
+    const youth = Array.from(wide, (mass, k) => Math.max(0, mass - adult[k]!) / whole);
+    return {
+      minAge,
+      universe,
+      tableIds: used.map((table) => table.id),
+      trust: lowestTrust(used),
+      official,
+      modelYouth: youth,
+      youthShare: ageShare(byAge, minAge, minAge, YOUTH_MAX_AGE),
+      ...extra,
+    };
+  };
+  const share = (minAge: number, from: number, to: number) => ageShare(byAge, minAge, from, to);
+  const table = tableOf(tables, FIELD_TABLE[field]);
+  switch (field) {
+    case 'district':
+    case 'region': {
+      const broad = tableOf(tables, 'district_by_broad_age');
+      const units = sixteenPlusShares(broad, DISTRICTS);
+      const official = field === 'district' ? units : REGIONS.map((_, g) => units.reduce((sum, v, d) => (DISTRICT_REGION_INDEX[d] === g ? sum + v : sum), 0));
+      return base(16, 'persons aged 16+ (census broad age groups)', [broad], official);
+    }
+    case 'residence': {
+      const broad = tableOf(tables, 'residence_by_broad_age');
+      return base(16, 'persons aged 16+ (census broad age groups)', [broad], sixteenPlusShares(broad, RESIDENCES));
+    }
+    case 'sex':
+    case 'ethnicity':
+    case 'mother_tongue':
+    case 'language_usually_spoken':
+    case 'religion':
+      return base(0, 'persons, all ages', [table], officialShares(tables, field));
+    case 'education_level': {
+      const official = officialShares(tables, field);
+      const limits: Record<string, number> = {
+        tertiary: 0,
+        upper_secondary: share(10, 17, 17),
+        vocational: share(10, 16, 17),
+        lower_secondary: share(10, 14, 17),
+      };
+      return base(10, 'persons aged 10+', [table], official, {
+        upper: categoriesOf(field).map((code, k) => limits[code] ?? official[k]!),
+        facts: [SCHOOL_FACT],
+      });
+    }
+    case 'marital_status': {
+      const official = officialShares(tables, field);
+      const married = share(15, 16, 17);
+      return base(15, 'persons aged 15+', [table], official, {
+        lower: categoriesOf(field).map((code) => (code === 'never_married' ? share(15, 15, 15) : 0)),
+        upper: categoriesOf(field).map((code, k) => (code === 'never_married' ? official[k]! : married)),
+        facts: [MARRIAGE_FACT],
+      });
+    }
+    case 'employment_status': {
+      const official = officialShares(tables, field);
+      const rates = tableOf(tables, 'lfs_employment_rates');
+      const unemployedTable = tableOf(tables, 'lfs_unemployed_by_age_sex');
+      // The employed 20-64 are the published rate times the persons 20-64 (the model's own
+      // denominators, as calibration uses them); the employed under 18 are at most the rest.
+      const rate = (valueAt(rates, ['employment_rate_20_64_total']) ?? 0) / 100;
+      const employedYouth = Math.max(0, official[0]! - rate * share(15, 20, 64));
+      const cells = matrixOf(unemployedTable, VARIABLE_DOMAINS.lfs_age_group, SEXES).map((row) => row.map((v) => v ?? 0));
+      const unemployedTotal = cells.flat().reduce((sum, v) => sum + v, 0);
+      const unemployed1524 = cells[0]!.reduce((sum, v) => sum + v, 0);
+      const limits: Record<string, number> = {
+        employed: employedYouth,
+        unemployed: unemployedTotal > 0 ? (official[1]! * unemployed1524) / unemployedTotal : official[1]!,
+      };
+      return base(15, 'persons aged 15+', [table, rates, unemployedTable], official, {
+        upper: categoriesOf(field).map((code, k) => limits[code] ?? official[k]!),
+        facts: [
+          'LFS 2024: the employed under 18 are at most the employed 15+ less the employment rate 20-64 times the persons 20-64.',
+          'LFS 2024: the unemployed under 18 are at most the unemployed 15-24.',
+        ],
+      });
+    }
+    default:
+      return null;
+  }
+}
+
 /** Targets for every compared field in the output universe of `scope`. */
 export function fieldTargets(model: GenerationModel, snapshot: InputSnapshot, scope: Scope): FieldTarget[] {
   const tables = snapshot.tables;
@@ -216,10 +330,11 @@ export function fieldTargets(model: GenerationModel, snapshot: InputSnapshot, sc
         ...provenanceOf(broad),
         table_ids: [broad.id, 'residence_by_broad_age', table.id],
         derivation: `${minAge > 0 ? `ages ${minAge}+ of the ` : ''}census broad age groups by unit and area (sex-specific bounds 0-15 / 16-62 men, 16-59 women / 63+ men, 60+ women) with the 1 Jan 2024 single-age shape inside each group (calibrated model)`,
+        model_dependence: null,
       };
     }
     if (implied === null) {
-      return { ...common, target_shares: officialShares(tables, field), ...provenanceOf(table), table_ids: [table.id], derivation: null };
+      return { ...common, target_shares: officialShares(tables, field), ...provenanceOf(table), table_ids: [table.id], derivation: null, model_dependence: null };
     }
     if (hasAgeSex && (field === 'sex' || field === 'residence')) {
       const source = tableOf(tables, 'age_sex_residence');
@@ -229,6 +344,20 @@ export function fieldTargets(model: GenerationModel, snapshot: InputSnapshot, sc
         ...provenanceOf(source),
         table_ids: [source.id],
         derivation: `age × sex × residence table restricted to ages ${minAge}+ (exact)`,
+        model_dependence: null,
+      };
+    }
+    const baseTable = derivationBase(field, model, tables);
+    const derived = baseTable === null ? null : deriveAdultTarget(baseTable);
+    if (derived !== null && baseTable !== null) {
+      return {
+        ...common,
+        target_shares: derived.target_shares,
+        provenance_class: 'modelled',
+        trust: null,
+        table_ids: [...baseTable.tableIds],
+        derivation: `official ${baseTable.universe} less the calibrated model's split of its ages ${baseTable.minAge}-${YOUTH_MAX_AGE} (${(baseTable.youthShare * 100).toFixed(1)}% of it), held to the facts; no distribution consistent with the table and the facts is further than TVD ${derived.model_dependence.bound_tvd.toFixed(4)} from it`,
+        model_dependence: derived.model_dependence,
       };
     }
     return {
@@ -237,7 +366,8 @@ export function fieldTargets(model: GenerationModel, snapshot: InputSnapshot, sc
       provenance_class: 'modelled',
       trust: null,
       table_ids: [table.id],
-      derivation: `share among ages ${minAge}+ implied by the calibrated all-ages model (official margins, modelled age structure)`,
+      derivation: `share among ages ${minAge}+ implied by the calibrated all-ages model (official margins, modelled age structure); the part of the universe under ${ADULT_MIN_AGE} is itself modelled`,
+      model_dependence: null,
     };
   });
 }

@@ -90,6 +90,7 @@ export async function executeRun(deps: PipelineDeps, run: PipelineRun): Promise<
     request: run.request,
     snapshot: run.snapshot,
     fieldTargets: plan.field_targets,
+    jointTargets: plan.joint_targets,
     generatorVersion: deps.generatorVersion,
     requestedGeneratorVersion: run.requestedGeneratorVersion ?? null,
     llmConfigured: deps.llmConfigured,

@@ -19,11 +19,14 @@ import { isReadTable } from '../census/table-specs.js';
 import { observedCounts, type FieldTarget } from '../generation/field-targets.js';
 import { observedJointCounts, type JointTarget } from '../generation/joint-targets.js';
 import type { PoolRunResult } from '../workers/generation-pool.js';
+import { classifyDerivedTargets } from '../trust/derived-targets.js';
 
 export function preflightInputOf(options: {
   readonly request: EffectiveRequest;
   readonly snapshot: InputSnapshot;
   readonly fieldTargets: readonly FieldTarget[];
+  /** The run's cross-tabs: with the fields, the rows its drift family will hold (default none). */
+  readonly jointTargets?: readonly JointTarget[];
   readonly generatorVersion: string;
   /** The version the caller pinned (`generator_version` of the request), or null. */
   readonly requestedGeneratorVersion?: string | null;
@@ -36,11 +39,18 @@ export function preflightInputOf(options: {
     requested_generator_version: options.requestedGeneratorVersion ?? null,
     pxweb_mode: options.snapshot.pxweb_mode,
     llm_configured: options.llmConfigured,
-    field_targets: options.fieldTargets,
+    // Adult targets derived from wider official tables are official_derived where their model
+    // dependence is within the check's tolerance at this n (decision 0006).
+    field_targets: classifyDerivedTargets(options.fieldTargets, options.request.n, plannedRows(options.fieldTargets, options.jointTargets ?? [])),
     // Only the tables calibration or a check reads: a shipped table nothing reads is no vintage of the run.
     tables: Object.values(options.snapshot.tables).filter((table) => isReadTable(table.id, options.snapshot.tables)).map(tableProvenanceOf),
     fetch_log: options.snapshot.fetch_log,
   };
+}
+
+/** Rows the drift family will hold when every row has records: the fields and the published joint rows. */
+function plannedRows(fields: readonly FieldTarget[], joints: readonly JointTarget[]): number {
+  return fields.length + joints.reduce((sum, joint) => sum + joint.target_row_shares.filter((row) => row !== null).length, 0);
 }
 
 function calibrationOf(engine: EngineCalibration): CalibrationDiagnostics {

@@ -56,7 +56,9 @@ function factorHolds(factor: ConfidenceFactor, context: ConfidenceFactorContext)
   const { input, provenance, calibration, narratives } = context;
   switch (factor) {
     case 'modelled_targets':
-      return provenance.modelled_fields.length > 0;
+      return provenance.fields.some((entry) => entry.provenance_class === 'modelled' || entry.provenance_class === 'official_derived');
+    case 'modelled_structure':
+      return input.tables.some((table) => table.provenance_class === 'modelled');
     case 'secondary_targets':
       // Secondary figures are for soft use (SPEC §3.2): like the fallback gates (§8.2), only a
       // critical or super-critical field's secondary target lowers confidence.

@@ -69,11 +69,20 @@ function assemble(
     confidence: assessment.confidence,
     monotonicity_applied: assessment.monotonicity_applied,
     caps_applied: assessment.caps_applied,
-    quality_tier: qualityTierOf(parts.outcome.decision, parts.measurements, parts.outcome.gate_codes),
+    quality_tier: qualityTierOf(parts.outcome.decision, parts.measurements, parts.outcome.gate_codes, modelDependent(parts.provenance)),
     provenance: parts.provenance,
     measurements: parts.measurements,
     signals: parts.signals,
   };
+}
+
+/**
+ * Some compared field's target goes through the model (modelled or official_derived). A modelled
+ * cross-tab alone (the sector split) does not count: it checks the sampler against the model,
+ * it does not stand in for an official figure of the run's universe.
+ */
+function modelDependent(provenance: ProvenanceSummary): boolean {
+  return provenance.fields.some((entry) => entry.provenance_class === 'modelled' || entry.provenance_class === 'official_derived');
 }
 
 /** Preflight gates only (before sampling). `withhold_dataset` true: do not generate. */

@@ -781,7 +781,14 @@ export const MARKER_CODES = ['PASS', 'PASS_WITH_WARNINGS'] as const satisfies re
 
 /** Base-confidence factors (SPEC §8.3): each one that holds lowers the base confidence. */
 export const CONFIDENCE_FACTORS = {
-  modelled_targets: { description: 'At least one compared field has a modelled target.' },
+  modelled_targets: {
+    description:
+      'At least one compared field has a modelled target, or an official_derived one (an adult target derived from a wider official table through the model: the run is partly graded against its own model).',
+  },
+  modelled_structure: {
+    description:
+      'The run read a modelled table: structure no official table gives (education, labour, marital status and inactivity by exact age, the oldest ages, the sector split), so the joint structure of the records rests partly on documented assumptions.',
+  },
   secondary_targets: {
     description:
       'A critical or super-critical compared field has a secondary (partial or preliminary) target; ordinary fields may use secondary figures (soft use, SPEC §3.2).',

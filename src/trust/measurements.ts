@@ -302,7 +302,8 @@ export function measureRun(input: EvaluationInput): RunMeasurements {
     measureField(
       target,
       counts,
-      { published: target.provenance_class !== 'modelled', halfUnit: halfUnitOf(tables, target.table_ids), check: target.field, row: null },
+      // A derived target goes through the model: it is held to sampling alone, like a modelled one.
+      { published: target.provenance_class !== 'modelled' && target.provenance_class !== 'official_derived', halfUnit: halfUnitOf(tables, target.table_ids), check: target.field, row: null },
       family,
     ),
   );

@@ -7,7 +7,7 @@
  * renaming or removing a key or changing a meaning bumps the major version.
  */
 import { z } from 'zod';
-import { PROVENANCE_CLASSES, VINTAGE_STATUSES } from '../census/census-table.js';
+import { TARGET_PROVENANCE_CLASSES, VINTAGE_STATUSES } from '../census/census-table.js';
 import { PROFILES } from '../domain/request.js';
 import { COMPARED_FIELDS } from '../domain/fields.js';
 import { CONFIDENCE_LEVELS } from './confidence.js';
@@ -38,7 +38,7 @@ const share = z.number().min(0).max(1);
 
 export const TrustSignalsSchema = z.strictObject({
   provenance_coverage_critical: z
-    .strictObject(Object.fromEntries(PROVENANCE_CLASSES.map((name) => [name, share])) as Record<(typeof PROVENANCE_CLASSES)[number], typeof share>)
+    .strictObject(Object.fromEntries(TARGET_PROVENANCE_CLASSES.map((name) => [name, share])) as Record<(typeof TARGET_PROVENANCE_CLASSES)[number], typeof share>)
     .describe('Share of the compared critical and super-critical fields per provenance class.'),
   targets_source: z.enum(['pxweb_live', 'pxweb_cache', 'official_snapshot', 'mixed']).nullable(),
   pxweb_cache_age_days: nullableMeasure,
@@ -58,7 +58,7 @@ export const TrustSignalsSchema = z.strictObject({
   n_generated: z.number().int().min(0),
   data_vintages: z.record(z.string(), z.string()).describe('Reference date of every table the run used, by table id.'),
   provenance_by_field: z
-    .partialRecord(z.enum(COMPARED_FIELDS), z.enum(PROVENANCE_CLASSES))
+    .partialRecord(z.enum(COMPARED_FIELDS), z.enum(TARGET_PROVENANCE_CLASSES))
     .describe('Provenance class of every compared field (discloses modelled targets).'),
   max_js_divergence_bits: nullableMeasure,
   min_chi_square_p_value: nullableMeasure,

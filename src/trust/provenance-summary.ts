@@ -4,17 +4,24 @@
  * "Critical" here means critical or super-critical (a super-critical field is also critical),
  * as in the predecessor's `fallback_ratio_critical`; `age_group` has the criticality of `age`.
  */
-import { PROVENANCE_CLASSES, type ProvenanceClass } from '../census/census-table.js';
+import { TARGET_PROVENANCE_CLASSES, type TargetProvenanceClass } from '../census/census-table.js';
 import { COMPARED_FIELDS, type ComparedField, criticalityOf, type FieldCriticality } from '../domain/fields.js';
 import type { FieldTarget } from './evaluation-input.js';
 
 /** SPEC §8.2: secondary and modelled targets are fallbacks; official snapshot figures are not. */
-export const FALLBACK_CLASSES = ['secondary', 'modelled'] as const satisfies readonly ProvenanceClass[];
+export const FALLBACK_CLASSES = ['secondary', 'modelled'] as const satisfies readonly TargetProvenanceClass[];
 
 export type TargetsSource = 'pxweb_live' | 'pxweb_cache' | 'official_snapshot' | 'mixed';
 
-export function isFallbackClass(provenance: ProvenanceClass): boolean {
-  return (FALLBACK_CLASSES as readonly ProvenanceClass[]).includes(provenance);
+const SINGLE_SOURCES = ['pxweb_live', 'pxweb_cache', 'official_snapshot'] as const satisfies readonly TargetsSource[];
+
+/** One official class for every target names the source; derived, secondary or modelled targets make it mixed. */
+function isTargetsSource(provenance: TargetProvenanceClass | undefined): provenance is (typeof SINGLE_SOURCES)[number] {
+  return (SINGLE_SOURCES as readonly (TargetProvenanceClass | undefined)[]).includes(provenance);
+}
+
+export function isFallbackClass(provenance: TargetProvenanceClass): boolean {
+  return (FALLBACK_CLASSES as readonly TargetProvenanceClass[]).includes(provenance);
 }
 
 export function fieldCriticality(field: ComparedField): FieldCriticality {
@@ -24,7 +31,7 @@ export function fieldCriticality(field: ComparedField): FieldCriticality {
 export interface FieldProvenance {
   readonly field: ComparedField;
   readonly criticality: FieldCriticality;
-  readonly provenance_class: ProvenanceClass;
+  readonly provenance_class: TargetProvenanceClass;
 }
 
 export interface ProvenanceSummary {
@@ -35,8 +42,8 @@ export interface ProvenanceSummary {
   readonly fallback_ratio_super_critical: number | null;
   readonly critical_fallback_fields: readonly ComparedField[];
   readonly fallback_ratio_critical: number | null;
-  /** Share of compared critical fields per class (all five classes; zeros when none is compared). */
-  readonly coverage_critical: Readonly<Record<ProvenanceClass, number>>;
+  /** Share of compared critical fields per class (every target class; zeros when none is compared). */
+  readonly coverage_critical: Readonly<Record<TargetProvenanceClass, number>>;
   readonly modelled_fields: readonly ComparedField[];
   readonly secondary_fields: readonly ComparedField[];
   /** One official class for every target, else `mixed`; null without targets. */
@@ -58,19 +65,15 @@ export function summariseProvenance(targets: readonly FieldTarget[]): Provenance
   const fallbackOf = (list: readonly FieldProvenance[]) =>
     list.filter((entry) => isFallbackClass(entry.provenance_class)).map((entry) => entry.field);
   const coverage = Object.fromEntries(
-    PROVENANCE_CLASSES.map((provenance) => [
+    TARGET_PROVENANCE_CLASSES.map((provenance) => [
       provenance,
       critical.length === 0 ? 0 : critical.filter((entry) => entry.provenance_class === provenance).length / critical.length,
     ]),
-  ) as Record<ProvenanceClass, number>;
+  ) as Record<TargetProvenanceClass, number>;
   const classes = new Set(fields.map((entry) => entry.provenance_class));
   const [onlyClass] = [...classes];
   const targetsSource: TargetsSource | null =
-    fields.length === 0
-      ? null
-      : classes.size === 1 && onlyClass !== undefined && !isFallbackClass(onlyClass)
-        ? (onlyClass as TargetsSource)
-        : 'mixed';
+    fields.length === 0 ? null : classes.size === 1 && isTargetsSource(onlyClass) ? onlyClass : 'mixed';
   const superCriticalFallback = fallbackOf(superCritical);
   const criticalFallback = fallbackOf(critical);
   return {

@@ -5,6 +5,10 @@
  * (measurements.ts): A when every one is within half its threshold, B otherwise. A row beyond
  * its threshold whose chi-square test does not reject (a small row, noisy by nature) fires no
  * gate, so it makes B, not C: the tier never contradicts the gates.
+ *
+ * A run some of whose compared fields have targets that go through the model (modelled or
+ * official_derived: the adult scope) is at best B: its drift partly measures the model against itself, so it is never graded
+ * better than the all-ages run it was cut from because its targets came from its own model.
  */
 import type { Decision } from './decision.js';
 import { QUALITY_TIERS, type GateCode } from './gate-table.js';
@@ -25,10 +29,15 @@ export function driftShares(measurements: RunMeasurements): number[] {
 /** The gates that grade drift (drift-gates.ts); any of them firing makes tier C. */
 export const DRIFT_GATE_CODES = ['MARGINAL_ERROR_HIGH', 'MARGINAL_ERROR_CRITICAL', 'JOINT_DISTRIBUTION_DRIFT'] as const satisfies readonly GateCode[];
 
-export function qualityTierOf(decision: Decision, measurements: RunMeasurements | null, gateCodes: readonly GateCode[]): QualityTier {
+export function qualityTierOf(
+  decision: Decision,
+  measurements: RunMeasurements | null,
+  gateCodes: readonly GateCode[],
+  modelDependentTargets = false,
+): QualityTier {
   if (decision === 'REJECT') return 'REJECT';
   if (gateCodes.some((code) => (DRIFT_GATE_CODES as readonly GateCode[]).includes(code))) return 'C';
   const shares = measurements === null ? [] : driftShares(measurements);
   if (shares.length === 0) return 'C';
-  return Math.max(...shares) <= QUALITY_TIERS.tier_a_max_share_of_limit ? 'A' : 'B';
+  return Math.max(...shares) <= QUALITY_TIERS.tier_a_max_share_of_limit && !modelDependentTargets ? 'A' : 'B';
 }

@@ -5,7 +5,7 @@
  * stopped the run).
  */
 import { z } from 'zod';
-import { PROVENANCE_CLASSES, PublicationSchema, TableVintageSchema, TRUST_LEVELS } from '../census/census-table.js';
+import { PROVENANCE_CLASSES, PublicationSchema, TableVintageSchema, TARGET_PROVENANCE_CLASSES, TRUST_LEVELS } from '../census/census-table.js';
 import { PROFILES, PXWEB_MODES, SCOPES } from '../domain/request.js';
 import { COMPARED_FIELDS } from '../domain/fields.js';
 import { CONSISTENCY_RULES } from './evaluation-input.js';
@@ -20,6 +20,26 @@ export const REPORT_VERSION = '1.0';
 
 const measure = z.number().nullable();
 const provenanceClass = z.enum(PROVENANCE_CLASSES);
+const targetProvenanceClass = z.enum(TARGET_PROVENANCE_CLASSES);
+
+/** How far an adult target derived from a wider official table can depend on the model (decision 0006). */
+export const ModelDependenceSchema = z
+  .strictObject({
+    base_universe: z.string().describe('The universe of the official table the adult target is derived from.'),
+    base_table_ids: z.array(z.string()),
+    youth_share: z.number().min(0).max(1).describe('Share of the base universe under 18 (calibrated age structure).'),
+    lower_shares: z.array(z.number()).describe('Per category: the lowest adult share consistent with the base table and the facts.'),
+    upper_shares: z.array(z.number()).describe('Per category: the highest adult share consistent with the base table and the facts.'),
+    bound_tvd: z.number().min(0).describe('B: the largest TVD between the target and any adult distribution consistent with the base table and the facts.'),
+    facts: z.array(z.string()).describe('The facts that limit the under-18 part of the base universe.'),
+    base_trust: z.enum(TRUST_LEVELS),
+    tolerance_tvd: z
+      .number()
+      .min(0)
+      .nullable()
+      .describe('The sampling tolerance c(α, M)·E[TVD] of the field\'s check at this run\'s n: B within it makes the target official_derived.'),
+  })
+  .describe('An adult target derived from an all-ages, 10+, 15+ or 16+ official table.');
 const criticality = z.enum(['super_critical', 'critical', 'ordinary']);
 
 export const CalibrationDiagnosticsSchema = z.strictObject({
@@ -183,13 +203,14 @@ export const TrustReportSchema = z.strictObject({
         field: z.enum(COMPARED_FIELDS),
         criticality,
         universe: z.string(),
-        provenance_class: provenanceClass,
+        provenance_class: targetProvenanceClass,
         is_fallback: z.boolean(),
         trust: z.enum(TRUST_LEVELS).nullable(),
         table_ids: z.array(z.string()),
         derivation: z.string().nullable(),
         categories: z.array(z.string()),
         target_shares: z.array(z.number()),
+        model_dependence: ModelDependenceSchema.nullable(),
       }),
     ),
     tables: z.array(TableProvenanceSchema.extend({ stale: z.boolean() })),
@@ -198,6 +219,9 @@ export const TrustReportSchema = z.strictObject({
     fallback_ratio_critical: measure,
     modelled_fields: z.array(z.enum(COMPARED_FIELDS)),
     secondary_fields: z.array(z.enum(COMPARED_FIELDS)),
+    lacking_official_figures: z
+      .array(z.strictObject({ field: z.enum(COMPARED_FIELDS), universe: z.string(), criticality, reason: z.string() }))
+      .describe('The official figures this run lacks: every compared field whose target is modelled or secondary, with why.'),
   }),
   pxweb: z.strictObject({ mode: z.enum(PXWEB_MODES), fetch_log: z.array(PxwebFetchAttemptSchema) }),
   narratives: NarrativeRunStatsSchema.nullable(),

@@ -10,6 +10,7 @@ import { staleTables } from './gates/preflight-gates.js';
 import type { RunMeasurements } from './measurements.js';
 import { fieldCriticality, isFallbackClass } from './provenance-summary.js';
 import { REPORT_VERSION, type TrustReport } from './report-schema.js';
+import type { ModelDependence } from '../generation/model-dependence.js';
 
 export interface ReportRunInfo {
   readonly run_id: string;
@@ -54,6 +55,27 @@ function marginalsOf(measurements: RunMeasurements): TrustReport['marginals'] {
   };
 }
 
+function modelDependenceOf(dependence: ModelDependence | null): TrustReport['provenance']['fields'][number]['model_dependence'] {
+  if (dependence === null) return null;
+  return {
+    ...dependence,
+    base_table_ids: [...dependence.base_table_ids],
+    lower_shares: [...dependence.lower_shares],
+    upper_shares: [...dependence.upper_shares],
+    facts: [...dependence.facts],
+  };
+}
+
+/** Why a field's target is not an official figure for the run's universe. */
+function lackingReason(target: PreflightInput['field_targets'][number] | undefined): string {
+  if (target === undefined) return 'no target';
+  if (target.provenance_class === 'secondary') return `the figures of ${target.table_ids.join(', ')} are secondary (partial or preliminary)`;
+  const dependence = target.model_dependence;
+  if (dependence === null) return `no official table of this universe: the target is ${target.derivation ?? 'modelled'}`;
+  const tolerance = dependence.tolerance_tvd === null ? 'the check\'s tolerance' : `the check's tolerance ${dependence.tolerance_tvd.toFixed(4)}`;
+  return `an official table for this universe: derived from ${dependence.base_universe} (${dependence.base_table_ids.join(', ')}), the target can depend on the model by up to TVD ${dependence.bound_tvd.toFixed(4)}, beyond ${tolerance} at this n`;
+}
+
 function provenanceOf(input: PreflightInput, evaluation: TrustEvaluation): TrustReport['provenance'] {
   const stale = new Set(staleTables(evaluation.profile, input.tables).map((table) => table.table_id));
   return {
@@ -70,6 +92,7 @@ function provenanceOf(input: PreflightInput, evaluation: TrustEvaluation): Trust
         derivation: target?.derivation ?? null,
         categories: [...(target?.categories ?? [])],
         target_shares: [...(target?.target_shares ?? [])],
+        model_dependence: modelDependenceOf(target?.model_dependence ?? null),
       };
     }),
     tables: [...input.tables]
@@ -80,6 +103,12 @@ function provenanceOf(input: PreflightInput, evaluation: TrustEvaluation): Trust
     fallback_ratio_critical: evaluation.provenance.fallback_ratio_critical,
     modelled_fields: [...evaluation.provenance.modelled_fields],
     secondary_fields: [...evaluation.provenance.secondary_fields],
+    lacking_official_figures: evaluation.provenance.fields
+      .filter((entry) => isFallbackClass(entry.provenance_class))
+      .map((entry) => {
+        const target = input.field_targets.find((candidate) => candidate.field === entry.field);
+        return { field: entry.field, universe: target?.universe ?? '', criticality: entry.criticality, reason: lackingReason(target) };
+      }),
   };
 }
 

@@ -60,14 +60,16 @@ export function evaluateRun(snapshot: InputSnapshot, run: GeneratedRun, profile:
     traits: false,
     narratives: { provider: narratives === null ? ('none' as const) : ('template' as const) },
   };
+  const joints = jointTargets(snapshot, result.model, spec.scope);
   const preflight = preflightInputOf({
     request,
     snapshot,
     fieldTargets: fieldTargets(result.model, snapshot, spec.scope),
+    jointTargets: joints,
     generatorVersion: '0.1.0',
     llmConfigured: false,
   });
-  const input = evaluationInputOf(preflight, jointTargets(snapshot, result.model, spec.scope), {
+  const input = evaluationInputOf(preflight, joints, {
     generated: { n: spec.n, dataset_sha256: '0'.repeat(64), bytes: result.bytes.length, counts, duplicate_records: 0, calibration: result.calibration, shard_count: 1, narratives },
     calibration: result.calibration,
     narratives,

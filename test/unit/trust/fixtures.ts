@@ -43,6 +43,7 @@ export function target(field: ComparedField, provenance: ProvenanceClass = 'offi
     table_ids: [field],
     trust: provenance === 'modelled' ? null : 'A',
     derivation: provenance === 'modelled' ? 'adult share derived with a modelled age structure' : null,
+    model_dependence: null,
   };
 }
 
