@@ -13,6 +13,7 @@ import { narrativeRunStats } from '../../src/narratives/narrative-stats.js';
 import { templateNarrative } from '../../src/narratives/providers/template.js';
 import { evaluationInputOf, preflightInputOf } from '../../src/runs/trust-input.js';
 import { evaluateGates, type TrustEvaluation } from '../../src/trust/evaluate.js';
+import type { EvaluationInput } from '../../src/trust/evaluation-input.js';
 import type { GateDetail } from '../../src/trust/gates/gate-detail.js';
 import { DRIFT_GATE_CODES } from '../../src/trust/quality-tier.js';
 
@@ -47,6 +48,16 @@ export function generateRun(snapshot: InputSnapshot, spec: RunSpec, options: { n
  * Profiles that need narratives get the run's template narratives; the others run without.
  */
 export function evaluateRun(snapshot: InputSnapshot, run: GeneratedRun, profile: Profile, counts: ShardCounts = run.result.counts): TrustEvaluation {
+  return evaluateRunWithInput(snapshot, run, profile, counts).evaluation;
+}
+
+/** As evaluateRun, with the evaluation input (for the report). */
+export function evaluateRunWithInput(
+  snapshot: InputSnapshot,
+  run: GeneratedRun,
+  profile: Profile,
+  counts: ShardCounts = run.result.counts,
+): { input: EvaluationInput; evaluation: TrustEvaluation } {
   const { spec, result } = run;
   const narratives = profile === 'narrative_required' ? run.narratives : null;
   if (profile === 'narrative_required' && narratives === null) throw new Error('narrative_required needs a run generated with narratives');
@@ -74,7 +85,7 @@ export function evaluateRun(snapshot: InputSnapshot, run: GeneratedRun, profile:
     calibration: result.calibration,
     narratives,
   });
-  return evaluateGates(input);
+  return { input, evaluation: evaluateGates(input) };
 }
 
 /** The drift gate records of an evaluation. */

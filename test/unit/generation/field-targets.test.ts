@@ -96,21 +96,54 @@ describe('fieldTargets, scope adults: nothing is published for 18+', () => {
     }
   });
 
-  it("takes every other field's shares from the calibrated model among 18+, labelled modelled", () => {
+  it('derives the other fields from their official tables less the model\'s under-18 split, held to the facts (decision 0006)', () => {
     const targets = fieldTargets(model, snapshot, 'adults');
     const masses = fieldMasses(model.calibratedJoint, model.calibratedConditionals, 18);
+    const tvd = (p: readonly number[], q: readonly number[]) => p.reduce((sum, v, k) => sum + Math.abs(v - q[k]!), 0) / 2;
     for (const target of targets.filter((t) => t.field !== 'age_group')) {
-      expect({ field: target.field, class: target.provenance_class, trust: target.trust, universe: target.universe }).toEqual({
-        field: target.field,
-        class: 'modelled',
-        trust: null,
-        universe: target.field === 'inactivity_reason' ? 'inactive persons aged 18+' : target.field === 'economic_sector' ? 'employed persons aged 18+' : 'persons aged 18+',
-      });
+      // Generation labels them modelled; the trust evaluator upgrades them against the run's tolerance.
+      expect({ field: target.field, class: target.provenance_class, trust: target.trust }).toEqual({ field: target.field, class: 'modelled', trust: null });
       const mass = Array.from(masses[target.field]);
       const total = mass.reduce((a, b) => a + b, 0);
-      expectShares(target.target_shares, mass.map((m) => m / total));
-      expect(target.derivation).toContain('implied by the calibrated all-ages model');
+      const implied = mass.map((m) => m / total);
+      const dependence = target.model_dependence;
+      if (target.field === 'inactivity_reason' || target.field === 'economic_sector') {
+        expect(dependence).toBeNull();
+        expectShares(target.target_shares, implied);
+        expect(target.derivation).toContain('implied by the calibrated all-ages model');
+        continue;
+      }
+      expect(dependence, target.field).not.toBeNull();
+      // The calibrated model fits the official table, so the derived target is near its own 18+ shares...
+      expect(tvd(target.target_shares, implied), target.field).toBeLessThan(2e-3);
+      // ...and inside the per-category bounds, which B covers.
+      target.target_shares.forEach((share, k) => {
+        expect(share).toBeGreaterThanOrEqual(dependence!.lower_shares[k]! - 1e-12);
+        expect(share).toBeLessThanOrEqual(dependence!.upper_shares[k]! + 1e-12);
+      });
+      expect(dependence!.bound_tvd).toBeGreaterThan(0);
     }
+  });
+
+  it('nobody under 18 holds a tertiary level: the adult tertiary share is the official 10+ share over the adult part, exactly', () => {
+    const education = fieldTargets(model, snapshot, 'adults').find((t) => t.field === 'education_level')!;
+    const official = fileShares('education_10plus');
+    const k = education.categories.indexOf('tertiary');
+    const Y = education.model_dependence!.youth_share;
+    expect(education.target_shares[k]).toBeCloseTo(official['tertiary']! / (1 - Y), 10);
+    expect(education.model_dependence!.lower_shares[k]).toBeCloseTo(education.model_dependence!.upper_shares[k]!, 10);
+    // Ages 10-17 of the persons 10+: about 8 of some 76 single years, well above zero.
+    expect(Y).toBeGreaterThan(0.08);
+    expect(Y).toBeLessThan(0.16);
+  });
+
+  it('bounds the units by the census persons 16+ and the two years 16-17: a small bound, unlike sex from an all-ages table', () => {
+    const targets = Object.fromEntries(fieldTargets(model, snapshot, 'adults').map((t) => [t.field, t]));
+    expect(targets.district!.model_dependence!.base_table_ids).toEqual(['district_by_broad_age']);
+    expect(targets.district!.model_dependence!.youth_share).toBeLessThan(0.04);
+    expect(targets.region!.model_dependence!.bound_tvd).toBeLessThan(0.04);
+    // The split of the under-18s by sex is not limited by any table in the snapshot.
+    expect(targets.sex!.model_dependence!.bound_tvd).toBeGreaterThan(0.1);
   });
 
   it("uses PxWeb's age × sex × residence table, restricted to 18+, for sex and residence when the snapshot has it", () => {

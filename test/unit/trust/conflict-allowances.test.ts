@@ -93,9 +93,12 @@ describe('CONFLICT_ALLOWANCES', () => {
     }
   });
 
-  it('needs no allowance where the target is modelled: the model is compared with itself', () => {
+  it('needs no allowance where the target is modelled: at most the all-ages fit residual carried into a derived adult target', () => {
+    // An adult target derived from an official table (official minus the model's under-18 split)
+    // differs from the model's own 18+ shares only by the all-ages calibration residual: 1e-3 is
+    // a fifth of the sampling tolerance of the largest run (n = 10^6) and far above the residual.
     expect(drifts.some((entry) => !entry.published)).toBe(true);
-    expect(drifts.filter((entry) => !entry.published && entry.drift > NOISE)).toEqual([]);
+    expect(drifts.filter((entry) => !entry.published && entry.drift > 1e-3)).toEqual([]);
   });
 
   it('gives every entry a kind, a reason and a source', () => {
