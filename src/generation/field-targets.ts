@@ -223,11 +223,15 @@ const MARRIAGE_FACT = 'Family Code art. 14: marriage at 18, at 16 at the earlies
  * part of its universe under 18; null where the under-18 part of the universe is itself
  * modelled (inactivity reason, economic sector).
  */
-function derivationBase(field: ComparedField, model: GenerationModel, tables: InputSnapshot['tables']): DerivationBase | null {
-  const byAge = massByAge(model.calibratedJoint);
+function derivationBase(
+  field: ComparedField,
+  tables: InputSnapshot['tables'],
+  byAge: Float64Array,
+  massesAt: (minAge: number) => Record<ComparedField, Float64Array>,
+): DerivationBase | null {
   const base = (minAge: number, universe: string, used: readonly ResolvedTable[], official: readonly number[], extra: Partial<DerivationBase> = {}): DerivationBase => {
-    const wide = fieldMasses(model.calibratedJoint, model.calibratedConditionals, minAge)[field];
-    const adult = fieldMasses(model.calibratedJoint, model.calibratedConditionals, ADULT_MIN_AGE)[field];
+    const wide = massesAt(minAge)[field];
+    const adult = massesAt(ADULT_MIN_AGE)[field];
     const whole = wide.reduce((sum, mass) => sum + mass, 0);
     const youth = Array.from(wide, (mass, k) => Math.max(0, mass - adult[k]!) / whole);
     return {
@@ -315,7 +319,15 @@ function derivationBase(field: ComparedField, model: GenerationModel, tables: In
 export function fieldTargets(model: GenerationModel, snapshot: InputSnapshot, scope: Scope): FieldTarget[] {
   const tables = snapshot.tables;
   const minAge = minAgeOf(scope);
-  const implied = minAge > 0 ? fieldMasses(model.calibratedJoint, model.calibratedConditionals, minAge) : null;
+  // Field masses by youngest age, computed once per age (the derivations read 0, 10, 15, 16, 18).
+  const masses = new Map<number, Record<ComparedField, Float64Array>>();
+  const massesAt = (age: number) => {
+    let found = masses.get(age);
+    if (found === undefined) masses.set(age, (found = fieldMasses(model.calibratedJoint, model.calibratedConditionals, age)));
+    return found;
+  };
+  const implied = minAge > 0 ? massesAt(minAge) : null;
+  const byAge = minAge > 0 ? massByAge(model.calibratedJoint) : null;
   const hasAgeSex = tables['age_sex_residence'] !== undefined;
   return COMPARED_FIELDS.map((field): FieldTarget => {
     const table = tableOf(tables, FIELD_TABLE[field]);
@@ -326,7 +338,7 @@ export function fieldTargets(model: GenerationModel, snapshot: InputSnapshot, sc
       const broad = tableOf(tables, 'district_by_broad_age');
       return {
         ...common,
-        target_shares: normalise((implied ?? fieldMasses(model.calibratedJoint, model.calibratedConditionals, 0)).age_group),
+        target_shares: normalise((implied ?? massesAt(0)).age_group),
         ...provenanceOf(broad),
         table_ids: [broad.id, 'residence_by_broad_age', table.id],
         derivation: `${minAge > 0 ? `ages ${minAge}+ of the ` : ''}census broad age groups by unit and area (sex-specific bounds 0-15 / 16-62 men, 16-59 women / 63+ men, 60+ women) with the 1 Jan 2024 single-age shape inside each group (calibrated model)`,
@@ -347,7 +359,7 @@ export function fieldTargets(model: GenerationModel, snapshot: InputSnapshot, sc
         model_dependence: null,
       };
     }
-    const baseTable = derivationBase(field, model, tables);
+    const baseTable = byAge === null ? null : derivationBase(field, tables, byAge, massesAt);
     const derived = baseTable === null ? null : deriveAdultTarget(baseTable);
     if (derived !== null && baseTable !== null) {
       return {
