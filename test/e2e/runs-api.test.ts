@@ -192,9 +192,16 @@ describe('one PASS per profile with the embedded snapshot (docs/trust.md §11)',
   });
 
   it('narrative_required, adults at n = 30,000: REJECT, the check is too fine for what the official tables vouch for', async () => {
-    const answer = await api.post('/v1/runs', { n: 30000, profile: 'narrative_required', seed: nextSeed(), strict: true });
-    const problem = expectProblem(answer, 422, 'RUN_REJECTED_STRICT');
-    expect(problem['gate_codes']).toEqual(expect.arrayContaining(['TARGET_FALLBACK_SUPERCRITICAL', 'FALLBACK_SUPERCRITICAL_FIELD']));
+    // Above SYNC_MAX_N the run is queued; strict, it stops at preflight without generating.
+    const runId = await asyncRun({ n: 30000, profile: 'narrative_required', seed: nextSeed(), strict: true });
+    let run = await getRun(runId);
+    for (let i = 0; i < 600 && (run.status === 'queued' || run.status === 'running'); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      run = await getRun(runId);
+    }
+    expect(run).toMatchObject({ status: 'rejected', decision: 'REJECT', dataset: null });
+    const payload = (await api.get(`/v1/runs/${runId}/trust-payload`)).body as PayloadView;
+    expect(payload.gate_codes).toEqual(expect.arrayContaining(['TARGET_FALLBACK_SUPERCRITICAL', 'FALLBACK_SUPERCRITICAL_FIELD']));
   });
 
   it('high_stakes, adults: 422 at preflight with run_id, decision and gate codes; nothing stored (410)', async () => {
