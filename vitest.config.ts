@@ -6,7 +6,7 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'test/**/*.local.test.ts'],
     environment: 'node',
     pool: 'forks',
-    testTimeout: 60_000,
+    testTimeout: 180_000,
     hookTimeout: 60_000,
     setupFiles: ['test/setup.ts'],
   },
