@@ -14,7 +14,7 @@ import {
   type ConfidenceFactor,
 } from './gate-table.js';
 import { failedFetchTables, staleTables } from './gates/preflight-gates.js';
-import type { ProvenanceSummary } from './provenance-summary.js';
+import { isModelDependentClass, type ProvenanceSummary } from './provenance-summary.js';
 
 /** Ordered lowest first, so a smaller index is a lower confidence. */
 export const CONFIDENCE_LEVELS = ['low', 'medium', 'high'] as const;
@@ -56,7 +56,7 @@ function factorHolds(factor: ConfidenceFactor, context: ConfidenceFactorContext)
   const { input, provenance, calibration, narratives } = context;
   switch (factor) {
     case 'modelled_targets':
-      return provenance.fields.some((entry) => entry.provenance_class === 'modelled' || entry.provenance_class === 'official_derived');
+      return provenance.fields.some((entry) => isModelDependentClass(entry.provenance_class));
     case 'modelled_structure':
       return input.tables.some((table) => table.provenance_class === 'modelled');
     case 'secondary_targets':

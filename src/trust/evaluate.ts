@@ -14,7 +14,7 @@ import { preflightGates } from './gates/preflight-gates.js';
 import { runGates } from './gates/run-gates.js';
 import { configHashOf, effectiveConfigOf, type EffectiveConfig } from './hashes.js';
 import { measureRun, type RunMeasurements } from './measurements.js';
-import { summariseProvenance, type ProvenanceSummary } from './provenance-summary.js';
+import { isModelDependentClass, summariseProvenance, type ProvenanceSummary } from './provenance-summary.js';
 import { qualityTierOf, type QualityTier } from './quality-tier.js';
 import { buildSignals, type TrustSignals } from './signals.js';
 import { validateEvaluationInput, validatePreflightInput } from './validate-input.js';
@@ -82,7 +82,7 @@ function assemble(
  * it does not stand in for an official figure of the run's universe.
  */
 function modelDependent(provenance: ProvenanceSummary): boolean {
-  return provenance.fields.some((entry) => entry.provenance_class === 'modelled' || entry.provenance_class === 'official_derived');
+  return provenance.fields.some((entry) => isModelDependentClass(entry.provenance_class));
 }
 
 /** Preflight gates only (before sampling). `withhold_dataset` true: do not generate. */

@@ -24,7 +24,7 @@ import {
   samplingThreshold,
   type ChiSquareResult,
 } from './metrics/index.js';
-import { fieldCriticality } from './provenance-summary.js';
+import { fieldCriticality, isModelDependentClass } from './provenance-summary.js';
 import { roundingFloor } from './rounding.js';
 import { normaliseShares } from './validate-input.js';
 
@@ -303,7 +303,7 @@ export function measureRun(input: EvaluationInput): RunMeasurements {
       target,
       counts,
       // A derived target goes through the model: it is held to sampling alone, like a modelled one.
-      { published: target.provenance_class !== 'modelled' && target.provenance_class !== 'official_derived', halfUnit: halfUnitOf(tables, target.table_ids), check: target.field, row: null },
+      { published: !isModelDependentClass(target.provenance_class), halfUnit: halfUnitOf(tables, target.table_ids), check: target.field, row: null },
       family,
     ),
   );

@@ -20,6 +20,11 @@ function isTargetsSource(provenance: TargetProvenanceClass | undefined): provena
   return (SINGLE_SOURCES as readonly (TargetProvenanceClass | undefined)[]).includes(provenance);
 }
 
+/** The target goes through the model: modelled, or derived from a wider official table (official_derived). */
+export function isModelDependentClass(provenance: TargetProvenanceClass): boolean {
+  return provenance === 'modelled' || provenance === 'official_derived';
+}
+
 export function isFallbackClass(provenance: TargetProvenanceClass): boolean {
   return (FALLBACK_CLASSES as readonly TargetProvenanceClass[]).includes(provenance);
 }

@@ -78,9 +78,10 @@ function lackingReason(target: PreflightInput['field_targets'][number] | undefin
 
 function provenanceOf(input: PreflightInput, evaluation: TrustEvaluation): TrustReport['provenance'] {
   const stale = new Set(staleTables(evaluation.profile, input.tables).map((table) => table.table_id));
+  const targets = new Map(input.field_targets.map((target) => [target.field, target]));
   return {
     fields: evaluation.provenance.fields.map((entry) => {
-      const target = input.field_targets.find((candidate) => candidate.field === entry.field);
+      const target = targets.get(entry.field);
       return {
         field: entry.field,
         criticality: fieldCriticality(entry.field),
@@ -106,7 +107,7 @@ function provenanceOf(input: PreflightInput, evaluation: TrustEvaluation): Trust
     lacking_official_figures: evaluation.provenance.fields
       .filter((entry) => isFallbackClass(entry.provenance_class))
       .map((entry) => {
-        const target = input.field_targets.find((candidate) => candidate.field === entry.field);
+        const target = targets.get(entry.field);
         return { field: entry.field, universe: target?.universe ?? '', criticality: entry.criticality, reason: lackingReason(target) };
       }),
   };
