@@ -1,4 +1,5 @@
 /** The trust metrics: one statistic per file, re-exported here. */
+export { binomialUpperTail } from './binomial-tail.js';
 export { chiSquareGoodnessOfFit, type ChiSquareResult } from './chi-square-goodness-of-fit.js';
 export { chiSquareSurvival } from './chi-square-survival.js';
 export {
