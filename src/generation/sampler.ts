@@ -12,6 +12,7 @@ import type { Narrative, Persona, Traits } from '../domain/persona.js';
 import { createRng, type Rng } from '../rng.js';
 import { ByteWriter, utf8 } from './byte-writer.js';
 import { forEachViolation, type Checked } from './consistency.js';
+import { countPlausibility } from './plausibility.js';
 import { AGE_85_PLUS_INDEX, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
 import { CLOSE, INDEX, NAME_FRAGMENTS, NARRATIVE, OPEN_ID, SEX_AGE, TRAITS, cellTail, givenNameIndex, languageReligion, statusFragment, statusKey } from './persona-bytes.js';
 import { countDuplicateIds, personaId, personaIdWords } from './persona-id.js';
@@ -155,6 +156,7 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     }
 
     forEachViolation(record, countViolation);
+    countPlausibility(age, marital, education, employment, inactivity, counts.plausibility_population, counts.plausibility_flagged);
     counts.sex[s]! += 1;
     counts.age_group[group]! += 1;
     counts.region[g]! += 1;

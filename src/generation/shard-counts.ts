@@ -1,6 +1,7 @@
 /**
  * What a shard counts for the trust evaluator: one tally per categorical field (sized from the
- * domain's FIELD_CATEGORIES), the published cross-tabs, consistency violations and duplicate ids.
+ * domain's FIELD_CATEGORIES), the published cross-tabs, consistency violations, the plausibility
+ * rules' populations and flagged persons, and duplicate ids.
  * Shards are merged by addition, in any order.
  */
 import {
@@ -14,6 +15,7 @@ import {
   type CategoricalField,
 } from '../domain/categories.js';
 import { CONSISTENCY_RULES } from './consistency.js';
+import { PLAUSIBILITY_RULES } from './plausibility.js';
 import { UNIT_COUNTER_SIZES, type UnitCounts } from './unit-checks.js';
 
 /** Counts per field (in FIELD_CATEGORIES order) and per published cross-tab. */
@@ -30,6 +32,10 @@ export type ShardCounts = { readonly [F in CategoricalField]: Int32Array } & Uni
   readonly region_residence: Int32Array;
   /** Violations per CONSISTENCY_RULES entry. */
   readonly consistency: Int32Array;
+  /** Persons in each PLAUSIBILITY_RULES entry's population (its denominator). */
+  readonly plausibility_population: Int32Array;
+  /** Persons of that population the rule flags (its numerator). */
+  readonly plausibility_flagged: Int32Array;
   /** One cell: ids written that repeat another or do not stand for their record (persona-id.ts). */
   readonly duplicate_ids: Int32Array;
 };
@@ -45,6 +51,8 @@ export function emptyCounts(): ShardCounts {
   counts.ethnicity_religion = new Int32Array(ETHNICITIES.length * RELIGIONS.length);
   counts.region_residence = new Int32Array(REGIONS.length * RESIDENCES.length);
   counts.consistency = new Int32Array(CONSISTENCY_RULES.length);
+  counts.plausibility_population = new Int32Array(PLAUSIBILITY_RULES.length);
+  counts.plausibility_flagged = new Int32Array(PLAUSIBILITY_RULES.length);
   counts.duplicate_ids = new Int32Array(1);
   // The unit checks' counters (unit-checks.ts), one by one as above (named, so the shape is fixed).
   counts.district_mother_tongue = new Int32Array(UNIT_COUNTER_SIZES.district_mother_tongue);

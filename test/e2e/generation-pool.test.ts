@@ -44,7 +44,8 @@ describe('GenerationPool', () => {
     { label: 'calibrated, adults', scope: 'adults', use_ipf: true, threads: [2] },
   ] as const)('gives the in-process bytes whatever the worker count ($label)', async ({ scope, use_ipf, threads: counts }) => {
     const request: GenerationRequest = { n: 3 * SHARD_SIZE + 123, seed: 77, scope, use_ipf, traits: true };
-    const reference = createHash('sha256').update(generate(request, snapshot).bytes).digest('hex');
+    const inProcess = generate(request, snapshot);
+    const reference = createHash('sha256').update(inProcess.bytes).digest('hex');
     for (const threads of counts) {
       const { chunks, sink } = collect();
       const result = await generateWithPool(poolOf(threads), request, snapshot, sink);
@@ -54,6 +55,13 @@ describe('GenerationPool', () => {
       expect(hash.digest('hex')).toBe(reference);
       expect(result.n).toBe(request.n);
       expect(result.shard_count).toBe(4);
+      // The counts merged across shards too (the plausibility rules' among them): same whatever the worker count.
+      expect({ threads, population: Array.from(result.counts.plausibility_population), flagged: Array.from(result.counts.plausibility_flagged) }).toEqual({
+        threads,
+        population: Array.from(inProcess.counts.plausibility_population),
+        flagged: Array.from(inProcess.counts.plausibility_flagged),
+      });
+      expect(result.counts).toEqual(inProcess.counts);
     }
   });
 

@@ -6,6 +6,7 @@ import { COMPARED_FIELDS } from '../../src/domain/fields.js';
 import { ETHNICITIES, FIELD_CODES, LANGUAGES, RELIGIONS, RESIDENCES } from '../../src/domain/categories.js';
 import type { Persona } from '../../src/domain/persona.js';
 import { forEachViolation } from '../../src/generation/consistency.js';
+import { countPlausibilityOf } from '../../src/generation/plausibility.js';
 import { AGE_85_PLUS_INDEX } from '../../src/generation/key-joint.js';
 import { emptyCounts, type ShardCounts } from '../../src/generation/shard-counts.js';
 import { countUnits } from '../../src/generation/unit-checks.js';
@@ -60,6 +61,7 @@ export function countsOfPersonas(personas: readonly Persona[]): ShardCounts {
       indexOf('economic_sector', persona.economic_sector),
     );
     forEachViolation(persona, (rule) => (counts.consistency[rule]! += 1));
+    countPlausibilityOf(persona, counts.plausibility_population, counts.plausibility_flagged);
     if (ids.has(persona.id)) counts.duplicate_ids[0]! += 1;
     ids.add(persona.id);
   }

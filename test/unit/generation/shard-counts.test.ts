@@ -25,6 +25,9 @@ const SIZES: Record<keyof ShardCounts, number> = {
   ethnicity_religion: 9 * 13,
   region_residence: 5 * 2,
   consistency: CONSISTENCY_RULES.length,
+  // Five plausibility rules (degree before 21, married under 16 and 18, pensioner under 45, student over 35).
+  plausibility_population: 5,
+  plausibility_flagged: 5,
   duplicate_ids: 1,
   // The unit checks (issue #12): 35 units, 2 areas, 3 broad age groups, 6 LFS age groups, 4 LFS regions.
   district_mother_tongue: 35 * 9,
