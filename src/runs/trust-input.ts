@@ -14,6 +14,7 @@ import type { EffectiveRequest } from '../domain/request.js';
 import type { NarrativeRunStats } from '../domain/persona.js';
 import type { CalibrationDiagnostics as EngineCalibration } from '../generation/calibration.js';
 import { CONSISTENCY_RULES } from '../generation/consistency.js';
+import { PLAUSIBILITY_RULE_IDS } from '../generation/plausibility.js';
 import type { InputSnapshot } from '../census/census-table.js';
 import { isReadTable } from '../census/table-specs.js';
 import { observedCounts, type FieldTarget } from '../generation/field-targets.js';
@@ -94,6 +95,9 @@ export function evaluationInputOf(
     joint_checks: jointChecksOf(jointTargets, generated),
     calibration: calibrationOf(output.calibration),
     consistency: Object.fromEntries(CONSISTENCY_RULES.map((rule, i) => [rule, generated.counts.consistency[i] ?? 0])) as EvaluationInput['consistency'],
+    plausibility: Object.fromEntries(
+      PLAUSIBILITY_RULE_IDS.map((id, i) => [id, { count: generated.counts.plausibility_flagged[i] ?? 0, denominator: generated.counts.plausibility_population[i] ?? 0 }]),
+    ) as EvaluationInput['plausibility'],
     // Read back from the written ids by each shard (src/generation/persona-id.ts).
     duplicate_ids: generated.counts.duplicate_ids[0] ?? 0,
     // Counted across shards from each record's hash (src/generation/record-hashes.ts).

@@ -1,7 +1,7 @@
 /**
  * The generated parts of `docs/trust.md`, rendered from the declared tables: profiles, the gate
  * code summary and per-code sections, confidence factors and caps, the conflict allowances, the
- * rounding overrides and which shuffled fields the drift checks catch. `scripts/gen-trust-doc.mjs`
+ * rounding overrides, which shuffled fields the drift checks catch and the plausibility rules. `scripts/gen-trust-doc.mjs`
  * writes them between the doc's GENERATED markers; a contract test fails when the doc and the
  * tables differ, so neither can drift.
  */
@@ -11,6 +11,8 @@ import { CONFIDENCE_CAPS } from './confidence.js';
 import { CONFLICT_ALLOWANCES } from './conflict-allowances.js';
 import { ROUNDING_OVERRIDES } from './rounding.js';
 import { SHUFFLE_DETECTION } from './shuffle-detection.js';
+import { PLAUSIBILITY_RULES } from './evaluation-input.js';
+import { flaggedText, populationText } from '../generation/plausibility.js';
 import {
   CONFIDENCE_FACTOR_NAMES,
   CONFIDENCE_FACTORS,
@@ -119,12 +121,26 @@ export function renderRoundingOverrides(): string {
 
 export function renderShuffleDetection(): string {
   return table(
-    ['field', 'caught by', 'why / why not yet', 'consistency rules the shuffled records break'],
+    ['field', 'caught by', 'why / why not yet', 'consistency rules the shuffled records break', 'plausibility rules they exceed'],
     Object.entries(SHUFFLE_DETECTION).map(([field, entry]) => [
       `\`${field}\``,
       entry.caught_by.length === 0 ? 'not yet' : entry.caught_by.map((id) => `\`${id}\``).join(', '),
       entry.note,
       entry.breaks_rules.length === 0 ? '—' : entry.breaks_rules.map((rule) => `\`${rule}\``).join(', '),
+      (entry.exceeds_plausibility ?? []).length === 0 ? '—' : (entry.exceeds_plausibility ?? []).map((rule) => `\`${rule}\``).join(', '),
+    ]),
+  );
+}
+
+export function renderPlausibilityRules(): string {
+  return table(
+    ['rule', 'flags', 'among (the rate\'s denominator)', 'limit', 'why this limit'],
+    PLAUSIBILITY_RULES.map((rule) => [
+      `\`${rule.id}\``,
+      `${rule.description} (${flaggedText(rule.flagged)})`,
+      populationText(rule.population),
+      `${Math.round(rule.limit * 1e4) / 100}%`,
+      rule.reason,
     ]),
   );
 }
@@ -138,4 +154,5 @@ export const TRUST_DOC_BLOCKS: Readonly<Record<string, () => string>> = {
   'conflict-allowances': renderConflictAllowances,
   'rounding-overrides': renderRoundingOverrides,
   'shuffle-detection': renderShuffleDetection,
+  'plausibility-rules': renderPlausibilityRules,
 };

@@ -13,11 +13,18 @@ import type { FieldTarget } from '../generation/field-targets.js';
 import type { JointTarget } from '../generation/joint-targets.js';
 import type { TableProvenanceSchema } from './report-schema.js';
 import { CONSISTENCY_RULES, type ConsistencyRule } from '../generation/consistency.js';
+import { PLAUSIBILITY_RULES, PLAUSIBILITY_RULE_IDS, type PlausibilityRuleId } from '../generation/plausibility.js';
 import type { CalibrationDiagnostics as EngineCalibrationDiagnostics } from '../generation/calibration.js';
 import { roundingHalfUnitOf } from './rounding.js';
 
-// The engine owns the consistency rules and the target shape; the evaluator reads them from there.
-export { CONSISTENCY_RULES, type ConsistencyRule, type FieldTarget };
+// The engine owns the consistency and plausibility rules and the target shape; the evaluator reads them from there.
+export { CONSISTENCY_RULES, PLAUSIBILITY_RULES, PLAUSIBILITY_RULE_IDS, type ConsistencyRule, type FieldTarget, type PlausibilityRuleId };
+
+/** One plausibility rule's counts: persons in its population, and those it flags among them. */
+export interface PlausibilityCount {
+  readonly count: number;
+  readonly denominator: number;
+}
 
 /**
  * A published cross-tab compared with the output, row by row: each row is the distribution of
@@ -75,6 +82,8 @@ export interface EvaluationInput extends PreflightInput {
   readonly joint_checks: readonly JointCheck[];
   readonly calibration: CalibrationDiagnostics | null;
   readonly consistency: Readonly<Record<ConsistencyRule, number>>;
+  /** Per plausibility rule (src/generation/plausibility.ts), its counts in the output. */
+  readonly plausibility: Readonly<Record<PlausibilityRuleId, PlausibilityCount>>;
   readonly duplicate_ids: number;
   /** Records identical to another record of the dataset, ignoring id, index and narrative. */
   readonly duplicate_records: number;

@@ -112,6 +112,14 @@ export const DRIFT_THRESHOLDS = { alpha: 1e-3, critical_factor: 2 } as const;
 const DRIFT_THRESHOLD_SOURCE = `sampling: c(α, M)·E[TVD](n) + rounding floor + conflict allowance, per row (α = ${DRIFT_THRESHOLDS.alpha}, M = rows measured)`;
 const P_VALUE_SOURCE = `α / M (α = ${DRIFT_THRESHOLDS.alpha}, M = rows measured)`;
 
+/**
+ * The plausibility gate's test (src/trust/plausibility.ts): a rule fires when its rate is above
+ * its limit and the exact binomial test of "rate ≤ limit" rejects at α / R over the R rules
+ * measured, so a generator that keeps every rule at its limit warns by chance with probability
+ * at most α.
+ */
+export const PLAUSIBILITY_TEST = { alpha: 1e-3 } as const;
+
 /** The chi-square conjunction of both marginal drift gates: the field's drift must also reject chance. */
 const FIELD_P_VALUE_MEASURE: GateMeasure = {
   measure: 'chi_square_p_value',
@@ -486,6 +494,49 @@ export const GATES = {
     priority: 10,
     always_escalate: false,
     recommendation: 'The dataset is incomplete: check the system codes and the run log, then run again.',
+  },
+
+  // PLAUSIBILITY: rare combinations, counted per rule (after sampling).
+  PLAUSIBILITY_RULE_EXCEEDED: {
+    category: 'PLAUSIBILITY',
+    stage: 'evaluation',
+    origin: 'added',
+    reason_added:
+      'Issue #13 item 5: beside the hard consistency rules, a declared list of plausibility rules (degree before 21, marriage under 16 and under 18, pensioners far below the pension age, students over 35) is counted in the report and warns above a documented rate; the predecessor had 22% of 20-year-olds with degrees and 2.8-4.3% of girls aged 15-17 married, and no code said so.',
+    fires_when:
+      'A plausibility rule flags a larger share of its population than its limit, beyond sampling error: the rate is above the limit and the exact binomial test of "rate ≤ limit" rejects at α / R (one record per rule; subject = the rule id).',
+    combine: 'all',
+    measures: [
+      {
+        measure: 'plausibility_rate',
+        threshold_name: 'max_plausibility_rate',
+        comparator: '>',
+        threshold: each(null),
+        threshold_source: 'the rule\'s limit (PLAUSIBILITY_RULES, src/generation/plausibility.ts; docs/trust.md §5.2)',
+        unit: 'share',
+        scope: 'rule',
+        sampling_adjusted: false,
+        description: 'Persons the rule flags among its population, as a share of that population.',
+      },
+      {
+        measure: 'plausibility_p_value',
+        threshold_name: 'max_plausibility_p_value',
+        comparator: '<',
+        threshold: each(null),
+        threshold_source: `α / R (α = ${PLAUSIBILITY_TEST.alpha}, R = rules with a population)`,
+        unit: 'p_value',
+        scope: 'rule',
+        sampling_adjusted: true,
+        description: 'P(X ≥ count) for X ~ Binomial(population, limit): how likely the count is if the rule\'s true rate were at its limit.',
+      },
+    ],
+    // A warning everywhere, analysis_only included: implausible records distort the cross-tabs
+    // an analysis reads, but each is possible, so none blocks (docs/decisions/0007).
+    severity: each('warning'),
+    priority: 10,
+    always_escalate: false,
+    recommendation:
+      'The dataset has more implausible records than the rule allows (see the report\'s plausibility section): treat the fields the rule reads with caution, and report the run id and the rule to the maintainers; the generator is built to stay well under every limit.',
   },
 
   // ESS / WEIGHT / IPF: calibration diagnostics (after calibration).

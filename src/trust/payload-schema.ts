@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { TARGET_PROVENANCE_CLASSES, VINTAGE_STATUSES } from '../census/census-table.js';
 import { PROFILES } from '../domain/request.js';
 import { COMPARED_FIELDS } from '../domain/fields.js';
+import { PLAUSIBILITY_RULE_IDS, type PlausibilityRuleId } from '../generation/plausibility.js';
 import { CONFIDENCE_LEVELS } from './confidence.js';
 import { DECISIONS } from './decision.js';
 import { CONFIDENCE_FACTOR_NAMES, GATE_CODES } from './gate-table.js';
@@ -35,6 +36,13 @@ export const GateDetailSchema = z.strictObject({
 
 const nullableMeasure = z.number().nullable();
 const share = z.number().min(0).max(1);
+
+const PlausibilitySignalSchema = z.strictObject({
+  count: z.number().int().min(0).describe('Persons of the population the rule flags.'),
+  denominator: z.number().int().min(0).describe('Persons in the rule\'s population.'),
+  rate: share.nullable().describe('count / denominator; null when the population is empty.'),
+  limit: share.describe('The rule\'s documented limit (a decision, not an official figure).'),
+});
 
 export const TrustSignalsSchema = z.strictObject({
   provenance_coverage_critical: z
@@ -70,6 +78,10 @@ export const TrustSignalsSchema = z.strictObject({
   duplicate_record_share: share
     .nullable()
     .describe('Share of the records identical to another record of the dataset, ignoring id, index and narrative (docs/trust.md).'),
+  plausibility: z
+    .strictObject(Object.fromEntries(PLAUSIBILITY_RULE_IDS.map((id) => [id, PlausibilitySignalSchema])) as Record<PlausibilityRuleId, typeof PlausibilitySignalSchema>)
+    .nullable()
+    .describe('Per plausibility rule (docs/trust.md §5.2), its count, population, rate and limit; null before sampling. PLAUSIBILITY_RULE_EXCEEDED warns when a rate is over its limit beyond sampling error.'),
 });
 
 export const GradientTrustPayloadSchema = z.strictObject({

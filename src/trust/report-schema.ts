@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { PROVENANCE_CLASSES, PublicationSchema, TableVintageSchema, TARGET_PROVENANCE_CLASSES, TRUST_LEVELS } from '../census/census-table.js';
 import { PROFILES, PXWEB_MODES, SCOPES } from '../domain/request.js';
 import { COMPARED_FIELDS } from '../domain/fields.js';
-import { CONSISTENCY_RULES } from './evaluation-input.js';
+import { CONSISTENCY_RULES, PLAUSIBILITY_RULE_IDS } from './evaluation-input.js';
 import { NarrativeRunStatsSchema } from '../domain/persona.js';
 import { CONFIDENCE_LEVELS } from './confidence.js';
 import { DECISIONS } from './decision.js';
@@ -142,6 +142,26 @@ const JointCheckReportSchema = z.strictObject({
   ),
 });
 
+const PlausibilityReportSchema = z.strictObject({
+  alpha: z.number().describe('Probability that a generator whose every rate is at its limit warns by chance.'),
+  rules_measured: z.number().int().min(0).describe('R: the rules whose population is not empty, tested together.'),
+  p_value_limit: z.number().describe('α / R: a rule over its limit must also fall below this binomial p-value to fire.'),
+  rules: z.array(
+    z.strictObject({
+      id: z.enum(PLAUSIBILITY_RULE_IDS),
+      description: z.string(),
+      population: z.string().describe('The persons the rate is taken over (the denominator).'),
+      flagged: z.string().describe('What the rule flags among them (the numerator).'),
+      count: z.number().int().min(0),
+      denominator: z.number().int().min(0),
+      rate: measure.describe('count / denominator; null when the population is empty.'),
+      limit: z.number().min(0).max(1).describe('The documented limit (a decision, not an official figure).'),
+      p_value: measure.describe('P(X ≥ count), X ~ Binomial(denominator, limit); null when the population is empty.'),
+      exceeded: z.boolean().describe('rate > limit and p_value < p_value_limit: PLAUSIBILITY_RULE_EXCEEDED fired for the rule.'),
+      reason: z.string().describe('The facts the limit rests on.'),
+    }),
+  ),
+});
 
 export const TrustReportSchema = z.strictObject({
   report_version: z.literal(REPORT_VERSION),
@@ -195,6 +215,7 @@ export const TrustReportSchema = z.strictObject({
     .nullable()
     .describe('How this run\'s drift thresholds were set (docs/trust.md §5.2); null when nothing was measured.'),
   consistency: z.strictObject({ total: z.number().int().min(0), rules: z.strictObject(Object.fromEntries(CONSISTENCY_RULES.map((rule) => [rule, z.number().int().min(0)])) as Record<(typeof CONSISTENCY_RULES)[number], z.ZodNumber>) }).nullable(),
+  plausibility: PlausibilityReportSchema.nullable().describe('Every plausibility rule with its counts, limit and reason (docs/trust.md §5.2); null when nothing was generated.'),
   duplicate_ids: z.number().int().min(0).nullable(),
   calibration: CalibrationDiagnosticsSchema.nullable(),
   provenance: z.strictObject({

@@ -1,13 +1,15 @@
 /**
  * Builds the trust report (SPEC §6) from the evaluator's input and result: marginals per field
  * with target and actual shares and every metric, joint checks row by row, consistency counts,
- * duplicate ids, calibration diagnostics, provenance per field and per table, the PxWeb fetch
+ * every plausibility rule with its counts, limit and reason, duplicate ids, calibration diagnostics, provenance per field and per table, the PxWeb fetch
  * log, narrative statistics and the gate details. Pure: the time is an argument.
  */
-import { CONSISTENCY_RULES, type EvaluationInput, type PreflightInput } from './evaluation-input.js';
+import { CONSISTENCY_RULES, PLAUSIBILITY_RULES, type EvaluationInput, type PreflightInput } from './evaluation-input.js';
+import { flaggedText, populationText } from '../generation/plausibility.js';
 import type { TrustEvaluation } from './evaluate.js';
 import { staleTables } from './gates/preflight-gates.js';
 import type { RunMeasurements } from './measurements.js';
+import { measurePlausibility } from './plausibility.js';
 import { fieldCriticality, isFallbackClass } from './provenance-summary.js';
 import { REPORT_VERSION, type TrustReport } from './report-schema.js';
 import type { ModelDependence } from '../generation/model-dependence.js';
@@ -113,10 +115,36 @@ function provenanceOf(input: PreflightInput, evaluation: TrustEvaluation): Trust
   };
 }
 
+/** Every plausibility rule, measured, with its declaration (what it flags, over whom, why its limit). */
+function plausibilityOf(input: EvaluationInput): NonNullable<TrustReport['plausibility']> {
+  const measured = measurePlausibility(input);
+  return {
+    alpha: measured.alpha,
+    rules_measured: measured.rules_measured,
+    p_value_limit: measured.p_value_limit,
+    rules: PLAUSIBILITY_RULES.map((rule, i) => {
+      const m = measured.rules[i]!;
+      return {
+        id: rule.id,
+        description: rule.description,
+        population: populationText(rule.population),
+        flagged: flaggedText(rule.flagged),
+        count: m.count,
+        denominator: m.denominator,
+        rate: m.rate,
+        limit: m.limit,
+        p_value: m.p_value,
+        exceeded: m.exceeded,
+        reason: rule.reason,
+      };
+    }),
+  };
+}
+
 /** The sections that exist only once a dataset was generated. */
 function afterSampling(input: PreflightInput | EvaluationInput, evaluation: TrustEvaluation) {
   if (evaluation.stage === 'preflight' || evaluation.measurements === null || !('n_generated' in input)) {
-    return { marginals: null, joint_checks: null, drift_thresholds: null, consistency: null, duplicate_ids: null, calibration: null, narratives: null, ethnocultural_fallbacks: null, system: null, n_generated: 0 };
+    return { marginals: null, joint_checks: null, drift_thresholds: null, consistency: null, plausibility: null, duplicate_ids: null, calibration: null, narratives: null, ethnocultural_fallbacks: null, system: null, n_generated: 0 };
   }
   const rules = Object.fromEntries(CONSISTENCY_RULES.map((rule) => [rule, input.consistency[rule]])) as Record<(typeof CONSISTENCY_RULES)[number], number>;
   return {
@@ -128,6 +156,7 @@ function afterSampling(input: PreflightInput | EvaluationInput, evaluation: Trus
     })),
     drift_thresholds: evaluation.measurements.drift_thresholds === null ? null : { ...evaluation.measurements.drift_thresholds },
     consistency: { total: CONSISTENCY_RULES.reduce((sum, rule) => sum + rules[rule], 0), rules },
+    plausibility: plausibilityOf(input),
     duplicate_ids: input.duplicate_ids,
     calibration: input.calibration === null ? null : { ...input.calibration },
     narratives: input.request.narratives.provider === 'none' || input.narratives === null ? null : { ...input.narratives, reasons: { ...input.narratives.reasons } },
@@ -170,6 +199,7 @@ export function buildTrustReport(input: PreflightInput | EvaluationInput, evalua
     joint_checks: after.joint_checks,
     drift_thresholds: after.drift_thresholds,
     consistency: after.consistency,
+    plausibility: after.plausibility,
     duplicate_ids: after.duplicate_ids,
     calibration: after.calibration,
     provenance: provenanceOf(input, evaluation),

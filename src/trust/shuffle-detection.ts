@@ -7,7 +7,7 @@
  * too little.
  */
 import type { ComparedField } from '../domain/fields.js';
-import type { ConsistencyRule } from './evaluation-input.js';
+import type { ConsistencyRule, PlausibilityRuleId } from './evaluation-input.js';
 
 export interface ShuffleDetection {
   /** Joint checks that catch the shuffled field (empty: not detectable by drift yet). */
@@ -16,6 +16,8 @@ export interface ShuffleDetection {
   readonly note: string;
   /** Consistency rules the shuffled records break (a hard gate, whatever the drift checks see). */
   readonly breaks_rules: readonly ConsistencyRule[];
+  /** Plausibility rules the shuffled records exceed (PLAUSIBILITY_RULE_EXCEEDED, a warning); none when absent. */
+  readonly exceeds_plausibility?: readonly PlausibilityRuleId[];
 }
 
 const NO_CROSS_TAB = 'No official cross-tab over this field is checked yet, so its marginal, which a shuffle keeps, is all the checks see.';
@@ -58,11 +60,17 @@ export const SHUFFLE_DETECTION: Readonly<Record<ComparedField, ShuffleDetection>
     note: 'Old Believers are mostly Russian, Islam mostly "other" ethnicities; Jehovah\'s Witnesses are 7.7% of Briceni.',
     breaks_rules: [],
   },
-  marital_status: { caught_by: [], note: `${NO_CROSS_TAB} Marital status by sex and age is modelled, not published.`, breaks_rules: [] },
+  marital_status: {
+    caught_by: [],
+    note: `${NO_CROSS_TAB} Marital status by sex and age is modelled, not published; the plausibility rules on marriage under 16 and 18 see the shuffle.`,
+    breaks_rules: [],
+    exceeds_plausibility: ['married_under_16', 'married_under_18'],
+  },
   education_level: {
     caught_by: ['education_sex_within_level', 'education_by_residence', 'education_tertiary_by_district'],
     note: 'Higher education differs by unit (36.7% Chișinău, 8.1% Sîngerei), by area (30.3% urban) and by sex (59.6% women).',
     breaks_rules: ['tertiary_under_19'],
+    exceeds_plausibility: ['degree_before_21'],
   },
   employment_status: {
     caught_by: ['unemployed_by_age_sex', 'employed_by_region', 'employment_rate_20_64_by_residence', 'employment_rate_20_64_by_sex', 'youth_15_34_status'],
@@ -73,6 +81,7 @@ export const SHUFFLE_DETECTION: Readonly<Record<ComparedField, ShuffleDetection>
     caught_by: ['youth_inactive_in_education'],
     note: 'Half the inactive 15-34 are in education against 14.1% of all the inactive; the other reasons by age are modelled.',
     breaks_rules: [],
+    exceeds_plausibility: ['pensioner_far_below_pension_age', 'student_over_35'],
   },
   economic_sector: {
     caught_by: ['sector_by_residence'],

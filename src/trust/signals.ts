@@ -9,7 +9,7 @@ import type { EvaluationInput, PreflightInput } from './evaluation-input.js';
 import { isPxwebTable } from './gates/preflight-gates.js';
 import type { RunMeasurements } from './measurements.js';
 import type { ProvenanceSummary } from './provenance-summary.js';
-import { CONSISTENCY_RULES } from './evaluation-input.js';
+import { CONSISTENCY_RULES, PLAUSIBILITY_RULES } from './evaluation-input.js';
 import type { TrustSignalsSchema } from './payload-schema.js';
 
 /** The payload's `signals` (SPEC §9): the contract's schema is its type. */
@@ -30,6 +30,15 @@ function dataVintages(input: PreflightInput): Record<string, string> {
 function dataVintageStatus(input: PreflightInput): TrustSignals['data_vintage_status'] {
   const sorted = [...input.tables].sort((a, b) => (a.table_id < b.table_id ? -1 : a.table_id > b.table_id ? 1 : 0));
   return Object.fromEntries(sorted.map((table) => [table.table_id, table.vintage.status]));
+}
+
+function plausibilitySignals(input: EvaluationInput): NonNullable<TrustSignals['plausibility']> {
+  return Object.fromEntries(
+    PLAUSIBILITY_RULES.map((rule) => {
+      const { count, denominator } = input.plausibility[rule.id];
+      return [rule.id, { count, denominator, rate: denominator > 0 ? count / denominator : null, limit: rule.limit }];
+    }),
+  ) as NonNullable<TrustSignals['plausibility']>;
 }
 
 export function buildSignals(
@@ -64,5 +73,6 @@ export function buildSignals(
     min_chi_square_p_value: measurements?.min_chi_square_p_value ?? null,
     data_vintage_status: dataVintageStatus(input),
     duplicate_record_share: after === null || after.n_generated === 0 ? null : after.duplicate_records / after.n_generated,
+    plausibility: after === null ? null : plausibilitySignals(after),
   };
 }

@@ -3,7 +3,7 @@
  * mismatch is a defect to surface as a coded error, never a silently skipped field.
  */
 import { ServiceError } from '../errors.js';
-import type { EvaluationInput, FieldTarget, JointCheck, PreflightInput } from './evaluation-input.js';
+import { PLAUSIBILITY_RULE_IDS, type EvaluationInput, type FieldTarget, type JointCheck, type PreflightInput } from './evaluation-input.js';
 
 /** Tolerance on target shares summing to 1 (published percentages carry rounding). */
 const SHARE_SUM_TOLERANCE = 1e-6;
@@ -69,4 +69,11 @@ export function validateEvaluationInput(input: EvaluationInput): void {
     checkCounts(`field_observed.${target.field}`, counts, target.categories.length);
   }
   input.joint_checks.forEach(checkJoint);
+  for (const id of PLAUSIBILITY_RULE_IDS) {
+    const counts = input.plausibility[id];
+    const whole = (value: number) => Number.isSafeInteger(value) && value >= 0;
+    if (counts === undefined || !whole(counts.count) || !whole(counts.denominator) || counts.count > counts.denominator) {
+      throw invalid(`plausibility.${id} needs whole counts with count ≤ denominator`, { rule: id });
+    }
+  }
 }

@@ -1,11 +1,12 @@
 /**
  * Gates on the run after sampling other than drift: record integrity (consistency rules,
- * duplicate ids, record count), calibration diagnostics, ethnocultural fallbacks, narratives and
- * the system flags.
+ * duplicate ids, record count), the plausibility rules, calibration diagnostics, ethnocultural
+ * fallbacks, narratives and the system flags.
  */
 import type { Profile } from '../../domain/request.js';
 import { CONSISTENCY_RULES, type EvaluationInput } from '../evaluation-input.js';
 import type { NarrativeRunStats } from '../../domain/persona.js';
+import { measurePlausibility } from '../plausibility.js';
 import { check, detailOf, type GateDetail } from './gate-detail.js';
 
 function integrityGates(profile: Profile, input: EvaluationInput): GateDetail[] {
@@ -14,6 +15,13 @@ function integrityGates(profile: Profile, input: EvaluationInput): GateDetail[] 
     ...check(profile, 'DUPLICATE_RECORDS', 'duplicate_ids', input.duplicate_ids),
     ...check(profile, 'RECORD_COUNT_MISMATCH', 'record_count_difference', Math.abs(input.request.n - input.n_generated)),
   ];
+}
+
+/** One record per rule whose rate is over its limit beyond sampling error (src/trust/plausibility.ts). */
+function plausibilityGates(profile: Profile, input: EvaluationInput): GateDetail[] {
+  return measurePlausibility(input).rules.flatMap((rule) =>
+    rule.exceeded ? detailOf(profile, 'PLAUSIBILITY_RULE_EXCEEDED', 'plausibility_rate', { observed: rule.rate, threshold: rule.limit }, { subject: rule.id }) : [],
+  );
 }
 
 function calibrationGates(profile: Profile, input: EvaluationInput): GateDetail[] {
@@ -72,6 +80,7 @@ export function runGates(input: EvaluationInput): GateDetail[] {
   const profile = input.request.profile;
   return [
     ...integrityGates(profile, input),
+    ...plausibilityGates(profile, input),
     ...calibrationGates(profile, input),
     ...ethnoculturalGates(profile, input),
     ...narrativeGates(profile, input.narratives),

@@ -8,6 +8,7 @@ import {
   type CalibrationDiagnostics,
   CONSISTENCY_RULES,
   type EvaluationInput,
+  PLAUSIBILITY_RULE_IDS,
   type FieldTarget,
   type TableProvenance,
 } from '../../../src/trust/evaluation-input.js';
@@ -176,6 +177,7 @@ export function cleanInput(profile: Profile, n: number = N): EvaluationInput {
     ],
     calibration: cleanCalibration(n),
     consistency: Object.fromEntries(CONSISTENCY_RULES.map((rule) => [rule, 0])) as EvaluationInput['consistency'],
+    plausibility: Object.fromEntries(PLAUSIBILITY_RULE_IDS.map((id) => [id, { count: 0, denominator: 0 }])) as EvaluationInput['plausibility'],
     duplicate_ids: 0,
     duplicate_records: 0,
     ethnocultural_fallbacks: [],

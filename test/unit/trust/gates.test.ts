@@ -176,6 +176,12 @@ const SCENARIOS: Partial<Record<GateCode, ScenarioOf>> = {
     expected: { observed: 3, threshold: 0, subject: 'tertiary_under_19' },
   }),
   DUPLICATE_RECORDS: (profile) => ({ input: { ...cleanInput(profile), duplicate_ids: 2 }, expected: { observed: 2, threshold: 0 } }),
+  PLAUSIBILITY_RULE_EXCEEDED: (profile) => ({
+    // 40 of 2,000 persons aged 18-20 with a degree: rate 0.02 > limit 0.005, and
+    // scipy.stats.binom.sf(39, 2000, 0.005) = 5.9e-13 < 0.001 / 1 (the one rule with a population)
+    input: { ...cleanInput(profile), plausibility: { ...cleanInput(profile).plausibility, degree_before_21: { count: 40, denominator: 2000 } } },
+    expected: { observed: 0.02, threshold: 0.005, subject: 'degree_before_21' },
+  }),
   RECORD_COUNT_MISMATCH: (profile) => ({ input: { ...cleanInput(profile), n_generated: N - 10 }, expected: { observed: 10, threshold: 0 } }),
   ESS_TOO_LOW: (profile) => {
     const input = cleanInput(profile);

@@ -3,8 +3,9 @@
 // field is permuted among the records of its universe (records where it is not null), which
 // keeps its marginal exactly, and the counts are recomputed from the edited records. The fields
 // SHUFFLE_DETECTION says the drift checks catch must be caught (decision ≠ PASS, a drift record
-// about the field); the others must not be (so the list and docs/trust.md stay true), and the
-// consistency rules the list says they break must count violations.
+// about the field); the others must not be (so the list and docs/trust.md stay true), the
+// consistency rules the list says they break must count violations, and exactly the plausibility
+// rules it says they exceed must fire.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../../src/census/census-table.js';
@@ -62,7 +63,7 @@ describe('one field shuffled against the census', () => {
 
   it.each(COMPARED_FIELDS.map((field) => ({ field, ...SHUFFLE_DETECTION[field] })))(
     '$field: caught by [$caught_by]',
-    ({ field, caught_by, breaks_rules }) => {
+    ({ field, caught_by, breaks_rules, exceeds_plausibility }) => {
       fc.assert(
         fc.property(fc.integer({ min: 0, max: 0xffffffff }), (shuffleSeed) => {
           const edited = shuffled(personas, field, shuffleSeed);
@@ -81,6 +82,8 @@ describe('one field shuffled against the census', () => {
             const broken = counts.consistency[CONSISTENCY_RULES.indexOf(rule)]!;
             expect(broken > 0, `${field}: ${rule}`).toBe(breaks_rules.includes(rule));
           }
+          const exceeded = evaluation.gate_code_details.filter((detail) => detail.code === 'PLAUSIBILITY_RULE_EXCEEDED').map((detail) => detail.subject);
+          expect(exceeded, `${field}: plausibility rules exceeded`).toEqual([...(exceeds_plausibility ?? [])]);
         }),
         { seed: FC_SEED, numRuns: 1 },
       );
