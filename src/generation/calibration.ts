@@ -141,23 +141,37 @@ export function calibrateKeyJoint(tables: InputSnapshot['tables'], options: Cali
   const total = prior.reduce((a, b) => a + b, 0);
   const fit = fitConstraints(prior, constraints, { tolerance: options.tolerance, maxIterations: options.maxIterations, scale: total });
   const base = { tolerance: options.tolerance, max_iterations: options.maxIterations, margins: constraints.map((c) => c.name) };
-  const diagnostics: CalibrationDiagnostics = options.useIpf
-    ? { applied: true, iterations: fit.iterations, converged: fit.converged, max_residual: fit.maxResidual, ...base, ...weightDiagnostics(prior, fit.fitted) }
-    : {
-        applied: false,
-        iterations: 0,
-        converged: false,
-        max_residual: residualOf(prior, constraints, total),
-        ...base,
-        ess: null,
-        ess_ratio: null,
-        information_loss: null,
-        max_weight: null,
-        mean_weight: null,
-        max_mean_weight_ratio: null,
-        top5_weight_share: null,
-      };
-  return { prior, joint: options.useIpf ? fit.fitted : prior, calibrated: fit.fitted, diagnostics };
+  const diagnostics: CalibrationDiagnostics = { applied: true, iterations: fit.iterations, converged: fit.converged, max_residual: fit.maxResidual, ...base, ...weightDiagnostics(prior, fit.fitted) };
+  const raked: CalibratedJoint = { prior, joint: fit.fitted, calibrated: fit.fitted, diagnostics };
+  return options.useIpf ? raked : withoutIpf(raked, tables, unitEthnicity);
+}
+
+/**
+ * A raked calibration as a run without IPF uses it: the prior is the joint drawn from (the
+ * calibrated joint stays, for targets), and the diagnostics give the prior's residual. Lets the
+ * uncalibrated model reuse the calibrated one's fit instead of repeating it.
+ */
+export function withoutIpf(raked: CalibratedJoint, tables: InputSnapshot['tables'], unitEthnicity: Float64Array | null): CalibratedJoint {
+  const constraints = keyConstraints(tables, unitEthnicity);
+  const total = raked.prior.reduce((a, b) => a + b, 0);
+  const { tolerance, max_iterations, margins } = raked.diagnostics;
+  const diagnostics: CalibrationDiagnostics = {
+    applied: false,
+    iterations: 0,
+    converged: false,
+    max_residual: residualOf(raked.prior, constraints, total),
+    tolerance,
+    max_iterations,
+    margins,
+    ess: null,
+    ess_ratio: null,
+    information_loss: null,
+    max_weight: null,
+    mean_weight: null,
+    max_mean_weight_ratio: null,
+    top5_weight_share: null,
+  };
+  return { ...raked, joint: raked.prior, diagnostics };
 }
 
 /**

@@ -12,9 +12,12 @@ import {
   DEFAULT_CALIBRATION,
   SUBFIT_OPTIONS,
   subFitOf,
+  withoutIpf,
   withSubFits,
+  type CalibratedJoint,
   type CalibrationDiagnostics,
   type CalibrationOptions,
+  type SubFit,
 } from './calibration.js';
 import {
   buildConditionals,
@@ -77,55 +80,86 @@ export function populationMasses(joint: Float64Array): PopulationMasses {
 }
 
 /**
- * Builds the model. Pure and deterministic; costs a few seconds (the sub-fits and IPF over 108k
- * cells), paid once per snapshot. Order: the ethnolinguistic fit (census tables only) gives the
- * key joint its unit × area × ethnicity margin; the key joint's masses are the rows of the
- * religion, education and labour fits.
+ * What the calibrated and the uncalibrated model share: the fits. The uncalibrated model draws
+ * from the priors but is judged against the calibrated joint and conditionals, so it needs every
+ * fit too; building both from one core halves the cost of a process that serves both.
  */
-export function buildGenerationModel(
-  snapshot: InputSnapshot,
-  options: CalibrationOptions = DEFAULT_CALIBRATION,
-): GenerationModel {
+interface ModelCore {
+  readonly snapshotHash: string;
+  readonly unitEthnicity: Float64Array;
+  readonly raked: CalibratedJoint;
+  readonly subFits: readonly SubFit[];
+  readonly masses: PopulationMasses;
+  readonly calibratedConditionals: ConditionalTables;
+}
+
+/**
+ * The fits, in order: the ethnolinguistic fit (census tables only) gives the key joint its
+ * unit × area × ethnicity margin; the key joint's masses are the rows of the religion, education
+ * and labour fits. Pure and deterministic; costs a few seconds (the sub-fits and IPF over 108k cells).
+ */
+function buildCore(snapshot: InputSnapshot, ipf: IpfSettings): ModelCore {
   const ethnolinguistic = fitEthnolinguistic(snapshot.tables, SUBFIT_OPTIONS);
-  const firstFits = [subFitOf('ethnolinguistic', ethnolinguistic.fit)];
-  const keyOnly = calibrateKeyJoint(snapshot.tables, options, ethnolinguistic.unitEthnicity);
-  const masses = populationMasses(keyOnly.calibrated);
+  const raked = calibrateKeyJoint(snapshot.tables, { ...ipf, useIpf: true }, ethnolinguistic.unitEthnicity);
+  const masses = populationMasses(raked.calibrated);
   const religion = fitReligionByUnit(snapshot.tables, masses.unitEthnicity, SUBFIT_OPTIONS);
   const log: SubFitLog = [];
   const calibratedConditionals = buildConditionals(snapshot.tables, masses, { motherTongue: ethnolinguistic.motherTongue, religion: religion.religion }, log);
-  const subFits = [...firstFits, subFitOf('religion', religion.fit), ...log.map((entry) => subFitOf(entry.name, entry.fit))];
-  const calibrated = withSubFits(keyOnly, subFits);
-  const conditionals = options.useIpf ? calibratedConditionals : buildConditionals(snapshot.tables, masses, null);
+  const subFits = [subFitOf('ethnolinguistic', ethnolinguistic.fit), subFitOf('religion', religion.fit), ...log.map((entry) => subFitOf(entry.name, entry.fit))];
+  return { snapshotHash: snapshot.snapshot_hash, unitEthnicity: ethnolinguistic.unitEthnicity, raked, subFits, masses, calibratedConditionals };
+}
+
+/** One variant of a core: drawn from the raked joint and conditionals, or from the priors. */
+function modelOf(core: ModelCore, snapshot: InputSnapshot, useIpf: boolean): GenerationModel {
+  const keyOnly = useIpf ? core.raked : withoutIpf(core.raked, snapshot.tables, core.unitEthnicity);
+  const calibrated = withSubFits(keyOnly, core.subFits);
+  const conditionals = useIpf ? core.calibratedConditionals : buildConditionals(snapshot.tables, core.masses, null);
   return {
-    snapshotHash: snapshot.snapshot_hash,
-    useIpf: options.useIpf,
+    snapshotHash: core.snapshotHash,
+    useIpf,
     calibration: calibrated.diagnostics,
     joint: calibrated.joint,
     calibratedJoint: calibrated.calibrated,
     conditionals,
-    calibratedConditionals,
+    calibratedConditionals: core.calibratedConditionals,
     sampling: samplingTablesOf(conditionals),
   };
 }
 
-const cache = new Map<string, GenerationModel>();
+/** Builds the model. Pure and deterministic (see `buildCore`); `generationModelFor` memoises it. */
+export function buildGenerationModel(snapshot: InputSnapshot, options: CalibrationOptions = DEFAULT_CALIBRATION): GenerationModel {
+  return modelOf(buildCore(snapshot, options), snapshot, options.useIpf);
+}
+
 const CACHE_LIMIT = 4;
+const cores = new Map<string, ModelCore>();
+const cache = new Map<string, GenerationModel>();
 
 /** IPF's stopping rule (IPF_TOLERANCE, IPF_MAX_ITERATIONS); the defaults converge on the shipped snapshot. */
 export type IpfSettings = Pick<CalibrationOptions, 'tolerance' | 'maxIterations'>;
 
+function remember<T>(map: Map<string, T>, key: string, make: () => T): T {
+  const hit = map.get(key);
+  if (hit) return hit;
+  const value = make();
+  if (map.size >= CACHE_LIMIT) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+  return value;
+}
+
 /**
- * `buildGenerationModel`, memoised by (snapshot hash, use_ipf, IPF settings): calibration runs
- * once per snapshot.
+ * `buildGenerationModel`, memoised by (snapshot hash, use_ipf, IPF settings): the fits run once
+ * per snapshot and IPF settings, whichever variants are asked for.
  */
 export function generationModelFor(snapshot: InputSnapshot, useIpf: boolean, ipf: IpfSettings = DEFAULT_CALIBRATION): GenerationModel {
-  const key = `${snapshot.snapshot_hash}|${useIpf}|${ipf.tolerance}|${ipf.maxIterations}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const model = buildGenerationModel(snapshot, { useIpf, tolerance: ipf.tolerance, maxIterations: ipf.maxIterations });
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(key, model);
-  return model;
+  const coreKey = `${snapshot.snapshot_hash}|${ipf.tolerance}|${ipf.maxIterations}`;
+  return remember(cache, `${coreKey}|${useIpf}`, () =>
+    modelOf(
+      remember(cores, coreKey, () => buildCore(snapshot, ipf)),
+      snapshot,
+      useIpf,
+    ),
+  );
 }
 
 const scopedCache = new WeakMap<Float64Array, Map<Scope, Float64Array>>();
