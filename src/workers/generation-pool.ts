@@ -7,6 +7,8 @@
  *               └─► NDJSON bytes + counts per shard ──► written to the sink in shard order,
  *                                                       hashed (SHA-256) and counted as they pass
  *
+ * The model (seconds to build) is built by one worker once per process and snapshot, and shared
+ * with every worker of every pool through shared memory (`inSharedMemory`).
  * Shard RNG streams come from (seed, shard index), so 1, 2 or 8 workers give the same bytes.
  * The in-flight window keeps memory flat however large n is. An AbortSignal cancels queued and
  * running tasks; a crashed worker fails its run (RUN_WORKER_FAILED), not the service.
@@ -18,8 +20,8 @@ import { Piscina } from 'piscina';
 import type { InputSnapshot } from '../census/census-table.js';
 import { deepFreeze } from '../deep-freeze.js';
 import { ServiceError, isErrorCode } from '../errors.js';
-import type { CalibrationDiagnostics } from '../generation/calibration.js';
-import type { IpfSettings } from '../generation/model.js';
+import { DEFAULT_CALIBRATION, type CalibrationDiagnostics } from '../generation/calibration.js';
+import type { GenerationModel, IpfSettings } from '../generation/model.js';
 import type { FieldTarget } from '../generation/field-targets.js';
 import type { JointTarget } from '../generation/joint-targets.js';
 import { mergeNarrativeRunStats } from '../narratives/narrative-stats.js';
@@ -79,7 +81,7 @@ export interface RunPlan {
   readonly field_targets: readonly FieldTarget[];
   readonly joint_targets: readonly JointTarget[];
   /** The snapshot and model the shards are sampled from. */
-  readonly source: { readonly snapshot: SharedSnapshot; readonly use_ipf: boolean };
+  readonly source: { readonly snapshot: SharedSnapshot; readonly use_ipf: boolean; readonly model: GenerationModel };
 }
 
 interface PlanReply {
@@ -110,6 +112,25 @@ function sharedSnapshotOf(snapshot: InputSnapshot): SharedSnapshot {
   return shared;
 }
 
+/**
+ * Models in shared memory, by (snapshot hash, use_ipf, IPF settings), for every pool of the
+ * process: a second pool (the CLI's next command, a restarted pool) builds nothing. `owner` is the
+ * pool whose worker builds it; another pool that sees that build fail builds its own.
+ */
+const sharedModels = new Map<string, { readonly owner: object; readonly model: Promise<GenerationModel> }>();
+const SHARED_MODEL_LIMIT = 4;
+
+/** Settles like `promise`, or rejects as soon as `signal` aborts (the promise runs on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 interface ShardReply {
   readonly bytes: Uint8Array;
   readonly count: number;
@@ -120,6 +141,7 @@ interface ShardReply {
 
 type WorkerReply =
   | { ok: true }
+  | { ok: true; model: GenerationModel }
   | ({ ok: true } & PlanReply)
   | ({ ok: true } & ShardReply)
   | { ok: false; code: string; message: string };
@@ -163,9 +185,11 @@ export class GenerationPool {
   readonly threads: number;
   /** Targets depend on (snapshot, use_ipf, scope) only: asked of a worker once, then kept. */
   readonly #targets = new Map<string, Targets>();
+  readonly #ipf: IpfSettings;
 
   constructor(options: PoolOptions) {
     this.threads = options.threads;
+    this.#ipf = options.ipf ?? DEFAULT_CALIBRATION;
     this.#pool = new Piscina<WorkerTask, WorkerReply>({
       filename: options.workerFile ?? defaultWorkerFile(),
       minThreads: options.threads,
@@ -195,19 +219,50 @@ export class GenerationPool {
    * at once: an idle pool hands each to a different worker.
    */
   async warmUp(snapshot: InputSnapshot, options: { useIpf?: boolean; rounds?: number } = {}): Promise<void> {
-    const task: WorkerTask = { kind: 'warm', snapshot: sharedSnapshotOf(snapshot), use_ipf: options.useIpf ?? true, rounds: options.rounds ?? 40 };
+    const shared = sharedSnapshotOf(snapshot);
+    const useIpf = options.useIpf ?? true;
+    const model = await this.#model(shared, useIpf);
+    const task: WorkerTask = { kind: 'warm', snapshot: shared, use_ipf: useIpf, model, rounds: options.rounds ?? 40 };
     const replies = await Promise.all(Array.from({ length: this.threads }, () => this.#pool.run(task)));
     for (const reply of replies) unwrap(reply);
   }
 
-  /** Plans a run in one worker: calibrated model (memoised per snapshot), allocation, targets. */
+  /**
+   * The shared model of (snapshot, use_ipf): built by one worker of this pool unless some pool of
+   * the process has it (or is building it).
+   */
+  async #model(shared: SharedSnapshot, useIpf: boolean, signal?: AbortSignal): Promise<GenerationModel> {
+    const key = `${shared.hash}|${useIpf}|${this.#ipf.tolerance}|${this.#ipf.maxIterations}`;
+    const known = sharedModels.get(key);
+    if (known) {
+      try {
+        return await untilAborted(known.model, signal);
+      } catch (error) {
+        // Another pool's build failed (its worker crashed, it was closed): build here.
+        if (signal?.aborted || known.owner === this) failure(error, signal);
+      }
+    }
+    const model = this.#pool
+      .run({ kind: 'model', snapshot: shared, use_ipf: useIpf })
+      .then((reply) => unwrap<{ model: GenerationModel }>(reply).model);
+    const entry = { owner: this, model };
+    if (sharedModels.size >= SHARED_MODEL_LIMIT) sharedModels.delete(sharedModels.keys().next().value as string);
+    sharedModels.set(key, entry);
+    model.catch(() => {
+      if (sharedModels.get(key) === entry) sharedModels.delete(key);
+    });
+    return untilAborted(model, signal).catch((error: unknown) => failure(error, signal));
+  }
+
+  /** Plans a run in one worker: the shared model, allocation, targets. */
   async plan(request: GenerationRequest, snapshot: InputSnapshot, signal?: AbortSignal): Promise<RunPlan> {
     const shared = sharedSnapshotOf(snapshot);
+    const model = await this.#model(shared, request.use_ipf, signal);
     const key = `${shared.hash}|${request.use_ipf}|${request.scope}`;
     const known = this.#targets.get(key);
     const reply = await this.#pool
       .run(
-        { kind: 'plan', snapshot: shared, use_ipf: request.use_ipf, n: request.n, seed: request.seed, scope: request.scope, targets: !known },
+        { kind: 'plan', snapshot: shared, use_ipf: request.use_ipf, model, n: request.n, seed: request.seed, scope: request.scope, targets: !known },
         { signal: signal ?? null },
       )
       .then((answer) => unwrap<PlanReply>(answer))
@@ -219,7 +274,7 @@ export class GenerationPool {
       if (this.#targets.size >= 16) this.#targets.clear();
       this.#targets.set(key, targets);
     }
-    return { cells: reply.cells, calibration: reply.calibration, ...targets, source: { snapshot: shared, use_ipf: request.use_ipf } };
+    return { cells: reply.cells, calibration: reply.calibration, ...targets, source: { snapshot: shared, use_ipf: request.use_ipf, model } };
   }
 
   /** Samples a planned run shard by shard into `sink`, in order. */
@@ -245,6 +300,7 @@ export class GenerationPool {
           kind: 'shard',
           snapshot: plan.source.snapshot,
           use_ipf: plan.source.use_ipf,
+          model: plan.source.model,
           seed: request.seed,
           shardIndex: range.shardIndex,
           startIndex: range.startIndex,

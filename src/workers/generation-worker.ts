@@ -11,13 +11,14 @@ import { hasErrorCode } from '../errors.js';
 import { SCOPES } from '../domain/request.js';
 import type { Narrative } from '../domain/persona.js';
 import { DEFAULT_CALIBRATION } from '../generation/calibration.js';
-import { generationModelFor, type IpfSettings } from '../generation/model.js';
+import { generationModelFor, type GenerationModel, type IpfSettings } from '../generation/model.js';
 import { planCells } from '../generation/plan.js';
 import { sampleShard } from '../generation/sampler.js';
 import { fieldTargets } from '../generation/field-targets.js';
 import { jointTargets } from '../generation/joint-targets.js';
 import { narrativeRunStats } from '../narratives/narrative-stats.js';
 import { templateNarrative } from '../narratives/providers/template.js';
+import { inSharedMemory } from './shared-memory.js';
 
 /**
  * The input snapshot as shared bytes: tasks pass the same SharedArrayBuffer (no copy), and a
@@ -29,10 +30,27 @@ const SharedSnapshotSchema = z.object({
 });
 export type SharedSnapshot = z.infer<typeof SharedSnapshotSchema>;
 
+/**
+ * A model built by one worker with its typed arrays in shared memory (the `model` task): the
+ * pool hands it to every later task, so no other worker builds it again. Checked against the
+ * task's snapshot and use_ipf before use.
+ */
+const SharedModelSchema = z.custom<GenerationModel>(
+  (value) => typeof value === 'object' && value !== null && typeof (value as GenerationModel).snapshotHash === 'string' && (value as GenerationModel).joint instanceof Float64Array,
+  'a shared generation model',
+);
+
+const ModelTaskSchema = z.object({
+  kind: z.literal('model'),
+  snapshot: SharedSnapshotSchema,
+  use_ipf: z.boolean(),
+});
+
 const PlanTaskSchema = z.object({
   kind: z.literal('plan'),
   snapshot: SharedSnapshotSchema,
   use_ipf: z.boolean(),
+  model: SharedModelSchema.optional(),
   n: z.number().int().min(0),
   seed: z.number().int().min(0).max(0xffffffff),
   scope: z.enum(SCOPES),
@@ -44,6 +62,7 @@ const ShardTaskSchema = z.object({
   kind: z.literal('shard'),
   snapshot: SharedSnapshotSchema,
   use_ipf: z.boolean(),
+  model: SharedModelSchema.optional(),
   seed: z.number().int().min(0).max(0xffffffff),
   shardIndex: z.number().int().min(0),
   startIndex: z.number().int().min(0),
@@ -60,10 +79,11 @@ const WarmTaskSchema = z.object({
   kind: z.literal('warm'),
   snapshot: SharedSnapshotSchema,
   use_ipf: z.boolean(),
+  model: SharedModelSchema.optional(),
   rounds: z.number().int().min(0).max(1000),
 });
 
-const TaskSchema = z.discriminatedUnion('kind', [PlanTaskSchema, ShardTaskSchema, WarmTaskSchema]);
+const TaskSchema = z.discriminatedUnion('kind', [ModelTaskSchema, PlanTaskSchema, ShardTaskSchema, WarmTaskSchema]);
 export type WorkerTask = z.input<typeof TaskSchema>;
 
 /** Returns `value` with `buffers` transferred to the pool thread instead of copied. */
@@ -93,9 +113,32 @@ function ipf(): IpfSettings {
   return ipfSettings;
 }
 
+/**
+ * Models handed over by the pool, by (snapshot hash, use_ipf): the first copy a task brings is
+ * kept (later tasks bring clones of the same shared arrays), so per-model memos stay warm.
+ */
+const adopted = new Map<string, GenerationModel>();
+function modelOf(task: z.infer<typeof TaskSchema>, snapshot: InputSnapshot): GenerationModel {
+  const key = `${task.snapshot.hash}|${task.use_ipf}`;
+  const known = adopted.get(key);
+  if (known) return known;
+  const given = task.kind === 'model' ? undefined : task.model;
+  if (!given) return generationModelFor(snapshot, task.use_ipf, ipf());
+  if (given.snapshotHash !== task.snapshot.hash || given.useIpf !== task.use_ipf) {
+    throw new Error(`the shared model (${given.snapshotHash}, use_ipf ${given.useIpf}) is not the task's`);
+  }
+  if (adopted.size >= 4) adopted.delete(adopted.keys().next().value as string);
+  adopted.set(key, given);
+  return given;
+}
+
 function run(task: z.infer<typeof TaskSchema>): unknown {
   const snapshot = snapshotOf(task.snapshot);
-  const model = generationModelFor(snapshot, task.use_ipf, ipf());
+  const model = modelOf(task, snapshot);
+  if (task.kind === 'model') {
+    // Built here once; every other worker gets the shared copy (this one keeps its own).
+    return { ok: true, model: inSharedMemory(model) };
+  }
   if (task.kind === 'warm') {
     // The JIT optimises the sampler after a few dozen calls; until then a shard runs 2-3x slower.
     for (let round = 0; round < task.rounds; round += 1) {

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../src/census/census-table.js';
 import { SHARD_SIZE } from '../../src/generation/plan.js';
 import { GenerationPool } from '../../src/workers/generation-pool.js';
 import { generate, generateWithPool, type GenerationRequest } from '../helpers/generation.js';
+import { makeTempDir } from '../helpers/census.js';
 import { shippedSnapshot } from '../helpers/snapshot.js';
 
 let snapshot: InputSnapshot;
@@ -13,9 +15,10 @@ beforeAll(async () => {
 });
 
 const WORKER = resolve('dist/workers/generation-worker-entry.cjs');
+const MODEL_TASK_WORKER = resolve('test/fixtures/model-task-worker.mjs');
 const pools: GenerationPool[] = [];
-function poolOf(threads: number, workerFile = WORKER): GenerationPool {
-  const pool = new GenerationPool({ threads, workerFile });
+function poolOf(threads: number, workerFile = WORKER, ipf?: { tolerance: number; maxIterations: number }): GenerationPool {
+  const pool = new GenerationPool({ threads, workerFile, ...(ipf ? { ipf } : {}) });
   pools.push(pool);
   return pool;
 }
@@ -118,6 +121,57 @@ describe('GenerationPool', () => {
     await expect(run).rejects.toMatchObject({ code: 'RUN_CANCELLED' });
     const after = await generateWithPool(pool, { n: 10, seed: 5, scope: 'adults', use_ipf: true, traits: false }, snapshot, collect().sink);
     expect(after.n).toBe(10);
+  });
+
+  // Each test below uses its own IPF settings: a model key no earlier test of this process built.
+  it('builds each model once per process: in one worker of the first pool, shared with every worker of every later pool', async () => {
+    const temp = await makeTempDir('pool-models');
+    const log = join(temp.dir, 'models.log');
+    process.env.MODEL_TASK_LOG = log;
+    writeFileSync(log, '');
+    try {
+      const ipf = { tolerance: 1e-10, maxIterations: 498 };
+      const request: GenerationRequest = { n: 2 * SHARD_SIZE + 9, seed: 4, scope: 'all', use_ipf: true, traits: false };
+      const first = poolOf(2, MODEL_TASK_WORKER, ipf);
+      await first.warmUp(snapshot);
+      const a = await generateWithPool(first, request, snapshot, collect().sink);
+      await first.close();
+      const second = poolOf(2, MODEL_TASK_WORKER, ipf);
+      await second.warmUp(snapshot);
+      const b = await generateWithPool(second, request, snapshot, collect().sink);
+      expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([`${snapshot.snapshot_hash} true`]);
+      // The shared model samples the bytes a model built in this thread gives.
+      expect(b.dataset_sha256).toBe(a.dataset_sha256);
+      expect(b.dataset_sha256).toBe(createHash('sha256').update(generate(request, snapshot).bytes).digest('hex'));
+      // Another variant is another model.
+      await generateWithPool(second, { ...request, use_ipf: false }, snapshot, collect().sink);
+      expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([`${snapshot.snapshot_hash} true`, `${snapshot.snapshot_hash} false`]);
+    } finally {
+      delete process.env.MODEL_TASK_LOG;
+      await temp.remove();
+    }
+  });
+
+  it('does not keep a failed model build: the run fails (RUN_WORKER_FAILED) and the next one builds it', async () => {
+    const temp = await makeTempDir('pool-models');
+    const log = join(temp.dir, 'models.log');
+    const crash = join(temp.dir, 'crash');
+    Object.assign(process.env, { MODEL_TASK_LOG: log, MODEL_TASK_CRASH: crash });
+    writeFileSync(log, '');
+    writeFileSync(crash, '');
+    try {
+      const pool = poolOf(2, MODEL_TASK_WORKER, { tolerance: 1e-10, maxIterations: 497 });
+      const request: GenerationRequest = { n: 50, seed: 4, scope: 'adults', use_ipf: true, traits: false };
+      await expect(generateWithPool(pool, request, snapshot, collect().sink)).rejects.toMatchObject({ code: 'RUN_WORKER_FAILED' });
+      expect(readFileSync(log, 'utf8')).toBe('');
+      const after = await generateWithPool(pool, request, snapshot, collect().sink);
+      expect(after.n).toBe(50);
+      expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(1);
+    } finally {
+      delete process.env.MODEL_TASK_LOG;
+      delete process.env.MODEL_TASK_CRASH;
+      await temp.remove();
+    }
   });
 
   it('fails the run (RUN_WORKER_FAILED) when a worker crashes, and the pool recovers', async () => {
