@@ -117,6 +117,8 @@ async function pollReadiness(server: ServerProcess, done: (report: Awaited<Retur
 describe('a PxWeb answer of 400 MB', () => {
   it('is cut off at PXWEB_MAX_BYTES: the run finishes from the embedded tables and peak memory does not follow the answer', async () => {
     const { api, server, mock } = await liveService({ kind: 'huge', bytes: 400 * 1_048_576 }, { PXWEB_MAX_BYTES: '1048576' });
+    // Measured from once the workers have built their model: what grows after is the run's.
+    await server.waitForLog((line) => line.msg === 'workers warmed up');
     const before = await peakRssBytes(server.child.pid!);
     const runId = await asyncRun(api, 34);
     expect(await within(runFinished(server, runId), 40_000)).not.toBe('still waiting');
