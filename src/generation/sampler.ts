@@ -15,7 +15,7 @@ import { forEachViolation, type Checked } from './consistency.js';
 import { countPlausibility } from './plausibility.js';
 import { AGE_85_PLUS_INDEX, KEY_DIMENSIONS, keyCellIndexes } from './key-joint.js';
 import { CLOSE, INDEX, NAME_FRAGMENTS, NARRATIVE, OPEN_ID, SEX_AGE, TRAITS, cellTail, givenNameIndex, languageReligion, statusFragment, statusKey } from './persona-bytes.js';
-import { countDuplicateIds, personaId, personaIdWords } from './persona-id.js';
+import { countDuplicateIds, personaId, personaIdWords, type IdKey } from './persona-id.js';
 import { draw, drawAlias, type SamplingTables } from './sampling-tables.js';
 import { MAX_NAME_AGE } from './names.js';
 import { hashRecord } from './record-hashes.js';
@@ -26,6 +26,8 @@ import { ageGroupOfAgeIndex } from './table-view.js';
 
 export interface ShardTask {
   readonly seed: number;
+  /** The dataset's id key (`idKeyOf(config_hash)`): ids belong to the dataset, not to the seed. */
+  readonly idKey: IdKey;
   readonly shardIndex: number;
   /** Index of the shard's first persona in the dataset. */
   readonly startIndex: number;
@@ -142,7 +144,7 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     let narrative: Narrative | undefined;
     if (narrator) {
       const persona: Persona = {
-        id: personaId(task.seed, index),
+        id: personaId(task.idKey, index),
         index,
         ...record,
         residence: FIELD_CODES.residence[r]!,
@@ -183,7 +185,7 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
     // Hand-built JSON in the schema's key order from pre-encoded fragments: every string is a
     // JSON.stringify'd code or name, so each line is valid JSON and byte-stable.
     out.bytes(OPEN_ID);
-    personaIdWords(task.seed, index, idWords);
+    personaIdWords(task.idKey, index, idWords);
     idOffsets[j] = out.length;
     out.uuid(idWords);
     out.bytes(INDEX);
@@ -208,6 +210,6 @@ export function sampleShard(task: ShardTask, narrator?: Narrator): ShardResult {
   // The writer is dropped here, so its buffer can be handed on without a copy.
   const bytes = out.view();
   // Measured on the bytes written, not assumed from the id scheme (SPEC §6: must be 0).
-  counts.duplicate_ids[0] = countDuplicateIds(bytes, idOffsets, task.cells.length, task.seed, task.startIndex);
+  counts.duplicate_ids[0] = countDuplicateIds(bytes, idOffsets, task.cells.length, task.idKey, task.startIndex);
   return { bytes, count: task.cells.length, counts, record_hashes: recordHashes };
 }

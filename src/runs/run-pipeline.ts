@@ -13,6 +13,7 @@
 import type { InputSnapshot } from '../census/census-table.js';
 import type { RunPlan, GenerationPool, PoolRunResult } from '../workers/generation-pool.js';
 import { SHARD_SIZE } from '../generation/plan.js';
+import { idKeyOf } from '../generation/persona-id.js';
 import { buildGradientPayload } from '../trust/payload.js';
 import { buildRunManifest, type RunManifest } from '../trust/manifest.js';
 import { buildTrustReport } from '../trust/report.js';
@@ -103,7 +104,9 @@ export async function executeRun(deps: PipelineDeps, run: PipelineRun): Promise<
     run.onStarted?.(startedAt);
     let narratives: NarrativeRunStats | null;
     try {
-      ({ generated, narratives } = await sampleWithNarratives(deps, run, generation, plan));
+      // Ids belong to the dataset: keyed by its config_hash (request, snapshot, generator version).
+      const sampling = { ...generation, id_key: idKeyOf(preflight.config_hash) };
+      ({ generated, narratives } = await sampleWithNarratives(deps, run, sampling, plan));
     } catch (error) {
       await run.sink.abort();
       throw error;

@@ -27,13 +27,19 @@ import type { JointTarget } from '../generation/joint-targets.js';
 import { mergeNarrativeRunStats } from '../narratives/narrative-stats.js';
 import type { NarrativeRunStats } from '../domain/persona.js';
 import type { EffectiveRequest } from '../domain/request.js';
+import type { IdKey } from '../generation/persona-id.js';
 import { shardRanges } from '../generation/plan.js';
 import { addCountsInPlace, emptyCounts, type ShardCounts } from '../generation/shard-counts.js';
 import { DuplicateRecordCounter } from '../generation/record-hashes.js';
 import type { SharedSnapshot, WorkerTask } from './generation-worker.js';
 
-/** What the pool needs of a run's request to plan and sample it. */
+/** What the pool needs of a run's request to plan it. */
 export type GenerationRequest = Pick<EffectiveRequest, 'n' | 'seed' | 'scope' | 'use_ipf' | 'traits'>;
+
+/** What sampling needs besides: the dataset's id key (`idKeyOf(config_hash)`; persona-id.ts). */
+export interface SampleRequest extends GenerationRequest {
+  readonly id_key: IdKey;
+}
 
 export interface PoolOptions {
   readonly threads: number;
@@ -278,7 +284,7 @@ export class GenerationPool {
   }
 
   /** Samples a planned run shard by shard into `sink`, in order. */
-  async sample(request: GenerationRequest, plan: RunPlan, sink: DatasetSink, options: PoolRunOptions = {}): Promise<PoolRunResult> {
+  async sample(request: SampleRequest, plan: RunPlan, sink: DatasetSink, options: PoolRunOptions = {}): Promise<PoolRunResult> {
     const { signal } = options;
     const ranges = shardRanges(request.n);
     const window = Math.max(2, this.threads * 2);
@@ -302,6 +308,7 @@ export class GenerationPool {
           use_ipf: plan.source.use_ipf,
           model: plan.source.model,
           seed: request.seed,
+          id_key: request.id_key,
           shardIndex: range.shardIndex,
           startIndex: range.startIndex,
           cells,

@@ -64,6 +64,8 @@ const ShardTaskSchema = z.object({
   use_ipf: z.boolean(),
   model: SharedModelSchema.optional(),
   seed: z.number().int().min(0).max(0xffffffff),
+  /** The dataset's id key (two 32-bit words of its config_hash). */
+  id_key: z.tuple([z.number().int().min(0).max(0xffffffff), z.number().int().min(0).max(0xffffffff)]).readonly(),
   shardIndex: z.number().int().min(0),
   startIndex: z.number().int().min(0),
   cells: z.instanceof(Int32Array),
@@ -143,7 +145,7 @@ function run(task: z.infer<typeof TaskSchema>): unknown {
     // The JIT optimises the sampler after a few dozen calls; until then a shard runs 2-3x slower.
     for (let round = 0; round < task.rounds; round += 1) {
       const cells = planCells(model, { n: 1000, seed: round, scope: 'all' });
-      sampleShard({ seed: round, shardIndex: 0, startIndex: 0, cells, tables: model.sampling, traits: false });
+      sampleShard({ seed: round, idKey: [round, 0], shardIndex: 0, startIndex: 0, cells, tables: model.sampling, traits: false });
     }
     return { ok: true };
   }
@@ -156,7 +158,7 @@ function run(task: z.infer<typeof TaskSchema>): unknown {
     const plan = { ok: true, cells, calibration: model.calibration, ...targets };
     return moving(plan, [cells.buffer]);
   }
-  const shard = { ...task, tables: model.sampling };
+  const shard = { ...task, idKey: task.id_key, tables: model.sampling };
   if (task.narratives === 'none') {
     const result = sampleShard(shard);
     return moving(

@@ -11,18 +11,27 @@ import { fieldMasses } from '../../src/generation/field-targets.js';
 import { generationModelFor, minAgeOf, type GenerationModel } from '../../src/generation/model.js';
 import { planCells, shardRanges } from '../../src/generation/plan.js';
 import { sampleShard, type Narrator } from '../../src/generation/sampler.js';
+import type { IdKey } from '../../src/generation/persona-id.js';
 import { addCountsInPlace, emptyCounts, type ShardCounts } from '../../src/generation/shard-counts.js';
 import { DuplicateRecordCounter } from '../../src/generation/record-hashes.js';
 import { normalise } from '../../src/generation/table-view.js';
 import type {
   DatasetSink,
   GenerationPool,
-  GenerationRequest,
+  GenerationRequest as PoolGenerationRequest,
   PoolRunOptions,
   PoolRunResult,
 } from '../../src/workers/generation-pool.js';
 
-export type { GenerationRequest };
+/**
+ * A request as tests write it: the id key may be left out, and is then a fixed function of the
+ * request (a run's is its config_hash's; what matters here is that both paths use the same one).
+ */
+export type GenerationRequest = PoolGenerationRequest & { readonly id_key?: IdKey };
+
+export function idKeyFor(request: GenerationRequest): IdKey {
+  return request.id_key ?? [request.seed >>> 0, request.n >>> 0];
+}
 
 export interface GenerationResult {
   /** The dataset as UTF-8 NDJSON. */
@@ -45,6 +54,7 @@ export function generate(request: GenerationRequest, snapshot: InputSnapshot, na
     const result = sampleShard(
       {
         seed: request.seed,
+        idKey: idKeyFor(request),
         shardIndex: range.shardIndex,
         startIndex: range.startIndex,
         cells: cells.subarray(range.startIndex, range.startIndex + range.count),
@@ -74,7 +84,7 @@ export async function generateWithPool(
   sink: DatasetSink,
   options: PoolRunOptions = {},
 ): Promise<PoolRunResult> {
-  return pool.sample(request, await pool.plan(request, snapshot, options.signal), sink, options);
+  return pool.sample({ ...request, id_key: idKeyFor(request) }, await pool.plan(request, snapshot, options.signal), sink, options);
 }
 
 /**

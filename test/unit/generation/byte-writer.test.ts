@@ -37,13 +37,13 @@ describe('ByteWriter', () => {
 
   it('writes persona id words as the same UUID text personaId gives', () => {
     fc.assert(
-      fc.property(fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff }), (seed, index) => {
+      fc.property(fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff }), (k0, k1, index) => {
         const words = new Uint32Array(4);
-        personaIdWords(seed, index, words);
+        personaIdWords([k0, k1], index, words);
         const writer = new ByteWriter(8);
         writer.uuid(words);
         const text = new TextDecoder().decode(writer.view());
-        expect(text).toBe(personaId(seed, index));
+        expect(text).toBe(personaId([k0, k1], index));
         expect(text).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       }),
     );

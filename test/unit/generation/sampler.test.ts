@@ -29,8 +29,10 @@ const personasOf = (bytes: Uint8Array): Persona[] =>
   linesOf(bytes)
     .filter((line) => line.length > 0)
     .map((line) => PersonaSchema.parse(JSON.parse(line)));
+const ID_KEY = [0x5eed, 0xda7a] as const;
 const taskOf = (cells: readonly number[], options: Partial<ShardTask> = {}): ShardTask => ({
   seed: 9,
+  idKey: ID_KEY,
   shardIndex: 0,
   startIndex: 0,
   cells: Int32Array.from(cells),
@@ -83,7 +85,7 @@ describe('sampleShard', () => {
     expect(lines[2]).toBe('');
     personasOf(result.bytes).forEach((persona, j) => {
       expect(persona.index).toBe(1_000 + j);
-      expect(persona.id).toBe(personaId(9, 1_000 + j));
+      expect(persona.id).toBe(personaId(ID_KEY, 1_000 + j));
     });
   });
 

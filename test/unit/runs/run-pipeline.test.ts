@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../../src/census/census-table.js';
 import { PersonaSchema } from '../../../src/domain/persona.js';
+import { idKeyOf, personaId } from '../../../src/generation/persona-id.js';
 import { SHARD_SIZE } from '../../../src/generation/plan.js';
 import { executeRun, type PipelinePool, type PipelineRun, type RunSink } from '../../../src/runs/run-pipeline.js';
 import { effectiveRequestOf, type RunRequest } from '../../../src/runs/run-request.js';
@@ -124,6 +125,31 @@ describe('executeRun', () => {
     }
     expect(texts[1]).toBe(texts[0]);
     expect(texts[2]).not.toBe(texts[0]);
+  });
+
+  it("gives ids that belong to the dataset: the same for the same request, shared by no other request of the same seed", async () => {
+    const idsOf = async (request: RunRequest) => {
+      const sink = recordingSink();
+      const result = await executeRun(testPipelineDeps(realPool), runOf(request, 42, sink));
+      const ids = sink
+        .text()
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => (JSON.parse(line) as { id: string }).id);
+      // The key is the run's config_hash: the first id is computable from the payload alone.
+      expect(ids[0]).toBe(personaId(idKeyOf(result.payload.config_hash), 0));
+      return ids;
+    };
+    const base = await idsOf({ n: 40, profile: 'analysis_only' });
+    expect(await idsOf({ n: 40, profile: 'analysis_only' })).toEqual(base);
+    const others = [
+      await idsOf({ n: 41, profile: 'analysis_only' }),
+      await idsOf({ n: 40, profile: 'analysis_only', scope: 'all' }),
+      await idsOf({ n: 40, profile: 'analysis_only', traits: true }),
+      await idsOf({ n: 40, profile: 'narrative_required', narratives: { provider: 'none' } }),
+    ];
+    const seen = new Set(base);
+    for (const ids of others) for (const id of ids) expect(seen.has(id)).toBe(false);
   });
 
   it('stops a strict run rejected at preflight before sampling: nothing written, the sink aborted', async () => {
