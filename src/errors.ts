@@ -21,6 +21,7 @@ export const ERRORS = {
   REQUEST_GONE: { status: 410, title: 'Gone' },
   REQUEST_BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },
   REQUEST_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  REQUEST_RANGE_NOT_SATISFIABLE: { status: 416, title: 'Range not satisfiable' },
   REQUEST_IDEMPOTENCY_MISMATCH: { status: 422, title: 'Idempotency-Key reused with a different request' },
   REQUEST_LIMIT_EXCEEDED: { status: 422, title: 'Request exceeds a limit of this instance' },
   REQUEST_HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },

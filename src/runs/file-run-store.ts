@@ -15,6 +15,7 @@ import { EffectiveRequestSchema } from '../domain/request.js';
 import { storageErrorOf } from './storage-error.js';
 import { unreadableRecordOf } from './run-transitions.js';
 import {
+  type ByteSpan,
   ARTIFACTS,
   FINISHED_STATUSES,
   RUN_ID,
@@ -287,7 +288,7 @@ export class FileRunStore implements RunStore {
     };
   }
 
-  async openDatasetReader(runId: string): Promise<Readable | null> {
+  async openDatasetReader(runId: string, range?: ByteSpan): Promise<Readable | null> {
     if (!RUN_ID.test(runId)) return null;
     const path = join(this.#dir(runId), 'dataset.ndjson');
     try {
@@ -295,7 +296,7 @@ export class FileRunStore implements RunStore {
     } catch {
       return null;
     }
-    return createReadStream(path);
+    return createReadStream(path, range ? { start: range.start, end: range.end } : {});
   }
 
   async discardIncomplete(runId: string): Promise<number> {

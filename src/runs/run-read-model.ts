@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { ServiceError } from '../errors.js';
-import { FINISHED_STATUSES, type ArtifactName, type RunPage, type RunRecord, type RunStore } from './run-store.js';
+import { FINISHED_STATUSES, type ArtifactName, type ByteSpan, type RunPage, type RunRecord, type RunStore } from './run-store.js';
 
 /** The runs this process has in hand, as the read model needs them. */
 export interface LiveRuns {
@@ -73,8 +73,8 @@ export class RunReadModel {
     return value;
   }
 
-  /** The committed dataset stream, with the run record (for ETag and length). */
-  async dataset(runId: string): Promise<{ record: RunRecord; stream: Readable }> {
+  /** The record of a run whose dataset can be served (for ETag and length); throws otherwise. */
+  async datasetRecord(runId: string): Promise<RunRecord & { dataset: NonNullable<RunRecord['dataset']> }> {
     const record = await this.require(runId);
     if (!FINISHED_STATUSES.includes(record.status)) {
       throw new ServiceError('RUN_NOT_FINISHED', `run ${runId} is ${record.status}; its dataset is not ready`, { details: { run_id: runId } });
@@ -84,7 +84,16 @@ export class RunReadModel {
         details: { run_id: runId },
       });
     }
-    const stream = record.dataset ? await this.#store.openDatasetReader(runId) : null;
+    if (!record.dataset) {
+      throw new ServiceError('RUN_DATASET_WITHHELD', `run ${runId} has no dataset (status ${record.status})`, { details: { run_id: runId } });
+    }
+    return record as RunRecord & { dataset: NonNullable<RunRecord['dataset']> };
+  }
+
+  /** The committed dataset stream (or the bytes of `range`), with the run record (for ETag and length). */
+  async dataset(runId: string, range?: ByteSpan): Promise<{ record: RunRecord; stream: Readable }> {
+    const record = await this.datasetRecord(runId);
+    const stream = await this.#store.openDatasetReader(runId, range);
     if (!stream) {
       throw new ServiceError('RUN_DATASET_WITHHELD', `run ${runId} has no dataset (status ${record.status})`, { details: { run_id: runId } });
     }

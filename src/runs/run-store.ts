@@ -72,6 +72,12 @@ export interface RunPage {
  * The store port. Every operation is async and speaks of runs, records, artifacts, dataset bytes
  * and keys only: how they are laid out (files, rows) stays inside the implementation.
  */
+/** Bytes start..end of a stored file, both inclusive. */
+export interface ByteSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
 export interface RunStore {
   /**
    * Creates a record; fails if a record with its id exists. A record carrying an
@@ -100,8 +106,11 @@ export interface RunStore {
   ): Promise<void>;
   getArtifact(runId: string, name: ArtifactName): Promise<unknown>;
   openDatasetWriter(runId: string): Promise<DatasetWriter>;
-  /** The committed dataset as a byte stream, or null when there is none. */
-  openDatasetReader(runId: string): Promise<Readable | null>;
+  /**
+   * The committed dataset as a byte stream, or null when there is none; with `range`, only bytes
+   * start..end (inclusive), for HTTP Range requests.
+   */
+  openDatasetReader(runId: string, range?: ByteSpan): Promise<Readable | null>;
   /**
    * Discards what an interrupted attempt of an unfinished run left half-written (an uncommitted
    * dataset); committed parts stay. Called before the run is executed again. Resolves with how

@@ -26,7 +26,7 @@ import { RunPersistence } from './run-persistence.js';
 import { executeRun, type PipelineDeps, type PipelineResult, type RunSink } from './run-pipeline.js';
 import { RunReadModel } from './run-read-model.js';
 import { drawSeed, requestLimitError, runRequestSchema, type RunRequest } from './run-request.js';
-import type { ArtifactName, DatasetWriter, RunPage, RunRecord, RunStore } from './run-store.js';
+import type { ArtifactName, ByteSpan, DatasetWriter, RunPage, RunRecord, RunStore } from './run-store.js';
 import { endedOf, finishedOf, queuedRecordOf, requeuedOf, startedOf } from './run-transitions.js';
 
 /** What the service logs: run lifecycle only (ids, sizes, statuses), never persona data. */
@@ -445,9 +445,14 @@ export class RunsService {
     return this.#reads.artifact(runId, name);
   }
 
-  /** The committed dataset stream, with the run record (for ETag and length). */
-  dataset(runId: string): Promise<{ record: RunRecord; stream: Readable }> {
-    return this.#reads.dataset(runId);
+  /** The record of a run whose dataset can be served; RUN_NOT_FINISHED or RUN_DATASET_WITHHELD otherwise. */
+  datasetRecord(runId: string): ReturnType<RunReadModel['datasetRecord']> {
+    return this.#reads.datasetRecord(runId);
+  }
+
+  /** The committed dataset stream (or the bytes of `range`), with the run record (for ETag and length). */
+  dataset(runId: string, range?: ByteSpan): Promise<{ record: RunRecord; stream: Readable }> {
+    return this.#reads.dataset(runId, range);
   }
 
   /** Cancels a run that has not finished, then deletes everything stored for it. */

@@ -17,7 +17,18 @@ import { isStorageErrorCode, STORAGE_RETRY_AFTER_SECONDS } from '../../runs/stor
 import { GradientTrustPayloadSchema } from '../../trust/payload-schema.js';
 import { RunManifestSchema } from '../../trust/manifest.js';
 import { TrustReportSchema } from '../../trust/report-schema.js';
-import { baseMediaType, DATASET_MEDIA_TYPES, datasetBody, datasetEtag, negotiateDatasetType } from '../dataset-response.js';
+import {
+  baseMediaType,
+  DATASET_MEDIA_TYPES,
+  datasetBody,
+  datasetEtag,
+  datasetRangeBody,
+  ifRangeHolds,
+  negotiateDatasetType,
+  negotiateEncoding,
+  noneMatchHits,
+  parseRange,
+} from '../dataset-response.js';
 import { problemResponses, type ZodApp } from '../route-schema.js';
 
 const RunIdParams = z.strictObject({ run_id: z.string().describe('UUIDv7 of the run (any case; answered in lower case)') });
@@ -237,32 +248,74 @@ export function runsRoutes(service: RunsService, maxN: number) {
           operationId: 'getDataset',
           summary: 'The dataset, streamed',
           description:
-            'NDJSON by default; `text/csv` or `application/json` by `Accept` (`Vary: Accept`). `ETag` is strong and per representation: the dataset_sha256 (of the NDJSON bytes) for NDJSON, that digest with `-csv` or `-json` appended for the others. A stored dataset whose bytes no longer match its record is never served: 500 `RUN_STORE_CORRUPT` before the body, or a connection cut before its end. 409 while the run is unfinished, 410 when the dataset was withheld (strict rejection) or never made.',
+            'NDJSON by default; `text/csv` or `application/json` by `Accept`. The text formats are compressed on request (`Accept-Encoding: gzip` or `br`, streamed; `Content-Encoding` says which). `ETag` is strong and per representation: the dataset_sha256 (of the NDJSON bytes) for NDJSON, that digest with `-csv` or `-json` appended for the other formats, then `-gzip` or `-br` for a compressed one; `Vary: Accept, Accept-Encoding`. `If-None-Match` with the representation\'s ETag (or `*`) answers 304 with no body. Uncompressed NDJSON has a `Content-Length` and takes one byte range (`Range: bytes=a-b`, `bytes=a-`, `bytes=-n`; `If-Range` with its ETag): 206 with `Content-Range`, 416 for a range past the end; several ranges, or a Range on another representation, get the whole answer (200). A stored dataset whose bytes no longer match its record is never served: 500 `RUN_STORE_CORRUPT` before the body, or a connection cut before its end (a range is checked against the file size, not the hash, which covers the whole file). 409 while the run is unfinished, 410 when the dataset was withheld (strict rejection) or never made.',
           tags: RUN_TAGS,
           security,
           params: RunIdParams,
           response: {
             200: {
               description: 'The personas',
-              headers: { ETag: { schema: { type: 'string' } }, Vary: { schema: { type: 'string' } } },
+              headers: {
+                ETag: { schema: { type: 'string' } },
+                Vary: { schema: { type: 'string' } },
+                'Content-Encoding': { schema: { type: 'string', enum: ['gzip', 'br'] }, description: 'Present when the answer is compressed.' },
+                'Content-Length': { schema: { type: 'integer' }, description: 'Uncompressed NDJSON only (the other representations are streamed).' },
+                'Accept-Ranges': { schema: { type: 'string', enum: ['bytes', 'none'] } },
+              },
               content: {
                 [baseMediaType('ndjson')]: { schema: z.string().describe('One persona (Persona schema) per line.') },
                 [baseMediaType('csv')]: { schema: z.string().describe('RFC 4180 CSV with a header row (traits flattened, narrative as JSON text).') },
                 [baseMediaType('json')]: { schema: z.array(PersonaSchema) },
               },
             },
-            ...problemResponses([400, 401, 404, 406, 409, 410, 500, 503]),
+            206: {
+              description: 'One byte range of the uncompressed NDJSON',
+              headers: {
+                ETag: { schema: { type: 'string' } },
+                'Content-Range': { schema: { type: 'string' }, description: '`bytes a-b/size`' },
+                'Content-Length': { schema: { type: 'integer' } },
+              },
+              content: { [baseMediaType('ndjson')]: { schema: z.string().describe('Bytes a..b of the NDJSON (not necessarily whole lines).') } },
+            },
+            304: z.null().describe('Not modified: If-None-Match names this representation (its ETag is sent again, no body)'),
+            ...problemResponses([400, 401, 404, 406, 409, 410, 416, 500, 503]),
           },
         },
       },
       async (request, reply) => {
-        // The representation depends on Accept: caches must key on it (RFC 9110 §12.5.5).
-        reply.header('vary', 'Accept');
+        // The representation depends on Accept and Accept-Encoding: caches must key on both (RFC 9110 §12.5.5).
+        reply.header('vary', 'Accept, Accept-Encoding');
+        const runId = requireRunId(request.params.run_id);
         const type = negotiateDatasetType(request.headers.accept);
-        const { record, stream } = await service.dataset(requireRunId(request.params.run_id));
-        const body = await datasetBody(stream, type, record.dataset!);
-        reply.header('etag', datasetEtag(record.dataset!, type));
-        reply.header('content-type', type === 'ndjson' ? `${DATASET_MEDIA_TYPES.ndjson}; charset=utf-8` : DATASET_MEDIA_TYPES[type]);
+        const encoding = negotiateEncoding(request.headers['accept-encoding'], type);
+        const record = await service.datasetRecord(runId);
+        const etag = datasetEtag(record.dataset, type, encoding);
+        // No body at all (RFC 9110 §15.4.5): send() without a payload, not a serialised null.
+        if (noneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).header('etag', etag).send(undefined as unknown as null);
+        const contentType = type === 'ndjson' ? `${DATASET_MEDIA_TYPES.ndjson}; charset=utf-8` : DATASET_MEDIA_TYPES[type];
+        const whole = type === 'ndjson' && encoding === 'identity';
+        reply.header('accept-ranges', whole ? 'bytes' : 'none');
+        // Repeated If-Range headers cannot be read as one validator: answer in full.
+        const ifRange = request.headers['if-range'];
+        const rangeAllowed = whole && !Array.isArray(ifRange) && ifRangeHolds(ifRange, etag);
+        const range = rangeAllowed ? parseRange(request.headers.range, record.dataset.bytes) : null;
+        if (range === 'unsatisfiable') {
+          reply.header('content-range', `bytes */${record.dataset.bytes}`);
+          throw new ServiceError('REQUEST_RANGE_NOT_SATISFIABLE', `The dataset has ${record.dataset.bytes} bytes; the range asked for starts past its end.`);
+        }
+        if (range) {
+          const { stream } = await service.dataset(runId, range);
+          const body = await datasetRangeBody(stream, record.dataset, range);
+          // The ETag only once the body is ready: a refused file (500) must not carry one.
+          reply.code(206).header('etag', etag).header('content-type', contentType).header('content-length', range.end - range.start + 1);
+          reply.header('content-range', `bytes ${range.start}-${range.end}/${record.dataset.bytes}`);
+          return reply.send(body as unknown as string);
+        }
+        const { stream } = await service.dataset(runId);
+        const body = await datasetBody(stream, type, record.dataset, encoding);
+        reply.header('etag', etag).header('content-type', contentType);
+        if (encoding !== 'identity') reply.header('content-encoding', encoding);
+        if (whole) reply.header('content-length', record.dataset.bytes);
         // A stream body: fastify pipes it; the typed reply only knows the documented JSON shapes.
         return reply.send(body as unknown as string);
       },
