@@ -24,6 +24,7 @@ export const ERRORS = {
   REQUEST_RANGE_NOT_SATISFIABLE: { status: 416, title: 'Range not satisfiable' },
   REQUEST_IDEMPOTENCY_MISMATCH: { status: 422, title: 'Idempotency-Key reused with a different request' },
   REQUEST_LIMIT_EXCEEDED: { status: 422, title: 'Request exceeds a limit of this instance' },
+  REQUEST_CONDITION_EMPTY: { status: 422, title: 'No census mass matches the condition' },
   REQUEST_HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
   REQUEST_RATE_LIMITED: { status: 429, title: 'Too many requests' },
 

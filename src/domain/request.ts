@@ -4,6 +4,7 @@
  * runs and what `config_hash` covers. One zod schema; every reader uses its type.
  */
 import { z } from 'zod';
+import { WhereSchema } from './where.js';
 
 /** Output universes: `adults` = 18+ (the default), `all` = every age. */
 export const SCOPES = ['adults', 'all'] as const;
@@ -39,5 +40,7 @@ export const EffectiveRequestSchema = z.strictObject({
   /** Optional Big Five traits in every record (they change the bytes, so they are hashed). */
   traits: z.boolean(),
   narratives: z.strictObject({ provider: z.enum(NARRATIVE_PROVIDERS) }),
+  /** The condition, canonical (`canonicalWhere`); absent for the whole population, so older hashes stand. */
+  where: WhereSchema.optional(),
 });
 export type EffectiveRequest = z.infer<typeof EffectiveRequestSchema>;

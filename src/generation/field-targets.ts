@@ -11,6 +11,8 @@
  * Also the observed counts of a run, aligned to each target's categories. The cross-tabs are in
  * joint-targets.ts.
  */
+import { describeWhere, type Where } from '../domain/where.js';
+import { conditionedJoint, conditionWeights } from './condition.js';
 import { TRUST_LEVELS, type InputSnapshot, type ProvenanceClass, type ResolvedTable, type TargetProvenanceClass, type TrustLevel } from '../census/census-table.js';
 import { AGE_SINGLE_CODES, VARIABLE_DOMAINS } from '../census/domains.js';
 import {
@@ -316,7 +318,8 @@ function derivationBase(
 }
 
 /** Targets for every compared field in the output universe of `scope`. */
-export function fieldTargets(model: GenerationModel, snapshot: InputSnapshot, scope: Scope): FieldTarget[] {
+export function fieldTargets(model: GenerationModel, snapshot: InputSnapshot, scope: Scope, where?: Where): FieldTarget[] {
+  if (where !== undefined) return conditionalFieldTargets(model, snapshot, scope, where);
   const tables = snapshot.tables;
   const minAge = minAgeOf(scope);
   // Field masses by youngest age, computed once per age (the derivations read 0, 10, 15, 16, 18).
@@ -379,6 +382,32 @@ export function fieldTargets(model: GenerationModel, snapshot: InputSnapshot, sc
       trust: null,
       table_ids: [table.id],
       derivation: `share among ages ${minAge}+ implied by the calibrated all-ages model (official margins, modelled age structure); the part of the universe under ${ADULT_MIN_AGE} is itself modelled`,
+      model_dependence: null,
+    };
+  });
+}
+
+/**
+ * Targets of a conditional run: each field's shares within the condition (and scope) as the
+ * calibrated model implies them. No official table publishes an arbitrary sub-population, so
+ * every one is `modelled`; the derivation names the condition and the tables behind the margins.
+ */
+function conditionalFieldTargets(model: GenerationModel, snapshot: InputSnapshot, scope: Scope, where: Where): FieldTarget[] {
+  const minAge = minAgeOf(scope);
+  const joint = conditionedJoint(model.calibratedJoint, conditionWeights(where, model.calibratedConditionals.age85Plus));
+  const masses = fieldMasses(joint, model.calibratedConditionals, minAge);
+  const condition = describeWhere(where);
+  return COMPARED_FIELDS.map((field): FieldTarget => {
+    const table = tableOf(snapshot.tables, FIELD_TABLE[field]);
+    return {
+      field,
+      universe: `${universeLabel(scope, field)}, where ${condition}`,
+      categories: categoriesOf(field),
+      target_shares: normalise(masses[field]),
+      provenance_class: 'modelled',
+      trust: null,
+      table_ids: [table.id],
+      derivation: `share within where (${condition})${minAge > 0 ? `, ages ${minAge}+,` : ''} implied by the calibrated model (its margins are the official tables; no table publishes this sub-population)`,
       model_dependence: null,
     };
   });

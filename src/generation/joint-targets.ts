@@ -4,6 +4,8 @@
  * ages). Scope `adults`: nothing is published for 18+, so the rows the calibrated model implies
  * for ages 18+ (`modelled`), in the same rows, columns and partial cells.
  */
+import type { Where } from '../domain/where.js';
+import { conditionedJoint, conditionWeights } from './condition.js';
 import type { InputSnapshot, ResolvedTable } from '../census/census-table.js';
 import type { ComparedField } from '../domain/fields.js';
 import { VARIABLE_DOMAINS } from '../census/domains.js';
@@ -36,19 +38,24 @@ const NAMED_RELIGIONS = VARIABLE_DOMAINS.religion_named;
  * tables (all ages). Scope `adults`: nothing is published for 18+, so the rows the calibrated
  * model implies for ages 18+ (`modelled`), in the same rows, columns and partial cells.
  */
-export function jointTargets(snapshot: InputSnapshot, model: GenerationModel, scope: Scope): JointTarget[] {
+export function jointTargets(snapshot: InputSnapshot, model: GenerationModel, scope: Scope, where?: Where): JointTarget[] {
   const published = [...publishedJointTargets(snapshot), ...publishedUnitTargets(snapshot.tables, model)];
   const minAge = minAgeOf(scope);
-  if (minAge === 0) return published;
+  if (minAge === 0 && where === undefined) return published;
+  // A scope or a condition the tables do not publish: the rows the calibrated model implies for
+  // that sub-population (modelled); a row the sub-population does not reach is not checked.
+  const joint = where === undefined ? model.calibratedJoint : conditionedJoint(model.calibratedJoint, conditionWeights(where, model.calibratedConditionals.age85Plus));
   const implied = {
-    ...impliedJointRows(model.calibratedJoint, model.calibratedConditionals, minAge),
-    ...impliedUnitRows(model.calibratedJoint, model.calibratedConditionals, minAge),
+    ...impliedJointRows(joint, model.calibratedConditionals, minAge),
+    ...impliedUnitRows(joint, model.calibratedConditionals, minAge),
   };
   return published.map((target) => ({
     ...target,
-    target_row_shares: target.target_row_shares.map((row, r) =>
-      row === null ? null : row.map((cell, c) => (cell === null ? null : implied[target.id]![r]![c]!)),
-    ),
+    target_row_shares: target.target_row_shares.map((row, r) => {
+      const impliedRow = implied[target.id]![r]!;
+      if (row === null || impliedRow.every((share) => share === 0)) return null;
+      return row.map((cell, c) => (cell === null ? null : impliedRow[c]!));
+    }),
     provenance_class: 'modelled' as const,
   }));
 }

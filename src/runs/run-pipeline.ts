@@ -85,7 +85,8 @@ export async function executeRun(deps: PipelineDeps, run: PipelineRun): Promise<
   // A run cancelled before it got here starts no worker task at all.
   run.signal?.throwIfAborted();
   const startedAt = deps.clock().toISOString();
-  const generation = { n: run.request.n, seed: run.request.seed, scope: run.request.scope, use_ipf: run.request.use_ipf, traits: run.request.traits };
+  const { n, seed, scope, use_ipf, traits, where } = run.request;
+  const generation = { n, seed, scope, use_ipf, traits, ...(where ? { where } : {}) };
   const plan: RunPlan = await deps.pool.plan(generation, run.snapshot, run.signal);
   const preflightInput = preflightInputOf({
     request: run.request,

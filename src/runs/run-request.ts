@@ -15,6 +15,7 @@ import {
   type Profile,
 } from '../domain/request.js';
 import { PROFILE_DETAILS } from '../domain/profiles.js';
+import { canonicalWhere, WhereSchema, type Where } from '../domain/where.js';
 
 export function runRequestSchema(maxN: number) {
   return z
@@ -30,6 +31,9 @@ export function runRequestSchema(maxN: number) {
         .strictObject({ provider: z.enum(NARRATIVE_PROVIDERS) })
         .optional()
         .describe('Romanian narratives: none for analysis_only by default, template for the other profiles.'),
+      where: WhereSchema.optional().describe(
+        'Draw from a sub-population: region, district, residence, sex, ethnicity as code lists (any of within a field, all fields at once) and age as {min, max}. Exactly n people, all matching; a condition with no census mass is a 422 naming it.',
+      ),
       generator_version: z
         .string()
         .regex(/^[0-9A-Za-z.+-]{1,64}$/)
@@ -60,7 +64,13 @@ export function effectiveRequestOf(request: RunRequest, seed: number): Effective
     use_ipf: request.use_ipf ?? true,
     traits: request.traits ?? false,
     narratives: { provider: request.narratives?.provider ?? details.narratives_default },
+    ...whereOf(request.where),
   };
+}
+
+function whereOf(where: Where | undefined): { where?: Where } {
+  const canonical = where === undefined ? null : canonicalWhere(where);
+  return canonical === null ? {} : { where: canonical };
 }
 
 /** Limits of this instance that a request valid against the schema may still exceed. */

@@ -34,7 +34,7 @@ import { DuplicateRecordCounter } from '../generation/record-hashes.js';
 import type { SharedSnapshot, WorkerTask } from './generation-worker.js';
 
 /** What the pool needs of a run's request to plan it. */
-export type GenerationRequest = Pick<EffectiveRequest, 'n' | 'seed' | 'scope' | 'use_ipf' | 'traits'>;
+export type GenerationRequest = Pick<EffectiveRequest, 'n' | 'seed' | 'scope' | 'use_ipf' | 'traits' | 'where'>;
 
 /** What sampling needs besides: the dataset's id key (`idKeyOf(config_hash)`; persona-id.ts). */
 export interface SampleRequest extends GenerationRequest {
@@ -264,11 +264,21 @@ export class GenerationPool {
   async plan(request: GenerationRequest, snapshot: InputSnapshot, signal?: AbortSignal): Promise<RunPlan> {
     const shared = sharedSnapshotOf(snapshot);
     const model = await this.#model(shared, request.use_ipf, signal);
-    const key = `${shared.hash}|${request.use_ipf}|${request.scope}`;
+    const key = `${shared.hash}|${request.use_ipf}|${request.scope}|${request.where ? JSON.stringify(request.where) : ''}`;
     const known = this.#targets.get(key);
     const reply = await this.#pool
       .run(
-        { kind: 'plan', snapshot: shared, use_ipf: request.use_ipf, model, n: request.n, seed: request.seed, scope: request.scope, targets: !known },
+        {
+          kind: 'plan',
+          snapshot: shared,
+          use_ipf: request.use_ipf,
+          model,
+          n: request.n,
+          seed: request.seed,
+          scope: request.scope,
+          ...(request.where ? { where: request.where } : {}),
+          targets: !known,
+        },
         { signal: signal ?? null },
       )
       .then((answer) => unwrap<PlanReply>(answer))
@@ -314,6 +324,7 @@ export class GenerationPool {
           cells,
           traits: request.traits,
           narratives: options.narratives ?? 'none',
+          ...(request.where ? { where: request.where } : {}),
           ...(reuse ? { reuse } : {}),
         };
         const result = this.#pool

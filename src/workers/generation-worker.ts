@@ -9,6 +9,8 @@ import { z } from 'zod';
 import type { InputSnapshot } from '../census/census-table.js';
 import { hasErrorCode } from '../errors.js';
 import { SCOPES } from '../domain/request.js';
+import { WhereSchema } from '../domain/where.js';
+import { openAgeDraw } from '../generation/condition.js';
 import type { Narrative } from '../domain/persona.js';
 import { DEFAULT_CALIBRATION } from '../generation/calibration.js';
 import { generationModelFor, type GenerationModel, type IpfSettings } from '../generation/model.js';
@@ -54,7 +56,9 @@ const PlanTaskSchema = z.object({
   n: z.number().int().min(0),
   seed: z.number().int().min(0).max(0xffffffff),
   scope: z.enum(SCOPES),
-  /** Whether to return the targets (the pool keeps them per snapshot, use_ipf and scope). */
+  /** The run's condition (canonical), if any: allocation and targets are restricted to it. */
+  where: WhereSchema.optional(),
+  /** Whether to return the targets (the pool keeps them per snapshot, use_ipf, scope and condition). */
   targets: z.boolean(),
 });
 
@@ -72,6 +76,8 @@ const ShardTaskSchema = z.object({
   /** A spent shard buffer handed back by the pool, to write into (no allocation, no GC churn). */
   reuse: z.instanceof(ArrayBuffer).optional(),
   traits: z.boolean(),
+  /** The run's condition: an 85+ person's single age is drawn from the ages it keeps. */
+  where: WhereSchema.optional(),
   /** `template` narratives are written in the worker; llm narratives are added by the pipeline. */
   narratives: z.enum(['none', 'template']),
 });
@@ -153,12 +159,13 @@ function run(task: z.infer<typeof TaskSchema>): unknown {
     const cells = planCells(model, task);
     // The pool asks for the targets once per (snapshot, use_ipf, scope) and keeps them.
     const targets = task.targets
-      ? { field_targets: fieldTargets(model, snapshot, task.scope), joint_targets: jointTargets(snapshot, model, task.scope) }
+      ? { field_targets: fieldTargets(model, snapshot, task.scope, task.where), joint_targets: jointTargets(snapshot, model, task.scope, task.where) }
       : {};
     const plan = { ok: true, cells, calibration: model.calibration, ...targets };
     return moving(plan, [cells.buffer]);
   }
-  const shard = { ...task, idKey: task.id_key, tables: model.sampling };
+  const tables = task.where?.age ? { ...model.sampling, age85Plus: openAgeDraw(model.sampling.age85Plus, task.where) } : model.sampling;
+  const shard = { ...task, idKey: task.id_key, tables };
   if (task.narratives === 'none') {
     const result = sampleShard(shard);
     return moving(

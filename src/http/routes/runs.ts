@@ -362,6 +362,12 @@ async function answerSync(service: RunsService, settled: Settled, reply: Fastify
     if (isStorageErrorCode(code)) {
       throw new ServiceError(code, record.error!.message, { details: { retryAfterSeconds: STORAGE_RETRY_AFTER_SECONDS } });
     }
+    // A condition found empty when the run was planned is the request's fault: 422 naming it.
+    if (code === 'REQUEST_CONDITION_EMPTY') {
+      throw new ServiceError(code, record.error!.message, {
+        details: { run_id: runId, errors: [{ path: '/body/where', message: record.error!.message }] },
+      });
+    }
     throw new ServiceError('RUN_WORKER_FAILED', record.error?.message ?? `run ${runId} failed`, { details: { run_id: runId } });
   }
   const payload = settled.payload ?? (await service.artifact(runId, 'payload'));
