@@ -19,7 +19,16 @@ export const REQUEST_OPTIONS = {
   strict: { type: 'boolean' },
   'no-strict': { type: 'boolean' },
   narratives: { type: 'string' },
+  // The condition (`where`): comma-separated codes, and an age range MIN-MAX (either end may be left out).
+  region: { type: 'string' },
+  district: { type: 'string' },
+  residence: { type: 'string' },
+  sex: { type: 'string' },
+  ethnicity: { type: 'string' },
+  age: { type: 'string' },
 } as const;
+
+const WHERE_LIST_FLAGS = ['region', 'district', 'residence', 'sex', 'ethnicity'] as const;
 
 /** Request field → the flag that sets it, for messages. */
 const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
@@ -63,12 +72,30 @@ export function requestBodyOf(values: ParsedValues): Record<string, unknown> {
   set('traits', values['traits'] === true ? true : undefined);
   const narratives = text(values, 'narratives');
   set('narratives', narratives === undefined ? undefined : { provider: narratives });
+  const where: Record<string, unknown> = {};
+  for (const flag of WHERE_LIST_FLAGS) {
+    const list = text(values, flag);
+    if (list !== undefined) where[flag] = list.split(',').map((code) => code.trim());
+  }
+  const age = text(values, 'age');
+  if (age !== undefined) where['age'] = ageRangeOf(age);
+  set('where', Object.keys(where).length > 0 ? where : undefined);
   return body;
+}
+
+/** `18-35`, `18-`, `-35` or `40` as {min, max}; other text is passed on for the schema to refuse. */
+function ageRangeOf(raw: string): Record<string, unknown> {
+  const match = /^\s*(\d*)\s*(-?)\s*(\d*)\s*$/.exec(raw);
+  if (!match || (match[1] === '' && match[3] === '')) return { min: raw };
+  const [, min, dash, max] = match;
+  if (dash === '') return { min: Number(min), max: Number(min) };
+  return { ...(min ? { min: Number(min) } : {}), ...(max ? { max: Number(max) } : {}) };
 }
 
 function describeIssue(issue: z.core.$ZodIssue, body: Record<string, unknown>): string {
   const field = String(issue.path[0] ?? '');
-  const flag = FLAG_OF_FIELD[field] ?? field;
+  // A condition's problem is named by its own flag (--region, --age, ...).
+  const flag = field === 'where' && issue.path.length > 1 ? `--${String(issue.path[1])}` : (FLAG_OF_FIELD[field] ?? field);
   if (issue.path.length === 1 && body[field] === undefined) return `${flag} is required`;
   const given = issue.path.reduce<unknown>(
     (value, key) => (typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined),

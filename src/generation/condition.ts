@@ -9,7 +9,7 @@ import { describeWhere, type Where } from '../domain/where.js';
 import { ServiceError } from '../errors.js';
 import type { ConditionalTable } from './conditionals.js';
 import { AGE_85_PLUS_INDEX, KEY_CELL_COUNT, keyCellIndexes } from './key-joint.js';
-import type { CumulativeTable } from './sampling-tables.js';
+import type { CumulativeTable, SamplingTables } from './sampling-tables.js';
 
 const OPEN_AGE = 85;
 
@@ -79,4 +79,10 @@ export function emptyConditionError(where: Where, scopeLabel: string): ServiceEr
   return new ServiceError('REQUEST_CONDITION_EMPTY', `No one in the census matches where (${condition}) in scope ${scopeLabel}.`, {
     details: { errors: [{ path: '/body/where', message: `no census mass: ${condition} (scope ${scopeLabel})` }] },
   });
+}
+
+/** The sampling tables a conditional run draws with (the open group's ages kept to its range). */
+export function conditionedSampling(tables: SamplingTables, where: Where | undefined): SamplingTables {
+  const age85Plus = openAgeDraw(tables.age85Plus, where);
+  return age85Plus === tables.age85Plus ? tables : { ...tables, age85Plus };
 }

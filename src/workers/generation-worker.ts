@@ -10,7 +10,7 @@ import type { InputSnapshot } from '../census/census-table.js';
 import { hasErrorCode } from '../errors.js';
 import { SCOPES } from '../domain/request.js';
 import { WhereSchema } from '../domain/where.js';
-import { openAgeDraw } from '../generation/condition.js';
+import { conditionedSampling } from '../generation/condition.js';
 import type { Narrative } from '../domain/persona.js';
 import { DEFAULT_CALIBRATION } from '../generation/calibration.js';
 import { generationModelFor, type GenerationModel, type IpfSettings } from '../generation/model.js';
@@ -164,8 +164,7 @@ function run(task: z.infer<typeof TaskSchema>): unknown {
     const plan = { ok: true, cells, calibration: model.calibration, ...targets };
     return moving(plan, [cells.buffer]);
   }
-  const tables = task.where?.age ? { ...model.sampling, age85Plus: openAgeDraw(model.sampling.age85Plus, task.where) } : model.sampling;
-  const shard = { ...task, idKey: task.id_key, tables };
+  const shard = { ...task, idKey: task.id_key, tables: conditionedSampling(model.sampling, task.where) };
   if (task.narratives === 'none') {
     const result = sampleShard(shard);
     return moving(

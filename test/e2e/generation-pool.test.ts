@@ -45,8 +45,12 @@ describe('GenerationPool', () => {
     { label: 'calibrated, all ages', scope: 'all', use_ipf: true, threads: [1, 2, 4] },
     { label: 'uncalibrated, all ages', scope: 'all', use_ipf: false, threads: [2] },
     { label: 'calibrated, adults', scope: 'adults', use_ipf: true, threads: [2] },
-  ] as const)('gives the in-process bytes whatever the worker count ($label)', async ({ scope, use_ipf, threads: counts }) => {
-    const request: GenerationRequest = { n: 3 * SHARD_SIZE + 123, seed: 77, scope, use_ipf, traits: true };
+    // A condition: the allocation and the 85+ single-age draw are restricted in every worker alike.
+    { label: 'calibrated, where', scope: 'all', use_ipf: true, threads: [2], where: { sex: ['female'], age: { min: 60, max: 95 } } },
+  ] as const)('gives the in-process bytes whatever the worker count ($label)', async (row) => {
+    const { scope, use_ipf, threads: counts } = row;
+    const where = 'where' in row ? { sex: [...row.where.sex], age: row.where.age } : undefined;
+    const request: GenerationRequest = { n: 3 * SHARD_SIZE + 123, seed: 77, scope, use_ipf, traits: true, ...(where ? { where } : {}) };
     const inProcess = generate(request, snapshot);
     const reference = createHash('sha256').update(inProcess.bytes).digest('hex');
     for (const threads of counts) {

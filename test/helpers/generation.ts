@@ -11,6 +11,7 @@ import { fieldMasses } from '../../src/generation/field-targets.js';
 import { generationModelFor, minAgeOf, type GenerationModel } from '../../src/generation/model.js';
 import { planCells, shardRanges } from '../../src/generation/plan.js';
 import { sampleShard, type Narrator } from '../../src/generation/sampler.js';
+import { conditionedSampling } from '../../src/generation/condition.js';
 import type { IdKey } from '../../src/generation/persona-id.js';
 import { addCountsInPlace, emptyCounts, type ShardCounts } from '../../src/generation/shard-counts.js';
 import { DuplicateRecordCounter } from '../../src/generation/record-hashes.js';
@@ -58,7 +59,7 @@ export function generate(request: GenerationRequest, snapshot: InputSnapshot, na
         shardIndex: range.shardIndex,
         startIndex: range.startIndex,
         cells: cells.subarray(range.startIndex, range.startIndex + range.count),
-        tables: model.sampling,
+        tables: conditionedSampling(model.sampling, request.where),
         traits: request.traits,
       },
       narrator,

@@ -23,7 +23,8 @@ import { parseFormatFlag, parseRequestFlags, REQUEST_OPTIONS } from '../run-flag
 
 const USAGE =
   'moldova-personas generate -n N -p PROFILE [-s SEED] [--scope adults|all] [--format ndjson|csv|json] ' +
-  '[-o FILE] [--payload FILE] [--traits] [--no-ipf] [--strict|--no-strict] [--narratives none|template|llm]';
+  '[-o FILE] [--payload FILE] [--traits] [--no-ipf] [--strict|--no-strict] [--narratives none|template|llm] ' +
+  '[--region CODES] [--district CODES] [--residence CODES] [--sex CODES] [--ethnicity CODES] [--age MIN-MAX]';
 
 const HELP = `Options:
   -n, --n N              how many personas (1..MAX_N; 1..LLM_MAX_N with --narratives llm)
@@ -38,6 +39,14 @@ const HELP = `Options:
       --strict           never release a rejected dataset (default only for high_stakes)
       --no-strict        release the dataset even when the decision is REJECT
       --narratives KIND  none, template or llm (default by profile)
+
+A condition (where; any of the codes within a flag, all flags at once; exactly n people match):
+      --region CODES     e.g. gagauzia or nord,centru (GET /v1/schema/labels lists the codes)
+      --district CODES   e.g. taraclia,cahul
+      --residence CODES  urban or rural
+      --sex CODES        female or male
+      --ethnicity CODES  e.g. gagauz,bulgarian
+      --age MIN-MAX      e.g. 18-35, 65- or -17 (inclusive)
 
 The flags are checked by the same schema as POST /v1/runs. dataset_sha256 in the payload is
 always the SHA-256 of the NDJSON bytes, whatever --format says: convert the file back to NDJSON
