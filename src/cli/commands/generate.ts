@@ -39,8 +39,7 @@ const HELP = `Options:
       --strict           never release a rejected dataset (default only for high_stakes)
       --no-strict        release the dataset even when the decision is REJECT
       --narratives KIND  none, template or llm (default by profile)
-
-A condition (where; any of the codes within a flag, all flags at once; exactly n people match):
+  A condition (where: any of the codes within a flag, all flags at once; exactly n match):
       --region CODES     e.g. gagauzia or nord,centru (GET /v1/schema/labels lists the codes)
       --district CODES   e.g. taraclia,cahul
       --residence CODES  urban or rural
