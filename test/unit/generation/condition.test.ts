@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { Persona } from '../../../src/domain/persona.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../../src/census/census-table.js';
 import { DISTRICT_CATEGORIES, FIELD_CODES } from '../../../src/domain/categories.js';
@@ -17,14 +18,7 @@ beforeAll(async () => {
   model = generationModelFor(snapshot, true);
 });
 
-interface Person {
-  age: number;
-  sex: string;
-  region: string;
-  district: string;
-  residence: string;
-  ethnicity: string;
-}
+type Person = Pick<Persona, 'id' | 'age' | 'sex' | 'region' | 'district' | 'residence' | 'ethnicity'>;
 const personsOf = (bytes: Uint8Array): Person[] =>
   new TextDecoder()
     .decode(bytes)

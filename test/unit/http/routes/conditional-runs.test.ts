@@ -4,48 +4,25 @@
  * bytes on repeat, targets that are the condition's own (modelled), 422 for a condition with no
  * census mass, 400 for unknown codes.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import type { Persona } from '../../../../src/domain/persona.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISTRICT_CATEGORIES } from '../../../../src/domain/categories.js';
 import type { ZodApp } from '../../../../src/http/route-schema.js';
-import { runsRoutes } from '../../../../src/http/routes/runs.js';
-import { FileRunStore } from '../../../../src/runs/file-run-store.js';
-import { GenerationPool } from '../../../../src/workers/generation-pool.js';
-import { buildTestApp } from '../../../helpers/app.js';
 import { expectContract } from '../../../helpers/contract.js';
-import { testRunsService } from '../../../helpers/runs-service.js';
-import { shippedSnapshot } from '../../../helpers/snapshot.js';
+import { startRunsApp, type RunsApp } from '../../../helpers/runs-app.js';
 
-let pool: GenerationPool;
-let dataDir: string;
+let runs: RunsApp;
 let app: ZodApp;
 
 beforeAll(async () => {
-  const snapshot = await shippedSnapshot();
-  pool = new GenerationPool({ threads: 2, workerFile: resolve('dist/workers/generation-worker-entry.cjs') });
-  dataDir = await mkdtemp(join(tmpdir(), 'mp-conditional-'));
-  const store = new FileRunStore(dataDir);
-  await store.init();
-  const service = testRunsService({ store, snapshot, pool, maxN: 100_000 });
-  app = await buildTestApp({ env: { DATA_DIR: dataDir }, extraV1: [runsRoutes(service, 100_000)], onClose: () => service.close() });
+  runs = await startRunsApp({ threads: 2, maxN: 100_000, prefix: 'mp-conditional' });
+  app = runs.app;
 });
 afterAll(async () => {
-  await app.close();
-  await pool.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await runs.close();
 });
 
-interface Person {
-  id: string;
-  age: number;
-  sex: string;
-  region: string;
-  district: string;
-  residence: string;
-  ethnicity: string;
-}
+type Person = Pick<Persona, 'id' | 'age' | 'sex' | 'region' | 'district' | 'residence' | 'ethnicity'>;
 interface Created {
   trust_payload: { decision: string; config_hash: string; dataset_sha256: string };
   dataset: Person[];

@@ -4,23 +4,14 @@
  * ranges of the stored NDJSON (206, 416, If-Range). One sync run, read many ways.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZodApp } from '../../../../src/http/route-schema.js';
-import { runsRoutes } from '../../../../src/http/routes/runs.js';
-import { FileRunStore } from '../../../../src/runs/file-run-store.js';
-import { GenerationPool } from '../../../../src/workers/generation-pool.js';
-import { buildTestApp } from '../../../helpers/app.js';
 import { expectContract } from '../../../helpers/contract.js';
-import { testRunsService } from '../../../helpers/runs-service.js';
-import { shippedSnapshot } from '../../../helpers/snapshot.js';
+import { startRunsApp, type RunsApp } from '../../../helpers/runs-app.js';
 
-let pool: GenerationPool;
-let dataDir: string;
+let runs: RunsApp;
 let app: ZodApp;
 let base: string;
 let url: string;
@@ -28,13 +19,8 @@ let ndjson: Buffer;
 let sha: string;
 
 beforeAll(async () => {
-  const snapshot = await shippedSnapshot();
-  pool = new GenerationPool({ threads: 1, workerFile: resolve('dist/workers/generation-worker-entry.cjs') });
-  dataDir = await mkdtemp(join(tmpdir(), 'mp-dataset-http-'));
-  const store = new FileRunStore(dataDir);
-  await store.init();
-  const service = testRunsService({ store, snapshot, pool, maxN: 10_000 });
-  app = await buildTestApp({ env: { DATA_DIR: dataDir }, extraV1: [runsRoutes(service, 10_000)], onClose: () => service.close() });
+  runs = await startRunsApp({ threads: 1, maxN: 10_000, prefix: 'mp-dataset-http' });
+  app = runs.app;
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   const created = await request(`${base}/v1/runs`, {
     method: 'POST',
@@ -49,9 +35,7 @@ beforeAll(async () => {
   ndjson = Buffer.from(await plain.body.arrayBuffer());
 });
 afterAll(async () => {
-  await app.close();
-  await pool.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await runs.close();
 });
 
 async function get(headers: Record<string, string>) {
