@@ -5,7 +5,7 @@
  * joint's cells, and the run draws exactly n people from the joint restricted to it.
  */
 import { z } from 'zod';
-import { FIELD_CODES, MAX_AGE, type CodeOf } from './categories.js';
+import { DISTRICT_CATEGORIES, FIELD_CODES, MAX_AGE, type CodeOf } from './categories.js';
 
 /** The fields a condition may name besides age, in the order they are reported. */
 export const WHERE_FIELDS = ['region', 'district', 'residence', 'sex', 'ethnicity'] as const;
@@ -66,4 +66,16 @@ export function describeWhere(where: Where): string {
   const parts = WHERE_FIELDS.flatMap((field) => (where[field] ? [`${field} ${(where[field] as readonly string[]).join('|')}`] : []));
   if (where.age) parts.push(`age ${where.age.min ?? 0}-${where.age.max ?? MAX_AGE}`);
   return parts.join('; ');
+}
+
+/**
+ * Whether a condition is empty whatever the census says: no district lies in the listed regions
+ * and districts, or the ages lie below the scope's youngest age. Checked before a run is
+ * accepted; a condition empty only in the data (no census mass) is found when it is planned.
+ */
+export function structurallyEmpty(where: Where, minAge: number): boolean {
+  const districts = DISTRICT_CATEGORIES.filter(
+    (d) => (where.region === undefined || (where.region as readonly string[]).includes(d.region)) && (where.district === undefined || (where.district as readonly string[]).includes(d.code)),
+  );
+  return districts.length === 0 || (where.age?.max ?? MAX_AGE) < minAge;
 }

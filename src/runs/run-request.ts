@@ -15,7 +15,9 @@ import {
   type Profile,
 } from '../domain/request.js';
 import { PROFILE_DETAILS } from '../domain/profiles.js';
-import { canonicalWhere, WhereSchema, type Where } from '../domain/where.js';
+import { canonicalWhere, structurallyEmpty, WhereSchema, type Where } from '../domain/where.js';
+import { emptyConditionError } from '../generation/condition.js';
+import { minAgeOf } from '../generation/model.js';
 
 export function runRequestSchema(maxN: number) {
   return z
@@ -90,4 +92,15 @@ export function requestLimitError(request: RunRequest, limits: RequestLimits): S
   return new ServiceError('REQUEST_LIMIT_EXCEEDED', `n = ${request.n} is above LLM_MAX_N (${limits.llmMaxN}) for a run with llm narratives`, {
     details: { errors: [{ path: '/body/n', message }] },
   });
+}
+
+/**
+ * The 422 for a condition no census can fill (a district outside the listed regions, ages below
+ * the scope), before anything is stored; null otherwise. A condition empty only in the data is
+ * refused when the run is planned (REQUEST_CONDITION_EMPTY either way).
+ */
+export function requestConditionError(request: RunRequest): ServiceError | null {
+  const where = request.where === undefined ? null : canonicalWhere(request.where);
+  const scope = request.scope ?? 'adults';
+  return where !== null && structurallyEmpty(where, minAgeOf(scope)) ? emptyConditionError(where, scope) : null;
 }

@@ -25,7 +25,7 @@ import { RunAdmission, runOfKey } from './run-admission.js';
 import { RunPersistence } from './run-persistence.js';
 import { executeRun, type PipelineDeps, type PipelineResult, type RunSink } from './run-pipeline.js';
 import { RunReadModel } from './run-read-model.js';
-import { drawSeed, requestLimitError, runRequestSchema, type RunRequest } from './run-request.js';
+import { drawSeed, requestConditionError, requestLimitError, runRequestSchema, type RunRequest } from './run-request.js';
 import type { ArtifactName, ByteSpan, DatasetWriter, RunPage, RunRecord, RunStore } from './run-store.js';
 import { endedOf, finishedOf, queuedRecordOf, requeuedOf, startedOf } from './run-transitions.js';
 
@@ -242,9 +242,12 @@ export class RunsService {
     return this.#admission.withKeyLock(key, async () => (await this.#replay(key, requestHash, sync)) ?? this.#admit(body, requestHash, key, sync, now));
   }
 
-  /** LLM_MAX_N: an llm run larger than the limit is refused (422) before anything is stored. */
+  /**
+   * LLM_MAX_N (an llm run larger than the limit) and a condition no census can fill are refused
+   * (422) before anything is stored.
+   */
   #limitError(body: RunRequest): ServiceError | null {
-    return requestLimitError(body, { llmMaxN: this.#options.llmMaxN ?? this.#options.maxN });
+    return requestLimitError(body, { llmMaxN: this.#options.llmMaxN ?? this.#options.maxN }) ?? requestConditionError(body);
   }
 
   /**

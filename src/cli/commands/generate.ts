@@ -5,7 +5,7 @@
  */
 import { loadConfig, type Config } from '../../config/env.js';
 import type { DatasetFormat } from '../../runs/dataset-formats.js';
-import { effectiveRequestOf, requestLimitError } from '../../runs/run-request.js';
+import { effectiveRequestOf, requestConditionError, requestLimitError } from '../../runs/run-request.js';
 import type { EffectiveRequest } from '../../domain/request.js';
 import { executeCliRun, PROCESS_RUNTIME, withCancellation, type CliRuntime } from '../cli-run.js';
 import { EXIT_CODES, type Command, type CommandIo, type ExitCode, type ParsedValues } from '../command.js';
@@ -101,7 +101,7 @@ export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Co
       ];
       if (!flags.ok || !format.ok || problems.length > 0) return fail(io, problems, { withUsage: true });
       // LLM_MAX_N, as POST /v1/runs applies it (422 there): refused before anything is generated.
-      const overLimit = requestLimitError(flags.value.request, { llmMaxN: config.LLM_MAX_N });
+      const overLimit = requestLimitError(flags.value.request, { llmMaxN: config.LLM_MAX_N }) ?? requestConditionError(flags.value.request);
       if (overLimit !== null) return fail(io, [`${overLimit.message}; lower -n or raise LLM_MAX_N`], { withUsage: false });
 
       const request = effectiveRequestOf(flags.value.request, flags.value.request.seed ?? runtime.drawSeed());

@@ -73,11 +73,23 @@ describe('a run with where', () => {
     for (const person of created.dataset) expect([90, 91, 92]).toContain(person.age);
   });
 
-  it('answers 422 naming the condition when no census person matches it', async () => {
+  it('answers 422 naming the condition when no census person matches it, before or when the run is planned', async () => {
     const taraclia = DISTRICT_CATEGORIES.find((d) => d.code === 'taraclia')!;
     expect(taraclia.region).not.toBe('chisinau');
-    for (const where of [{ region: ['chisinau'], district: ['taraclia'] }, { age: { min: 10, max: 17 } }]) {
-      const response = await post({ n: 10, profile: 'analysis_only', seed: 1, where });
+    // Empty whatever the data (refused before anything is stored, async too), and empty in the
+    // data: the census counts nobody urban in Dubăsari (found by the planner).
+    const cases = [
+      { where: { region: ['chisinau'], district: ['taraclia'] }, prefer: 'respond-async' },
+      { where: { age: { min: 10, max: 17 } }, prefer: 'respond-async' },
+      { where: { district: ['dubasari'], residence: ['urban'] }, prefer: undefined },
+    ];
+    for (const { where, prefer } of cases) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/runs',
+        payload: { n: 10, profile: 'analysis_only', seed: 1, where },
+        headers: prefer ? { prefer } : {},
+      });
       const problem = (await expectContract(response)) as { code: string; detail: string };
       expect({ where, status: response.statusCode, code: problem.code }).toEqual({ where, status: 422, code: 'REQUEST_CONDITION_EMPTY' });
       expect(problem.detail).toMatch(/where/);
