@@ -279,4 +279,33 @@ export async function datasetRangeBody(ndjson: Readable, expected: StoredDataset
   }
 }
 
+const header = (description: string, schema: Record<string, unknown> = { type: 'string' }) => ({ description, schema });
+
+/**
+ * The response headers of `getDataset` as the contract states them (OpenAPI header objects, by
+ * status). The route's zod schema cannot carry headers into the document; `openapi.ts` adds these.
+ */
+export const DATASET_RESPONSE_HEADERS = {
+  '200': {
+    ETag: header('Strong, per representation: `"<dataset_sha256>"` for NDJSON; `-csv`, `-json` for the other formats, then `-gzip` or `-br` when compressed.'),
+    Vary: header('`Accept, Accept-Encoding`'),
+    'Content-Encoding': header('`gzip` or `br` when the answer is compressed.', { type: 'string', enum: ['gzip', 'br'] }),
+    'Content-Length': header('Uncompressed NDJSON only; the other representations are streamed.', { type: 'integer', minimum: 0 }),
+    'Accept-Ranges': header('`bytes` on uncompressed NDJSON, `none` otherwise.', { type: 'string', enum: ['bytes', 'none'] }),
+  },
+  '206': {
+    ETag: header('The uncompressed NDJSON\'s: `"<dataset_sha256>"`.'),
+    'Content-Range': header('`bytes a-b/size`'),
+    'Content-Length': header('b - a + 1', { type: 'integer', minimum: 1 }),
+    Vary: header('`Accept, Accept-Encoding`'),
+  },
+  '304': {
+    ETag: header('The representation\'s ETag, as If-None-Match named it.'),
+    Vary: header('`Accept, Accept-Encoding`'),
+  },
+  '416': {
+    'Content-Range': header('`bytes */size`: the size of the uncompressed NDJSON.'),
+  },
+} as const;
+
 export { DATASET_MEDIA_TYPES, type DatasetFormat };

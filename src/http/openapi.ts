@@ -4,6 +4,7 @@
  * fails when the routes drift from it, and `npm run contract:write` regenerates it, so a change
  * of contract is a visible edit of that file.
  */
+import { DATASET_RESPONSE_HEADERS } from './dataset-response.js';
 import { readFileSync } from 'node:fs';
 import type { SwaggerOptions } from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
@@ -160,6 +161,26 @@ function pruneUnusedSchemas(document: OpenApiObject): void {
   }
 }
 
+/** Response headers by operationId and status, which route schemas cannot carry into the document. */
+const RESPONSE_HEADERS: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>> = {
+  getDataset: DATASET_RESPONSE_HEADERS,
+};
+
+function addResponseHeaders(paths: Record<string, unknown>): void {
+  for (const pathItem of Object.values(paths)) {
+    if (!isRecord(pathItem)) continue;
+    for (const operation of Object.values(pathItem)) {
+      if (!isRecord(operation) || !isRecord(operation['responses']) || typeof operation['operationId'] !== 'string') continue;
+      const byStatus = RESPONSE_HEADERS[operation['operationId']];
+      if (!byStatus) continue;
+      for (const [status, headers] of Object.entries(byStatus)) {
+        const response = operation['responses'][status];
+        if (isRecord(response)) response['headers'] = { ...headers };
+      }
+    }
+  }
+}
+
 export function swaggerOptions(): SwaggerOptions {
   return {
     openapi: {
@@ -182,7 +203,10 @@ export function swaggerOptions(): SwaggerOptions {
     transform: jsonSchemaTransform,
     transformObject: (input) => {
       const document = jsonSchemaTransformObject(input) as OpenApiObject;
-      if (isRecord(document['paths'])) referenceStandardResponses(document['paths']);
+      if (isRecord(document['paths'])) {
+        addResponseHeaders(document['paths']);
+        referenceStandardResponses(document['paths']);
+      }
       pruneUnusedSchemas(document);
       return document as ReturnType<typeof jsonSchemaTransformObject>;
     },

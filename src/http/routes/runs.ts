@@ -255,13 +255,6 @@ export function runsRoutes(service: RunsService, maxN: number) {
           response: {
             200: {
               description: 'The personas',
-              headers: {
-                ETag: { schema: { type: 'string' } },
-                Vary: { schema: { type: 'string' } },
-                'Content-Encoding': { schema: { type: 'string', enum: ['gzip', 'br'] }, description: 'Present when the answer is compressed.' },
-                'Content-Length': { schema: { type: 'integer' }, description: 'Uncompressed NDJSON only (the other representations are streamed).' },
-                'Accept-Ranges': { schema: { type: 'string', enum: ['bytes', 'none'] } },
-              },
               content: {
                 [baseMediaType('ndjson')]: { schema: z.string().describe('One persona (Persona schema) per line.') },
                 [baseMediaType('csv')]: { schema: z.string().describe('RFC 4180 CSV with a header row (traits flattened, narrative as JSON text).') },
@@ -270,11 +263,6 @@ export function runsRoutes(service: RunsService, maxN: number) {
             },
             206: {
               description: 'One byte range of the uncompressed NDJSON',
-              headers: {
-                ETag: { schema: { type: 'string' } },
-                'Content-Range': { schema: { type: 'string' }, description: '`bytes a-b/size`' },
-                'Content-Length': { schema: { type: 'integer' } },
-              },
               content: { [baseMediaType('ndjson')]: { schema: z.string().describe('Bytes a..b of the NDJSON (not necessarily whole lines).') } },
             },
             304: z.null().describe('Not modified: If-None-Match names this representation (its ETag is sent again, no body)'),
