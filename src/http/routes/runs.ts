@@ -12,6 +12,7 @@ import { PersonaSchema } from '../../domain/persona.js';
 import { RUN_ID, RUN_STATUSES, RunRecordSchema, type RunRecord } from '../../runs/run-store.js';
 import type { RunsService, Settled } from '../../runs/runs-service.js';
 import { syncBody } from '../../runs/dataset-formats.js';
+import { ROW_GROUP_ROWS } from '../../runs/dataset-parquet.js';
 import { runRequestSchema } from '../../runs/run-request.js';
 import { isStorageErrorCode, STORAGE_RETRY_AFTER_SECONDS } from '../../runs/storage-error.js';
 import { GradientTrustPayloadSchema } from '../../trust/payload-schema.js';
@@ -237,7 +238,9 @@ export function runsRoutes(service: RunsService, maxN: number) {
           operationId: 'getDataset',
           summary: 'The dataset, streamed',
           description:
-            'NDJSON by default; `text/csv` or `application/json` by `Accept` (`Vary: Accept`). `ETag` is strong and per representation: the dataset_sha256 (of the NDJSON bytes) for NDJSON, that digest with `-csv` or `-json` appended for the others. A stored dataset whose bytes no longer match its record is never served: 500 `RUN_STORE_CORRUPT` before the body, or a connection cut before its end. 409 while the run is unfinished, 410 when the dataset was withheld (strict rejection) or never made.',
+            'NDJSON by default (also for `*/*` and `application/*`); `text/csv`, `application/json` or `application/vnd.apache.parquet` by `Accept` (`Vary: Accept`). Parquet: typed columns (codes as dictionary-encoded UTF-8 strings, `index` and `age` INT32, traits as five nullable DOUBLE `traits_<name>` columns, `narrative` as JSON text), row groups of at most ' +
+            String(ROW_GROUP_ROWS) +
+            ' rows, and the dataset_sha256 in the footer key-value metadata. `ETag` is strong and per representation: the dataset_sha256 (of the NDJSON bytes) for NDJSON, that digest with `-csv`, `-json` or `-parquet` appended for the others. A stored dataset whose bytes no longer match its record is never served: 500 `RUN_STORE_CORRUPT` before the body, or a connection cut before its end. 409 while the run is unfinished, 410 when the dataset was withheld (strict rejection) or never made.',
           tags: RUN_TAGS,
           security,
           params: RunIdParams,
@@ -249,6 +252,9 @@ export function runsRoutes(service: RunsService, maxN: number) {
                 [baseMediaType('ndjson')]: { schema: z.string().describe('One persona (Persona schema) per line.') },
                 [baseMediaType('csv')]: { schema: z.string().describe('RFC 4180 CSV with a header row (traits flattened, narrative as JSON text).') },
                 [baseMediaType('json')]: { schema: z.array(PersonaSchema) },
+                [baseMediaType('parquet')]: {
+                  schema: z.string().meta({ contentMediaType: baseMediaType('parquet'), description: 'An Apache Parquet file (binary); columns as for CSV, typed.' }),
+                },
               },
             },
             ...problemResponses([400, 401, 404, 406, 409, 410, 500, 503]),
