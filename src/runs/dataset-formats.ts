@@ -20,6 +20,7 @@ import { PERSONA_FIELDS } from '../domain/persona.js';
 import { CSV_COLUMNS, TRAIT_FIELDS } from './dataset-columns.js';
 import { isRecord, LineSplitter, parseLine } from './ndjson-lines.js';
 import { ParquetEncoder } from './dataset-parquet.js';
+import { createEncoderThreadTransform } from './dataset-encoder-thread.js';
 
 export { CSV_COLUMNS, TRAIT_FIELDS } from './dataset-columns.js';
 export { MAX_LINE_BYTES } from './ndjson-lines.js';
@@ -219,11 +220,19 @@ export function createDatasetEncoder(format: DatasetFormat): DatasetEncoder {
 }
 
 /**
- * A stream from NDJSON bytes to `format` (for `GET /v1/runs/{id}/dataset` and the CLI):
+ * Formats converted in a worker thread by `createDatasetTransform`: Parquet encodes a row group
+ * in one synchronous call (0.1–0.8 s), too long for the server's main thread. The text formats
+ * work per line, a millisecond per chunk, and stay on the caller's thread.
+ */
+const OFF_THREAD_FORMATS: ReadonlySet<DatasetFormat> = new Set(['parquet']);
+
+/**
+ * A stream from NDJSON bytes to `format` (for `GET /v1/runs/{id}/dataset`):
  * `createReadStream(ndjsonPath).pipe(createDatasetTransform('csv'))`. A malformed line fails the
  * stream with a ServiceError (`INTERNAL`).
  */
 export function createDatasetTransform(format: DatasetFormat): Transform {
+  if (OFF_THREAD_FORMATS.has(format)) return createEncoderThreadTransform(format);
   const encoder = createDatasetEncoder(format);
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {

@@ -233,12 +233,22 @@ describe('Parquet conversion under any chunking (property)', () => {
   });
 });
 
-describe('createDatasetEncoder / createDatasetTransform (parquet)', () => {
+describe('createDatasetEncoder / createDatasetTransform (parquet, in a worker thread)', () => {
   it('stream the same bytes as the encoder', async () => {
     const ndjson = ndjsonOf([FULL, BARE, FULL]);
     const direct = createDatasetEncoder('parquet');
     const expected = Buffer.concat([Buffer.from(direct.write(ndjson)), Buffer.from(direct.end())]);
     const streamed = await buffer(Readable.from(splitAt(ndjson, [5, 170, 171, 400])).pipe(createDatasetTransform('parquet')));
     expect(streamed.equals(expected)).toBe(true);
+  });
+
+  it('fail the stream with the encoder’s ServiceError, rebuilt across the thread', async () => {
+    const stream = Readable.from([ndjsonOf([FULL]), Buffer.from('{"id":\n')]).pipe(createDatasetTransform('parquet'));
+    await expect(buffer(stream)).rejects.toMatchObject({ name: 'ServiceError', code: 'INTERNAL', message: 'dataset line 2 is not valid JSON' });
+  });
+
+  it('give a valid empty file for no input', async () => {
+    const bytes = await buffer(Readable.from([]).pipe(createDatasetTransform('parquet')));
+    expect(metadataOf(bytes).num_rows).toBe(0n);
   });
 });
