@@ -26,11 +26,12 @@ import type { DatasetEncoder } from './dataset-formats.js';
 import { isRecord, LineSplitter, parseLine } from './ndjson-lines.js';
 
 /**
- * Rows per row group. Measured at 10⁶ personas (bench/results): 16,384-row groups give a file 1%
- * larger than 65,536-row ones, with a conversion peak RSS of ~150 MB instead of ~260 MB and a
- * quarter of the pause while a group is encoded (one synchronous call of the writer).
+ * Rows per row group. Measured at 10⁶ personas (bench/results, issue 15): `generate --format
+ * parquet` peaks at 389 MB RSS with 8,192-row groups and 435 MB with 16,384 (the CLI's target is
+ * < 400 MB), for a file 1.3% larger (46.3 vs 45.7 MiB; 65,536-row groups: 45.3 MiB). Smaller
+ * groups also shorten the one synchronous writer call per group.
  */
-export const ROW_GROUP_ROWS = 16_384;
+export const ROW_GROUP_ROWS = 8_192;
 /**
  * NDJSON bytes (of its lines, without line ends) after which a row group closes early: rows with
  * narratives are ~10× longer, and their Romanian text is held as two-byte strings and copied again
