@@ -13,9 +13,14 @@
 //      the process (bench/cli-memory.mjs)
 //   3b. scenario 3 again with DATA_DIR on tmpfs (/dev/shm, when the machine has it): the same
 //       code without the disk, to show what the durable writes cost
+//   7. side by side with @faker-js/faker (fakerRO_MD): the same number of uncalibrated person
+//      records as NDJSON, n = 1e5 and 1e6, alternating, ratio of wall time (bench/faker-ab.mjs)
+//   8. Parquet vs NDJSON at 1e6: bytes, conversion time and peak RSS (and at 1e5, to show the
+//      conversion's memory is flat in n), and the API download of each with /health/live probed
+//      (bench/parquet.mjs)
 //
 // Options: --quick (smaller sizes and a 5 s load test, for a smoke run); --sync-only (scenarios 3
-// and 3b alone, to re-measure the sync target).
+// and 3b alone, to re-measure the sync target); --only=7,8 (only the listed scenarios among 7, 8).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -24,16 +29,17 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { request } from 'undici';
+import { fakerSideBySide } from './faker-ab.mjs';
+import { generateInProcess, inputSnapshot } from './in-process.mjs';
+import { parquetVsNdjson } from './parquet.mjs';
 import { startServer, stopServer, warmedUp } from './server.mjs';
-import { loadEmbeddedSnapshot } from '../dist/census/snapshot-loader.js';
-import { resolveInputSnapshot } from '../dist/census/resolve-snapshot.js';
 import { buildGenerationModel } from '../dist/generation/model.js';
-import { planCells, shardRanges } from '../dist/generation/plan.js';
-import { sampleShard } from '../dist/generation/sampler.js';
-import { templateNarrative } from '../dist/narratives/providers/template.js';
 
 const QUICK = process.argv.includes('--quick');
 const SYNC_ONLY = process.argv.includes('--sync-only');
+const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+/** Whether a scenario runs: all by default, 3 and 3b with --sync-only, the listed ones with --only. */
+const wants = (scenario) => (ONLY !== undefined ? ONLY.includes(scenario) : SYNC_ONLY ? scenario === '3' || scenario === '3b' : true);
 const TMPFS = '/dev/shm';
 const ROOT = new URL('../', import.meta.url);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -43,11 +49,6 @@ const percentile = (values, p) => {
 };
 const log = (line) => process.stderr.write(`${line}\n`);
 
-async function snapshot() {
-  const embedded = await loadEmbeddedSnapshot();
-  return resolveInputSnapshot({ embedded, mode: 'off', now: new Date(), maxAgeDays: 30 });
-}
-
 function calibration(snap) {
   const times = [];
   for (let i = 0; i < 3; i += 1) {
@@ -56,27 +57,6 @@ function calibration(snap) {
     times.push(performance.now() - start);
   }
   return { median_ms: median(times), runs_ms: times };
-}
-
-/** Plan + every shard in this thread; bytes are produced and dropped (not held). */
-function generateInProcess(model, n, narratives) {
-  const start = performance.now();
-  const cells = planCells(model, { n, seed: 7, scope: 'adults' });
-  let bytes = 0;
-  for (const range of shardRanges(n)) {
-    const task = {
-      seed: 7,
-      shardIndex: range.shardIndex,
-      startIndex: range.startIndex,
-      cells: cells.subarray(range.startIndex, range.startIndex + range.count),
-      tables: model.sampling,
-      traits: false,
-    };
-    const result = sampleShard(task, narratives ? (persona) => templateNarrative(persona, 7).narrative : undefined);
-    bytes += result.bytes.byteLength;
-  }
-  const seconds = (performance.now() - start) / 1000;
-  return { n, seconds, personas_per_second: n / seconds, bytes };
 }
 
 function inProcess(snap) {
@@ -242,26 +222,29 @@ async function main() {
   let calibrationTime = null;
   let generation = [];
   const endToEndRuns = [];
-  if (!SYNC_ONLY) {
-    const snap = await snapshot();
+  const snap = wants('1') || wants('7') ? await inputSnapshot() : null;
+  if (wants('1')) {
     log('5. calibration');
     calibrationTime = calibration(snap);
     log('1. in-process generation');
     generation = inProcess(snap);
     log(`2+4. end to end, ${n} personas async, ${repeats} fresh servers per worker count`);
   }
-  for (const workers of SYNC_ONLY ? [] : [1, 2]) {
+  for (const workers of wants('2') ? [1, 2] : []) {
     const runs = [];
     for (let i = 0; i < repeats; i += 1) runs.push(await endToEnd(workers, n));
     endToEndRuns.push(summariseEndToEnd(runs));
     log(`  ${workers} worker(s): median ${endToEndRuns.at(-1).wall_seconds.toFixed(2)} s`);
   }
-  log(`3. sync n=1,000 under load, ${repeats} fresh servers`);
-  const loads = [];
-  for (let i = 0; i < repeats; i += 1) loads.push(await syncLoad(QUICK ? 5 : 20));
-  const load = summariseLoad(loads);
+  let load = null;
+  if (wants('3')) {
+    log(`3. sync n=1,000 under load, ${repeats} fresh servers`);
+    const loads = [];
+    for (let i = 0; i < repeats; i += 1) loads.push(await syncLoad(QUICK ? 5 : 20));
+    load = summariseLoad(loads);
+  }
   const cliRuns = [];
-  for (const format of SYNC_ONLY ? [] : ['ndjson', 'csv', 'json']) {
+  for (const format of wants('6') ? ['ndjson', 'csv', 'json', 'parquet'] : []) {
     log(`6. CLI generate -n ${n} --format ${format} -o FILE`);
     const child = spawn(process.execPath, [fileURLToPath(new URL('bench/cli-memory.mjs', ROOT)), String(n), format, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -270,17 +253,30 @@ async function main() {
     cliRuns.push(JSON.parse(out));
   }
   let tmpfsLoad = null;
-  if (existsSync(TMPFS)) {
+  if (wants('3b') && existsSync(TMPFS)) {
     log(`3b. the same on tmpfs (${TMPFS}), ${repeats} fresh servers`);
     const tmpfsLoads = [];
     for (let i = 0; i < repeats; i += 1) tmpfsLoads.push(await syncLoad(QUICK ? 5 : 20, TMPFS));
     tmpfsLoad = summariseLoad(tmpfsLoads);
   }
 
+  let faker = null;
+  if (wants('7')) {
+    const sizes = QUICK ? [100_000] : [100_000, 1_000_000];
+    log(`7. side by side with @faker-js/faker (fakerRO_MD), n = ${sizes.join(', ')}, ${repeats} alternating pairs`);
+    faker = await fakerSideBySide({ sizes, pairs: repeats, snapshot: snap });
+  }
+  let parquet = null;
+  if (wants('8')) {
+    log(`8. Parquet vs NDJSON, n = ${n}, ${repeats} alternating repeats`);
+    parquet = await parquetVsNdjson({ n, repeats });
+  }
+
   const results = {
     date: new Date().toISOString(),
     quick: QUICK,
     sync_only: SYNC_ONLY,
+    only: ONLY ?? null,
     machine,
     calibration: calibrationTime,
     generation,
@@ -288,6 +284,8 @@ async function main() {
     sync_load: load,
     sync_load_tmpfs: tmpfsLoad,
     cli_to_file: cliRuns,
+    faker_side_by_side: faker,
+    parquet_vs_ndjson: parquet,
   };
   mkdirSync(new URL('bench/results/', ROOT), { recursive: true });
   const file = new URL(`bench/results/${results.date.slice(0, 19).replace(/:/g, '-')}.json`, ROOT);
@@ -306,8 +304,12 @@ async function main() {
       `| same | server peak RSS (largest) | ${fmt(run.server_peak_rss_mb)} MB | ≤ 400 MB |`,
       `| /health/live during it (${run.health_live_ms.probes} probes) | p50 / p99 | ${fmt(run.health_live_ms.p50, 1)} / ${fmt(run.health_live_ms.p99, 1)} ms | p99 ≤ 20 ms |`,
     ]),
-    `| POST /v1/runs n=1,000 sync, 8 connections, ${load.duration_seconds} s, median of ${load.repeats} | throughput | ${fmt(load.throughput_rps, 1)} req/s | — |`,
-    `| same | p50 / p99 latency | ${fmt(load.latency_ms.p50)} / ${fmt(load.latency_ms.p99)} ms | p99 ≤ 150 ms |`,
+    ...(load
+      ? [
+          `| POST /v1/runs n=1,000 sync, 8 connections, ${load.duration_seconds} s, median of ${load.repeats} | throughput | ${fmt(load.throughput_rps, 1)} req/s | — |`,
+          `| same | p50 / p99 latency | ${fmt(load.latency_ms.p50)} / ${fmt(load.latency_ms.p99)} ms | p99 ≤ 150 ms |`,
+        ]
+      : []),
     ...cliRuns.map(
       (run) =>
         `| CLI generate -n ${fmt(run.n)} --format ${run.format} -o FILE | wall time / peak RSS | ${fmt(run.wall_seconds, 2)} s / ${fmt(run.peak_rss_mb)} MB | RSS < 400 MB |`,
@@ -317,6 +319,20 @@ async function main() {
           `| same, DATA_DIR on tmpfs, median of ${tmpfsLoad.repeats} | throughput | ${fmt(tmpfsLoad.throughput_rps, 1)} req/s | — |`,
           `| same | p50 / p99 latency | ${fmt(tmpfsLoad.latency_ms.p50)} / ${fmt(tmpfsLoad.latency_ms.p99)} ms | (for comparison) |`,
         ]
+      : []),
+    ...(faker?.rows ?? []).flatMap((row) => [
+      `| in-process, n=${fmt(row.n)}: ours vs @faker-js/faker fakerRO_MD (uncalibrated, ${faker.fields.faker} fields vs our ${faker.fields.ours}), median of ${row.pairs} alternating pairs | wall time ours / faker | ${fmt(row.median_ratio_ours_over_faker, 2)} | — |`,
+      `| same | records/s ours / faker | ${fmt(row.ours_records_per_second)} / ${fmt(row.faker_records_per_second)} | — |`,
+    ]),
+    ...(parquet?.conversions ?? []).flatMap((row) => [
+      `| ${fmt(row.n)} personas: NDJSON → Parquet (CSV; pass-through), own process, median of ${row.formats.parquet.runs.length} | bytes | ${fmt(row.formats.parquet.output_bytes / 2 ** 20, 1)} MiB vs NDJSON ${fmt(row.ndjson_bytes / 2 ** 20, 1)} MiB (gzip'd NDJSON ${fmt(row.gzip_ndjson.bytes / 2 ** 20, 1)} MiB) | — |`,
+      `| same | conversion time / peak RSS | ${fmt(row.formats.parquet.median_seconds, 2)} s / ${fmt(row.formats.parquet.peak_rss_mb)} MB (${fmt(row.formats.csv.median_seconds, 2)} s / ${fmt(row.formats.csv.peak_rss_mb)} MB; ${fmt(row.formats.ndjson.median_seconds, 2)} s / ${fmt(row.formats.ndjson.peak_rss_mb)} MB) | flat in n |`,
+    ]),
+    ...(parquet
+      ? Object.entries(parquet.api_download).map(
+          ([accept, run]) =>
+            `| API GET /dataset of a stored ${fmt(parquet.n)} run, Accept ${accept}, median of ${run.runs.length} | time / /health/live p99 (max) | ${fmt(run.median_seconds, 2)} s / ${fmt(run.health_live_ms.p99, 1)} (${fmt(run.health_live_ms.max)}) ms | p99 ≤ 20 ms |`,
+        )
       : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n\nresults: ${file.pathname}\n`);

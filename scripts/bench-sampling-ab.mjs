@@ -22,7 +22,7 @@ function run(n) {
   const counts = emptyCounts();
   let bytes = 0;
   for (const range of shardRanges(n)) {
-    const r = sampleShard({ seed: 42, shardIndex: range.shardIndex, startIndex: range.startIndex, cells: cells.subarray(range.startIndex, range.startIndex + range.count), tables: model.sampling, traits: false });
+    const r = sampleShard({ seed: 42, idKey: [42, n], shardIndex: range.shardIndex, startIndex: range.startIndex, cells: cells.subarray(range.startIndex, range.startIndex + range.count), tables: model.sampling, traits: false });
     bytes += r.bytes.length;
     addCountsInPlace(counts, r.counts);
   }

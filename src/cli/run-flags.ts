@@ -115,7 +115,7 @@ export function parseRequestFlags(values: ParsedValues, maxN: number): FlagsResu
   return { ok: true, value: { request: parsed.data, body } };
 }
 
-/** `--format`: ndjson (default), csv or json. */
+/** `--format`: ndjson (default), csv, json or parquet. */
 export function parseFormatFlag(values: ParsedValues): FlagsResult<DatasetFormat> {
   const raw = text(values, 'format') ?? 'ndjson';
   const parsed = z.enum(DATASET_FORMATS).safeParse(raw);

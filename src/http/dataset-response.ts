@@ -287,7 +287,7 @@ const header = (description: string, schema: Record<string, unknown> = { type: '
  */
 export const DATASET_RESPONSE_HEADERS = {
   '200': {
-    ETag: header('Strong, per representation: `"<dataset_sha256>"` for NDJSON; `-csv`, `-json` for the other formats, then `-gzip` or `-br` when compressed.'),
+    ETag: header('Strong, per representation: `"<dataset_sha256>"` for NDJSON; `-csv`, `-json`, `-parquet` for the other formats, then `-gzip` or `-br` when compressed.'),
     Vary: header('`Accept, Accept-Encoding`'),
     'Content-Encoding': header('`gzip` or `br` when the answer is compressed.', { type: 'string', enum: ['gzip', 'br'] }),
     'Content-Length': header('Uncompressed NDJSON only; the other representations are streamed.', { type: 'integer', minimum: 0 }),

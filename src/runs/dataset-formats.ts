@@ -8,16 +8,24 @@
  *           holding `"`, `,`, CR or LF is quoted with inner quotes doubled; null and absent
  *           values are empty cells (an empty string is `""`); `traits` becomes five
  *           `traits_<name>` columns and `narrative` one cell holding its JSON text.
+ *   parquet Apache Parquet with a typed schema, in row groups (`dataset-parquet.ts`).
  *
  * Each converter is incremental: it takes bytes split anywhere (mid-line, mid-UTF-8 character)
- * and holds only the unfinished line, so memory stays constant whatever n is. Lines are split on
- * the byte 0x0A, which never occurs inside a multi-byte UTF-8 character, and decoded whole.
+ * and holds only the unfinished line (`ndjson-lines.ts`), so memory stays constant whatever n is;
+ * Parquet holds one row group at most.
  */
 import { Transform } from 'node:stream';
 import { ServiceError } from '../errors.js';
-import { PERSONA_FIELDS, type Traits, TraitsSchema } from '../domain/persona.js';
+import { PERSONA_FIELDS } from '../domain/persona.js';
+import { CSV_COLUMNS, TRAIT_FIELDS } from './dataset-columns.js';
+import { isRecord, LineSplitter, parseLine } from './ndjson-lines.js';
+import { ParquetEncoder } from './dataset-parquet.js';
+import { createEncoderThreadTransform } from './dataset-encoder-thread.js';
 
-export const DATASET_FORMATS = ['ndjson', 'csv', 'json'] as const;
+export { CSV_COLUMNS, TRAIT_FIELDS } from './dataset-columns.js';
+export { MAX_LINE_BYTES } from './ndjson-lines.js';
+
+export const DATASET_FORMATS = ['ndjson', 'csv', 'json', 'parquet'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 
 /** Media type of each format (for Content-Type and the docs). */
@@ -25,21 +33,8 @@ export const DATASET_MEDIA_TYPES = {
   ndjson: 'application/x-ndjson',
   csv: 'text/csv; charset=utf-8; header=present',
   json: 'application/json',
+  parquet: 'application/vnd.apache.parquet',
 } as const satisfies Record<DatasetFormat, string>;
-
-/** The Big Five trait names in schema order. */
-export const TRAIT_FIELDS = Object.keys(TraitsSchema.shape) as (keyof Traits)[];
-
-/** The CSV header: persona fields in `PERSONA_FIELDS` order, `traits` flattened to `traits_<name>`. */
-export const CSV_COLUMNS: readonly string[] = PERSONA_FIELDS.flatMap((field) =>
-  field === 'traits' ? TRAIT_FIELDS.map((trait) => `traits_${trait}`) : [field],
-);
-
-/**
- * Longest NDJSON line a converter buffers (16 MiB). A persona with narratives is a few KiB; a
- * longer line means the input is not a persona dataset, and holding it would defeat constant memory.
- */
-export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 /** An incremental converter: bytes in (split anywhere), converted bytes out. */
 export interface DatasetEncoder {
@@ -51,58 +46,6 @@ export interface DatasetEncoder {
 
 const EMPTY = new Uint8Array(0);
 const NEWLINE = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
-
-function asBuffer(chunk: Uint8Array): Buffer {
-  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
-
-/** Splits bytes into lines (without their `\n` or `\r\n`), skipping empty lines. */
-class LineSplitter {
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
-  #lineNumber = 0;
-
-  /** Calls `onLine` for every line `chunk` completes. */
-  push(chunk: Uint8Array, onLine: (line: Buffer, lineNumber: number) => void): void {
-    const bytes = asBuffer(chunk);
-    let start = 0;
-    for (let end = bytes.indexOf(NEWLINE, start); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
-      const tail = bytes.subarray(start, end);
-      const line = this.#pending.length === 0 ? tail : Buffer.concat([...this.#pending, tail]);
-      this.#pending = [];
-      this.#pendingBytes = 0;
-      this.#emit(line, onLine);
-      start = end + 1;
-    }
-    if (start < bytes.length) {
-      this.#pendingBytes += bytes.length - start;
-      this.#checkLength(this.#pendingBytes);
-      // A copy: keeping a view would pin the whole (shard-sized) chunk in memory.
-      this.#pending.push(Buffer.from(bytes.subarray(start)));
-    }
-  }
-
-  /** Calls `onLine` for a last line that had no newline. */
-  finish(onLine: (line: Buffer, lineNumber: number) => void): void {
-    if (this.#pendingBytes > 0) this.#emit(Buffer.concat(this.#pending), onLine);
-    this.#pending = [];
-    this.#pendingBytes = 0;
-  }
-
-  #emit(line: Buffer, onLine: (line: Buffer, lineNumber: number) => void): void {
-    this.#lineNumber += 1;
-    this.#checkLength(line.length);
-    const content = line.length > 0 && line[line.length - 1] === CARRIAGE_RETURN ? line.subarray(0, -1) : line;
-    if (content.length > 0) onLine(content, this.#lineNumber);
-  }
-
-  #checkLength(bytes: number): void {
-    if (bytes > MAX_LINE_BYTES) {
-      throw new ServiceError('INTERNAL', `dataset line ${this.#lineNumber + 1} is longer than ${MAX_LINE_BYTES} bytes`);
-    }
-  }
-}
 
 class NdjsonEncoder implements DatasetEncoder {
   write(chunk: Uint8Array): Uint8Array {
@@ -185,10 +128,6 @@ export function csvCell(text: string): string {
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(PERSONA_FIELDS);
 const TRAIT_LABELS = TRAIT_FIELDS.map((trait) => `traits.${trait}`);
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function scalarCell(value: unknown, lineNumber: number, field: string): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return csvCell(value);
@@ -251,13 +190,7 @@ class CsvEncoder implements DatasetEncoder {
       this.#headerWritten = true;
     }
     feed((line, lineNumber) => {
-      let record: unknown;
-      try {
-        record = JSON.parse(line.toString('utf8'));
-      } catch (error) {
-        throw new ServiceError('INTERNAL', `dataset line ${lineNumber} is not valid JSON`, { cause: error });
-      }
-      text += csvRowOf(record, lineNumber) + CRLF;
+      text += csvRowOf(parseLine(line, lineNumber), lineNumber) + CRLF;
       rows += 1;
       // Encode every few hundred rows: a row is a rope over its record's strings, and holding a
       // whole shard of them keeps every record alive long enough to reach the old generation.
@@ -281,15 +214,25 @@ export function createDatasetEncoder(format: DatasetFormat): DatasetEncoder {
       return new JsonArrayEncoder();
     case 'csv':
       return new CsvEncoder();
+    case 'parquet':
+      return new ParquetEncoder();
   }
 }
 
 /**
- * A stream from NDJSON bytes to `format` (for `GET /v1/runs/{id}/dataset` and the CLI):
+ * Formats converted in a worker thread by `createDatasetTransform`: Parquet encodes a row group
+ * in one synchronous call (0.1–0.8 s), too long for the server's main thread. The text formats
+ * work per line, a millisecond per chunk, and stay on the caller's thread.
+ */
+const OFF_THREAD_FORMATS: ReadonlySet<DatasetFormat> = new Set(['parquet']);
+
+/**
+ * A stream from NDJSON bytes to `format` (for `GET /v1/runs/{id}/dataset`):
  * `createReadStream(ndjsonPath).pipe(createDatasetTransform('csv'))`. A malformed line fails the
  * stream with a ServiceError (`INTERNAL`).
  */
 export function createDatasetTransform(format: DatasetFormat): Transform {
+  if (OFF_THREAD_FORMATS.has(format)) return createEncoderThreadTransform(format);
   const encoder = createDatasetEncoder(format);
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {

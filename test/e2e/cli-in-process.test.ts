@@ -9,6 +9,7 @@ import { readdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
 import { PROCESS_RUNTIME, type CliRuntime } from '../../src/cli/cli-run.js';
 import type { CommandIo, ExitCode } from '../../src/cli/command.js';
@@ -116,6 +117,26 @@ describe('generate (in-process)', () => {
     const toStdout = await cli([...base, '-o', '-']);
     expect(toStdout.code).toBe(0);
     expect(toStdout.stdout).toBe(ndjsonBytes.toString('utf8'));
+  });
+
+  it('writes --format parquet: a Parquet file that reads back to the NDJSON personas, under the same dataset_sha256', async () => {
+    const base = ['generate', '-n', '300', '-p', 'analysis_only', '-s', '12', '--traits', '--scope', 'all'];
+    for (const format of ['ndjson', 'parquet']) {
+      const run = await cli([...base, '--format', format, '-o', path(`out.${format}`), '--payload', path(`payload.${format}.json`)]);
+      expect({ format, code: run.code }).toEqual({ format, code: 0 });
+    }
+    const ndjsonBytes = await readFile(path('out.ndjson'));
+    const parquetBytes = await readFile(path('out.parquet'));
+    const file = parquetBytes.buffer.slice(parquetBytes.byteOffset, parquetBytes.byteOffset + parquetBytes.byteLength) as ArrayBuffer;
+    expect(parquetMetadata(file).key_value_metadata).toEqual([{ key: 'dataset_sha256', value: sha256(ndjsonBytes) }]);
+    const flat = ndjsonRecords(ndjsonBytes.toString('utf8')).map(({ traits, ...scalars }) => ({
+      ...scalars,
+      ...Object.fromEntries(Object.entries(traits as Record<string, number>).map(([trait, score]) => [`traits_${trait}`, score])),
+      narrative: null,
+    }));
+    expect(await parquetReadObjects({ file })).toEqual(flat);
+    const payload = (await readJson('payload.parquet.json')) as { dataset_sha256: string };
+    expect(payload.dataset_sha256).toBe(sha256(ndjsonBytes));
   });
 
   it('exits 2 for a strict high_stakes REJECT and releases nothing, to a file or to stdout', async () => {

@@ -3,17 +3,22 @@
  * unlucky callers do it: aborting halfway in every format (no descriptor may stay open, and
  * DELETE must free the disk), negotiating formats through caches (one strong ETag per
  * representation, `Vary: Accept`), and reading a dataset file that was truncated on disk (never
- * served as a clean 200 under the original ETag).
+ * served as a clean 200 under the original ETag). And the Parquet download, read back with a
+ * Parquet reader against the NDJSON one.
  */
 import { once } from 'node:events';
 import { mkdtemp, open, rm, truncate } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSV_COLUMNS } from '../../src/runs/dataset-formats.js';
+import { PARQUET_SHA256_KEY } from '../../src/runs/dataset-parquet.js';
+import { expectContract } from '../helpers/contract.js';
 import { openFdCount, openTargets, pollUntil } from '../helpers/proc-fds.js';
-import { ApiClient, runFinished, type RunView } from '../helpers/runs-api.js';
+import { ApiClient, runFinished, sha256Hex, type RunView } from '../helpers/runs-api.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
 let dataDir: string;
@@ -32,8 +37,8 @@ afterAll(async () => {
 
 let seed = 500;
 /** An async run of n personas, finished; its dataset is a file in the store. */
-async function storedRun(n: number): Promise<RunView> {
-  const answer = await api.post('/v1/runs', { n, profile: 'analysis_only', seed: (seed += 1) }, { prefer: 'respond-async' });
+async function storedRun(n: number, extra: Record<string, unknown> = {}): Promise<RunView> {
+  const answer = await api.post('/v1/runs', { n, profile: 'analysis_only', seed: (seed += 1), ...extra }, { prefer: 'respond-async' });
   expect(answer.status).toBe(202);
   const runId = (answer.body as { run_id: string }).run_id;
   await runFinished(server, runId);
@@ -49,6 +54,8 @@ async function abortedDownload(path: string, accept: string): Promise<void> {
   req.destroy();
 }
 
+const FORMATS = ['application/x-ndjson', 'text/csv', 'application/json', 'application/vnd.apache.parquet'] as const;
+
 const datasetFdsOf = async (runId: string) => (await openTargets(server.child.pid!)).filter((target) => target.includes(runId));
 
 describe('aborted dataset downloads', () => {
@@ -59,7 +66,7 @@ describe('aborted dataset downloads', () => {
     const path = `/v1/runs/${run.run_id}/dataset`;
     const baseline = await openFdCount(server.child.pid!);
     for (let i = 0; i < 4; i += 1) {
-      for (const accept of ['application/x-ndjson', 'text/csv', 'application/json']) await abortedDownload(path, accept);
+      for (const accept of FORMATS) await abortedDownload(path, accept);
     }
     const held = await pollUntil(() => datasetFdsOf(run.run_id), (fds) => fds.length === 0, 5_000);
     expect(held, 'descriptors still open on the dataset after the callers left').toEqual([]);
@@ -72,8 +79,6 @@ describe('aborted dataset downloads', () => {
     expect(deleted, 'a deleted dataset still held open keeps its disk space').toEqual([]);
   });
 });
-
-const FORMATS = ['application/x-ndjson', 'text/csv', 'application/json'] as const;
 
 describe('dataset representations', () => {
   it('each have their own strong ETag, stable across requests, and the answer says Vary: Accept', async () => {
@@ -129,6 +134,48 @@ describe('a stored dataset damaged on disk', () => {
         );
         expect(response.statusCode === 200 ? await read : 'refused', `${accept} ${coding}`).not.toBe('complete');
       }
+    }
+  });
+});
+
+describe('the Parquet download', () => {
+  it('reads back, with a Parquet reader, to the personas of the NDJSON download, typed and with the digest in its footer', async () => {
+    const run = await storedRun(1_500, { scope: 'all', traits: true });
+    const path = `/v1/runs/${run.run_id}/dataset`;
+    const answer = await request(`${server.baseUrl}${path}`, { headers: { accept: 'application/vnd.apache.parquet' } });
+    const bytes = Buffer.from(await answer.body.arrayBuffer());
+    // The contract checker reads text bodies; a binary one is checked for status and headers.
+    await expectContract({ method: 'GET', path, status: answer.statusCode, headers: answer.headers, text: bytes.toString('latin1') });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers['content-type']).toBe('application/vnd.apache.parquet');
+    expect(answer.headers['etag']).toBe(`"${run.dataset!.sha256}-parquet"`);
+    expect(String(answer.headers['vary']).toLowerCase()).toContain('accept');
+
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const metadata = parquetMetadata(file);
+    expect(metadata.num_rows).toBe(1_500n);
+    expect(metadata.key_value_metadata).toEqual([{ key: PARQUET_SHA256_KEY, value: run.dataset!.sha256 }]);
+    expect(metadata.schema.slice(1).map((element) => element.name)).toEqual(CSV_COLUMNS);
+
+    const ndjson = (await api.get(path)).body as string;
+    expect(`sha256:${sha256Hex(ndjson)}`).toBe(run.dataset!.sha256);
+    const personas = ndjson.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown> & { traits: Record<string, number> });
+    const rows = await parquetReadObjects({ file });
+    expect(rows).toHaveLength(personas.length);
+    rows.forEach((row, i) => {
+      const { traits, ...scalars } = personas[i]!;
+      const flatTraits = Object.fromEntries(Object.entries(traits).map(([trait, score]) => [`traits_${trait}`, score]));
+      expect(row).toEqual({ ...scalars, ...flatTraits, narrative: null });
+    });
+    // scope all: children's null statuses are nulls, not empty strings.
+    expect(rows.some((row) => row['marital_status'] === null)).toBe(true);
+  });
+
+  it('is not what application/* or */* get: those keep the NDJSON default', async () => {
+    const run = await storedRun(50);
+    for (const accept of ['application/*', '*/*', 'application/*, application/vnd.apache.parquet;q=0.5']) {
+      const answer = await api.get(`/v1/runs/${run.run_id}/dataset`, { accept });
+      expect(String(answer.headers['content-type']), accept).toMatch(/^application\/x-ndjson/);
     }
   });
 });

@@ -22,7 +22,7 @@ import { progressBarFor } from '../progress-bar.js';
 import { parseFormatFlag, parseRequestFlags, REQUEST_OPTIONS } from '../run-flags.js';
 
 const USAGE =
-  'moldova-personas generate -n N -p PROFILE [-s SEED] [--scope adults|all] [--format ndjson|csv|json] ' +
+  'moldova-personas generate -n N -p PROFILE [-s SEED] [--scope adults|all] [--format ndjson|csv|json|parquet] ' +
   '[-o FILE] [--payload FILE] [--traits] [--no-ipf] [--strict|--no-strict] [--narratives none|template|llm] ' +
   '[--region CODES] [--district CODES] [--residence CODES] [--sex CODES] [--ethnicity CODES] [--age MIN-MAX]';
 
@@ -31,7 +31,7 @@ const HELP = `Options:
   -p, --profile NAME     trust profile: analysis_only, narrative_required or high_stakes
   -s, --seed SEED        0..4294967295; drawn and shown in the summary when left out
       --scope SCOPE      adults (18+, default) or all
-      --format FORMAT    ndjson (default), csv or json (one array)
+      --format FORMAT    ndjson (default), csv, json (one array) or parquet (binary: use -o)
   -o, --output FILE      write the dataset to FILE (default, or "-": stdout)
       --payload FILE     write the full trust payload (JSON) to FILE ("-": stdout)
       --traits           add Big Five trait T-scores to every persona

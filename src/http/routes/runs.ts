@@ -12,6 +12,7 @@ import { PersonaSchema } from '../../domain/persona.js';
 import { RUN_ID, RUN_STATUSES, RunRecordSchema, type RunRecord } from '../../runs/run-store.js';
 import type { RunsService, Settled } from '../../runs/runs-service.js';
 import { syncBody } from '../../runs/dataset-formats.js';
+import { ROW_GROUP_ROWS } from '../../runs/dataset-parquet.js';
 import { runRequestSchema } from '../../runs/run-request.js';
 import { isStorageErrorCode, STORAGE_RETRY_AFTER_SECONDS } from '../../runs/storage-error.js';
 import { GradientTrustPayloadSchema } from '../../trust/payload-schema.js';
@@ -248,7 +249,9 @@ export function runsRoutes(service: RunsService, maxN: number) {
           operationId: 'getDataset',
           summary: 'The dataset, streamed',
           description:
-            'NDJSON by default; `text/csv` or `application/json` by `Accept`. The text formats are compressed on request (`Accept-Encoding: gzip` or `br`, streamed; `Content-Encoding` says which). `ETag` is strong and per representation: the dataset_sha256 (of the NDJSON bytes) for NDJSON, that digest with `-csv` or `-json` appended for the other formats, then `-gzip` or `-br` for a compressed one; `Vary: Accept, Accept-Encoding`. `If-None-Match` with the representation\'s ETag (or `*`) answers 304 with no body. Uncompressed NDJSON has a `Content-Length` and takes one byte range (`Range: bytes=a-b`, `bytes=a-`, `bytes=-n`; `If-Range` with its ETag): 206 with `Content-Range`, 416 for a range past the end; several ranges, or a Range on another representation, get the whole answer (200). A stored dataset whose bytes no longer match its record is never served: 500 `RUN_STORE_CORRUPT` before the body, or a connection cut before its end (a range is checked against the file size, not the hash, which covers the whole file). 409 while the run is unfinished, 410 when the dataset was withheld (strict rejection) or never made.',
+            'NDJSON by default (also for `*/*` and `application/*`); `text/csv`, `application/json` or `application/vnd.apache.parquet` by `Accept`. Parquet: typed columns (codes as dictionary-encoded UTF-8 strings, `index` and `age` INT32, traits as five nullable DOUBLE `traits_<name>` columns, `narrative` as JSON text), row groups of at most ' +
+            String(ROW_GROUP_ROWS) +
+            ' rows, and the dataset_sha256 in the footer key-value metadata. The text formats are compressed on request (`Accept-Encoding: gzip` or `br`, streamed; `Content-Encoding` says which; Parquet is sent as it is). `ETag` is strong and per representation: the dataset_sha256 (of the NDJSON bytes) for NDJSON, that digest with `-csv`, `-json` or `-parquet` appended for the other formats, then `-gzip` or `-br` for a compressed one; `Vary: Accept, Accept-Encoding`. `If-None-Match` with the representation\'s ETag (or `*`) answers 304 with no body. Uncompressed NDJSON has a `Content-Length` and takes one byte range (`Range: bytes=a-b`, `bytes=a-`, `bytes=-n`; `If-Range` with its ETag): 206 with `Content-Range`, 416 for a range past the end; several ranges, or a Range on another representation, get the whole answer (200). A stored dataset whose bytes no longer match its record is never served: 500 `RUN_STORE_CORRUPT` before the body, or a connection cut before its end (a range is checked against the file size, not the hash, which covers the whole file). 409 while the run is unfinished, 410 when the dataset was withheld (strict rejection) or never made.',
           tags: RUN_TAGS,
           security,
           params: RunIdParams,
@@ -259,6 +262,9 @@ export function runsRoutes(service: RunsService, maxN: number) {
                 [baseMediaType('ndjson')]: { schema: z.string().describe('One persona (Persona schema) per line.') },
                 [baseMediaType('csv')]: { schema: z.string().describe('RFC 4180 CSV with a header row (traits flattened, narrative as JSON text).') },
                 [baseMediaType('json')]: { schema: z.array(PersonaSchema) },
+                [baseMediaType('parquet')]: {
+                  schema: z.string().meta({ contentMediaType: baseMediaType('parquet'), description: 'An Apache Parquet file (binary); columns as for CSV, typed.' }),
+                },
               },
             },
             206: {

@@ -40,13 +40,14 @@ describe('parseRequestFlags', () => {
 });
 
 describe('parseFormatFlag', () => {
-  it('defaults to ndjson and accepts csv and json', () => {
+  it('defaults to ndjson and accepts csv, json and parquet', () => {
     expect(parseFormatFlag({})).toEqual({ ok: true, value: 'ndjson' });
     expect(parseFormatFlag({ format: 'csv' })).toEqual({ ok: true, value: 'csv' });
     expect(parseFormatFlag({ format: 'json' })).toEqual({ ok: true, value: 'json' });
+    expect(parseFormatFlag({ format: 'parquet' })).toEqual({ ok: true, value: 'parquet' });
   });
 
   it('rejects anything else, listing the formats', () => {
-    expect(parseFormatFlag({ format: 'xlsx' })).toEqual({ ok: false, problems: ['--format "xlsx": expected one of ndjson, csv, json'] });
+    expect(parseFormatFlag({ format: 'xlsx' })).toEqual({ ok: false, problems: ['--format "xlsx": expected one of ndjson, csv, json, parquet'] });
   });
 });
