@@ -7,20 +7,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DATASET_FORMATS, DATASET_MEDIA_TYPES } from '../../src/runs/dataset-formats.js';
 import { PARQUET_COLUMNS, type ParquetKind } from '../../src/runs/dataset-parquet.js';
+import { tableAfter } from '../helpers/markdown.js';
 
 const DOC = readFileSync(new URL('../../docs/datasets.md', import.meta.url), 'utf8');
 
-/** Rows of the first markdown table after `marker`, as arrays of trimmed cells. */
-function tableAfter(marker: string): string[][] {
-  const lines = DOC.slice(DOC.indexOf(marker)).split('\n');
-  const first = lines.findIndex((line) => line.startsWith('|'));
-  const rows: string[][] = [];
-  for (const line of lines.slice(first + 2)) {
-    if (!line.startsWith('|')) break;
-    rows.push(line.slice(1, -1).split(' | ').map((cell) => cell.trim()));
-  }
-  return rows;
-}
 
 const TYPE_CELL: Record<ParquetKind, string> = {
   code: 'BYTE_ARRAY (UTF8), dictionary',
@@ -32,13 +22,13 @@ const TYPE_CELL: Record<ParquetKind, string> = {
 
 describe('docs/datasets.md', () => {
   it('lists every dataset format with its media type and CLI flag', () => {
-    const rows = tableAfter('# Dataset formats');
+    const rows = tableAfter(DOC, '# Dataset formats');
     expect(rows.map((row) => row[2])).toEqual(DATASET_FORMATS.map((format) => `\`--format ${format}\``));
     expect(rows.map((row) => row[1])).toEqual(DATASET_FORMATS.map((format) => `\`${DATASET_MEDIA_TYPES[format].split(';')[0]}\``));
   });
 
   it('lists the Parquet columns in order, with their type and nullability', () => {
-    const rows = tableAfter('The columns (checked');
+    const rows = tableAfter(DOC, 'The columns (checked');
     expect(rows.map(([name, type, nullable]) => [name, type, nullable])).toEqual(
       PARQUET_COLUMNS.map((column) => [`\`${column.name}\``, TYPE_CELL[column.kind], column.nullable ? 'yes' : 'no']),
     );

@@ -13,22 +13,10 @@ import { problemTypeOf } from '../../src/http/problem.js';
 import { generationModelFor } from '../../src/generation/model.js';
 import { buildTestApp } from '../helpers/app.js';
 import { shippedSnapshot } from '../helpers/snapshot.js';
+import { tableAfter } from '../helpers/markdown.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
-/** Rows of the first markdown table after `heading`, as arrays of trimmed cells. */
-function tableAfter(markdown: string, heading: string): string[][] {
-  const start = markdown.indexOf(heading);
-  if (start === -1) throw new Error(`no "${heading}" section`);
-  const lines = markdown.slice(start).split('\n');
-  const first = lines.findIndex((line) => line.startsWith('|'));
-  const rows: string[][] = [];
-  for (const line of lines.slice(first + 2)) {
-    if (!line.startsWith('|')) break;
-    rows.push(line.slice(1, -1).split(' | ').map((cell) => cell.trim()));
-  }
-  return rows;
-}
 
 const unquote = (cell: string) => cell.replace(/^`(.*)`$/, '$1');
 
