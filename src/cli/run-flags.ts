@@ -97,11 +97,20 @@ function describeIssue(issue: z.core.$ZodIssue, body: Record<string, unknown>): 
   // A condition's problem is named by its own flag (--region, --age, ...).
   const flag = field === 'where' && issue.path.length > 1 ? `--${String(issue.path[1])}` : (FLAG_OF_FIELD[field] ?? field);
   if (issue.path.length === 1 && body[field] === undefined) return `${flag} is required`;
-  const given = issue.path.reduce<unknown>(
+  // --age is one flag for two fields: show it as it was given (MIN-MAX).
+  const path = field === 'where' && issue.path[1] === 'age' ? issue.path.slice(0, 2) : issue.path;
+  const given = path.reduce<unknown>(
     (value, key) => (typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined),
     body,
   );
-  return `${flag} ${JSON.stringify(given)}: ${issue.message}`;
+  const shown = path.length === 2 && typeof given === 'object' && given !== null ? ageFlagText(given as { min?: unknown; max?: unknown }) : given;
+  return `${flag} ${JSON.stringify(shown)}: ${issue.message}`;
+}
+
+/** The --age flag as the user wrote it, back from its {min, max} (text that did not parse is in min). */
+function ageFlagText(age: { min?: unknown; max?: unknown }): string {
+  if (typeof age.min === 'string') return age.min;
+  return `${age.min === undefined ? '' : String(age.min)}-${age.max === undefined ? '' : String(age.max)}`;
 }
 
 /** Parses the request flags with the API's schema; problems name the flags. */

@@ -58,10 +58,10 @@ interface Captured {
   readonly stderrStream: PassThrough;
 }
 
-function capture(options: { env?: Record<string, string>; tty?: boolean } = {}): Captured {
+function capture(options: { env?: Record<string, string>; tty?: boolean; stdoutTty?: boolean } = {}): Captured {
   let out = '';
   let err = '';
-  const stdout = new PassThrough();
+  const stdout = Object.assign(new PassThrough(), options.stdoutTty === true ? { isTTY: true } : {});
   const stderr = Object.assign(new PassThrough(), options.tty === true ? { isTTY: true } : {});
   stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
@@ -231,6 +231,31 @@ describe('generate (in-process)', () => {
     expect(run.stderr).toContain('n = 6 is above LLM_MAX_N (5) for a run with llm narratives; lower -n or raise LLM_MAX_N');
     expect(run.stderr).not.toContain('decision:');
     expect(await readdir(temp.dir)).toEqual([]);
+  });
+
+  it('draws a condition from its flags: exactly n people, all matching', async () => {
+    const run = await cli(['generate', '-n', '60', '-p', 'analysis_only', '-s', '4', '--scope', 'all', '--region', 'gagauzia', '--sex', 'female', '--age', '18-35', '-o', path('where.ndjson')]);
+    expect(run.code).toBe(0);
+    const people = ndjsonRecords(await readFile(path('where.ndjson'), 'utf8')) as { region: string; sex: string; age: number }[];
+    expect(people).toHaveLength(60);
+    for (const person of people) expect(person.region === 'gagauzia' && person.sex === 'female' && person.age >= 18 && person.age <= 35).toBe(true);
+  });
+
+  it('exits 1 before generating for a condition no census can fill, naming it (not LLM_MAX_N)', async () => {
+    const run = await cli(['generate', '-n', '5', '-p', 'analysis_only', '--region', 'chisinau', '--district', 'taraclia', '-o', path('none.ndjson')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('where (region chisinau; district taraclia)');
+    expect(run.stderr).not.toContain('LLM_MAX_N');
+    expect(readdirSync(temp.dir)).toEqual([]);
+  });
+
+  it('refuses Parquet to a terminal stdout, and writes it to a pipe', async () => {
+    const toTerminal = await cli(['generate', '-n', '5', '-p', 'analysis_only', '--format', 'parquet'], capture({ stdoutTty: true }));
+    expect(toTerminal.code).toBe(1);
+    expect(toTerminal.stderr).toContain('--format parquet is binary');
+    const toPipe = await cli(['generate', '-n', '5', '-p', 'analysis_only', '--format', 'parquet']);
+    expect(toPipe.code).toBe(0);
+    expect(toPipe.stdout.startsWith('PAR1')).toBe(true);
   });
 
   it('exits 1 naming the file when the output folder does not exist, before generating', async () => {

@@ -98,11 +98,18 @@ export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Co
         ...(flags.ok ? [] : flags.problems),
         ...(format.ok ? [] : format.problems),
         ...outputProblems(output, payloadPath),
+        // Parquet is binary: to a terminal it would only garble it.
+        ...(format.ok && format.value === 'parquet' && isStdout(output) && (io.stdout as { isTTY?: boolean }).isTTY === true
+          ? ['--format parquet is binary and stdout is a terminal; give -o FILE or pipe it']
+          : []),
       ];
       if (!flags.ok || !format.ok || problems.length > 0) return fail(io, problems, { withUsage: true });
       // LLM_MAX_N, as POST /v1/runs applies it (422 there): refused before anything is generated.
-      const overLimit = requestLimitError(flags.value.request, { llmMaxN: config.LLM_MAX_N }) ?? requestConditionError(flags.value.request);
+      const overLimit = requestLimitError(flags.value.request, { llmMaxN: config.LLM_MAX_N });
       if (overLimit !== null) return fail(io, [`${overLimit.message}; lower -n or raise LLM_MAX_N`], { withUsage: false });
+      // A condition no census can fill, as POST /v1/runs refuses it (422 there).
+      const emptyCondition = requestConditionError(flags.value.request);
+      if (emptyCondition !== null) return fail(io, [`${emptyCondition.message} Widen the condition flags.`], { withUsage: false });
 
       const request = effectiveRequestOf(flags.value.request, flags.value.request.seed ?? runtime.drawSeed());
       const opened: OutputTarget[] = [];

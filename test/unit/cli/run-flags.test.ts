@@ -14,6 +14,15 @@ describe('requestBodyOf', () => {
 });
 
 describe('parseRequestFlags', () => {
+  it('spells a condition from its flags: comma lists, and --age as MIN-MAX, MIN-, -MAX or one age', () => {
+    const where = (age: string) => requestBodyOf({ n: '1', profile: 'analysis_only', region: 'gagauzia, sud', age })['where'];
+    expect(where('18-35')).toEqual({ region: ['gagauzia', 'sud'], age: { min: 18, max: 35 } });
+    expect(where('65-')).toEqual({ region: ['gagauzia', 'sud'], age: { min: 65 } });
+    expect(where('-17')).toEqual({ region: ['gagauzia', 'sud'], age: { max: 17 } });
+    expect(where('40')).toEqual({ region: ['gagauzia', 'sud'], age: { min: 40, max: 40 } });
+    expect(requestBodyOf({ n: '1', profile: 'analysis_only' })['where']).toBeUndefined();
+  });
+
   it('accepts a request the API accepts', () => {
     const result = parseRequestFlags({ n: '10', profile: 'analysis_only', strict: true }, 100);
     expect(result).toEqual({ ok: true, value: { request: { n: 10, profile: 'analysis_only', strict: true }, body: { n: 10, profile: 'analysis_only', strict: true } } });
@@ -32,6 +41,11 @@ describe('parseRequestFlags', () => {
     [{ n: '1', profile: 'analysis_only', scope: 'kids' }, '--scope "kids": Invalid option'],
     [{ n: '1', profile: 'analysis_only', narratives: 'poetry' }, '--narratives "poetry": Invalid option'],
     [{ n: '1', profile: 'analysis_only', strict: true, 'no-strict': true }, '--strict and --no-strict contradict each other'],
+    [{ n: '1', profile: 'analysis_only', region: 'atlantis' }, '--region "atlantis": Invalid option'],
+    [{ n: '1', profile: 'analysis_only', sex: 'female,other' }, '--sex "other": Invalid option'],
+    [{ n: '1', profile: 'analysis_only', age: '40-30' }, '--age "40-30": min must not exceed max'],
+    [{ n: '1', profile: 'analysis_only', age: 'abc' }, '--age "abc": Invalid input: expected number'],
+    [{ n: '1', profile: 'analysis_only', age: '18-300' }, '--age "18-300": Too big'],
   ])('rejects %j naming the flag', (values, message) => {
     const result = parseRequestFlags(values, 100);
     expect(result.ok).toBe(false);
