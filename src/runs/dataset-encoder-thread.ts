@@ -25,12 +25,34 @@ export function defaultEncoderWorkerFile(): string {
   return fileURLToPath(new URL(fromSource ? `../../dist/runs/${entry}` : `./${entry}`, import.meta.url));
 }
 
+/**
+ * Encoder threads at once, process-wide. Each holds about 40 MB and a row group; without a cap,
+ * a burst of Parquet downloads would spawn one thread each. Past it a download is refused before
+ * its first byte (503, Retry-After), never queued behind the others.
+ */
+export const MAX_ENCODER_THREADS = 4;
+let threadsInUse = 0;
+
+/** Encoder threads running now (for tests and metrics). */
+export function encoderThreadsInUse(): number {
+  return threadsInUse;
+}
+
 export function createEncoderThreadTransform(format: DatasetFormat, workerFile = defaultEncoderWorkerFile()): Transform {
+  if (threadsInUse >= MAX_ENCODER_THREADS) {
+    throw new ServiceError('SERVICE_UNAVAILABLE', `All ${MAX_ENCODER_THREADS} ${format} encoders are busy with other downloads; retry shortly, or ask for NDJSON.`, {
+      details: { retryAfterSeconds: 5 },
+    });
+  }
   const worker = new Worker(workerFile, { workerData: { format } });
+  threadsInUse += 1;
   let waiting: ((reply: EncoderReply) => void) | undefined;
   let finished = false;
+  // Called on every way out (end, destroy, a worker that died); the slot is given back once.
   const stop = () => {
+    if (finished) return;
     finished = true;
+    threadsInUse -= 1;
     void worker.terminate();
   };
   const ask = (request: EncoderRequest, callback: (error: Error | null, bytes?: Uint8Array) => void) => {

@@ -11,6 +11,7 @@ import { parquetMetadata, parquetReadObjects, type FileMetaData } from 'hyparque
 import { describe, expect, it } from 'vitest';
 import { FIELD_CODES } from '../../../src/domain/categories.js';
 import { NARRATIVE_SECTIONS, type NarrativeSections, type Persona } from '../../../src/domain/persona.js';
+import { encoderThreadsInUse, MAX_ENCODER_THREADS } from '../../../src/runs/dataset-encoder-thread.js';
 import { createDatasetEncoder, createDatasetTransform, CSV_COLUMNS } from '../../../src/runs/dataset-formats.js';
 import { PARQUET_COLUMNS, PARQUET_SHA256_KEY, ParquetEncoder, ROW_GROUP_ROWS, type RowGroupLimits } from '../../../src/runs/dataset-parquet.js';
 import { makePersona, personaArbitrary } from '../../fixtures/personas.js';
@@ -250,5 +251,34 @@ describe('createDatasetEncoder / createDatasetTransform (parquet, in a worker th
   it('give a valid empty file for no input', async () => {
     const bytes = await buffer(Readable.from([]).pipe(createDatasetTransform('parquet')));
     expect(metadataOf(bytes).num_rows).toBe(0n);
+  });
+
+  it('run at most MAX_ENCODER_THREADS at once: the next is refused (503, Retry-After) until one ends, and every way out gives its slot back', async () => {
+    expect(encoderThreadsInUse()).toBe(0);
+    const open = Array.from({ length: MAX_ENCODER_THREADS }, () => createDatasetTransform('parquet'));
+    expect(encoderThreadsInUse()).toBe(MAX_ENCODER_THREADS);
+    let refused: unknown;
+    try {
+      createDatasetTransform('parquet');
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { retryAfterSeconds: 5 } });
+    // Destroyed (a caller went away), ended normally, and failed: each frees its slot once.
+    open[0]!.destroy();
+    open[0]!.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(encoderThreadsInUse()).toBe(MAX_ENCODER_THREADS - 1);
+    const ended = open[1]!;
+    const done = buffer(ended);
+    ended.end();
+    await done;
+    await expect(buffer(Readable.from([Buffer.from('{"id":\n')]).pipe(open[2]!))).rejects.toMatchObject({ name: 'ServiceError' });
+    for (const transform of open.slice(3)) transform.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(encoderThreadsInUse()).toBe(0);
+    // And a new one starts again.
+    const again = await buffer(Readable.from([]).pipe(createDatasetTransform('parquet')));
+    expect(metadataOf(again).num_rows).toBe(0n);
   });
 });
