@@ -74,8 +74,12 @@ export function describeWhere(where: Where): string {
  * accepted; a condition empty only in the data (no census mass) is found when it is planned.
  */
 export function structurallyEmpty(where: Where, minAge: number): boolean {
-  const districts = DISTRICT_CATEGORIES.filter(
-    (d) => (where.region === undefined || (where.region as readonly string[]).includes(d.region)) && (where.district === undefined || (where.district as readonly string[]).includes(d.code)),
-  );
-  return districts.length === 0 || (where.age?.max ?? MAX_AGE) < minAge;
+  return districtsOf(where).length === 0 || (where.age?.max ?? MAX_AGE) < minAge;
+}
+
+/** The district codes a condition keeps: those in its regions and its districts (all when it names neither). */
+export function districtsOf(where: Where): string[] {
+  const regions = where.region as readonly string[] | undefined;
+  const districts = where.district as readonly string[] | undefined;
+  return DISTRICT_CATEGORIES.filter((d) => (regions === undefined || regions.includes(d.region)) && (districts === undefined || districts.includes(d.code))).map((d) => d.code);
 }

@@ -4,8 +4,8 @@
  * `age85Plus` table) that the age range keeps. Restricting a joint is then a product, and the
  * sampler draws the single age of an 85+ cell from the kept ages only. Pure.
  */
-import { DISTRICT_CATEGORIES, FIELD_CODES, MAX_AGE } from '../domain/categories.js';
-import { describeWhere, type Where } from '../domain/where.js';
+import { FIELD_CODES, MAX_AGE } from '../domain/categories.js';
+import { describeWhere, districtsOf, type Where } from '../domain/where.js';
 import { ServiceError } from '../errors.js';
 import type { ConditionalTable } from './conditionals.js';
 import { AGE_85_PLUS_INDEX, KEY_CELL_COUNT, keyCellIndexes } from './key-joint.js';
@@ -22,11 +22,7 @@ function keeps(codes: readonly string[], chosen: readonly string[] | undefined):
 /** Per-cell weights in [0, 1] of a condition; `age85Plus` gives P(single age | 85+). */
 export function conditionWeights(where: Where, age85Plus: ConditionalTable): Float64Array {
   const idx = keyCellIndexes();
-  const regions = new Set<string>(where.region ?? FIELD_CODES.region);
-  const districts = keeps(
-    FIELD_CODES.district,
-    DISTRICT_CATEGORIES.filter((d) => regions.has(d.region) && (where.district === undefined || (where.district as readonly string[]).includes(d.code))).map((d) => d.code),
-  );
+  const districts = keeps(FIELD_CODES.district, districtsOf(where));
   const residences = keeps(FIELD_CODES.residence, where.residence);
   const sexes = keeps(FIELD_CODES.sex, where.sex);
   const ethnicities = keeps(FIELD_CODES.ethnicity, where.ethnicity);

@@ -90,13 +90,18 @@ export class RunReadModel {
     return record as RunRecord & { dataset: NonNullable<RunRecord['dataset']> };
   }
 
-  /** The committed dataset stream (or the bytes of `range`), with the run record (for ETag and length). */
-  async dataset(runId: string, range?: ByteSpan): Promise<{ record: RunRecord; stream: Readable }> {
-    const record = await this.datasetRecord(runId);
-    const stream = await this.#store.openDatasetReader(runId, range);
+  /** The committed dataset stream (or the bytes of `range`) of a record `datasetRecord` gave. */
+  async openDataset(record: RunRecord, range?: ByteSpan): Promise<Readable> {
+    const stream = await this.#store.openDatasetReader(record.run_id, range);
     if (!stream) {
-      throw new ServiceError('RUN_DATASET_WITHHELD', `run ${runId} has no dataset (status ${record.status})`, { details: { run_id: runId } });
+      throw new ServiceError('RUN_DATASET_WITHHELD', `run ${record.run_id} has no dataset (status ${record.status})`, { details: { run_id: record.run_id } });
     }
-    return { record, stream };
+    return stream;
+  }
+
+  /** The committed dataset stream, with the run record (for ETag and length). */
+  async dataset(runId: string): Promise<{ record: RunRecord; stream: Readable }> {
+    const record = await this.datasetRecord(runId);
+    return { record, stream: await this.openDataset(record) };
   }
 }

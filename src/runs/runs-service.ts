@@ -453,9 +453,14 @@ export class RunsService {
     return this.#reads.datasetRecord(runId);
   }
 
-  /** The committed dataset stream (or the bytes of `range`), with the run record (for ETag and length). */
-  dataset(runId: string, range?: ByteSpan): Promise<{ record: RunRecord; stream: Readable }> {
-    return this.#reads.dataset(runId, range);
+  /** The committed dataset stream (or the bytes of `range`) of a record `datasetRecord` gave: no second read of the record. */
+  openDataset(record: RunRecord, range?: ByteSpan): Promise<Readable> {
+    return this.#reads.openDataset(record, range);
+  }
+
+  /** The committed dataset stream, with the run record (for ETag and length). */
+  dataset(runId: string): Promise<{ record: RunRecord; stream: Readable }> {
+    return this.#reads.dataset(runId);
   }
 
   /** Cancels a run that has not finished, then deletes everything stored for it. */

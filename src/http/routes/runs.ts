@@ -298,15 +298,13 @@ export function runsRoutes(service: RunsService, maxN: number) {
           throw new ServiceError('REQUEST_RANGE_NOT_SATISFIABLE', `The dataset has ${record.dataset.bytes} bytes; the range asked for starts past its end.`);
         }
         if (range) {
-          const { stream } = await service.dataset(runId, range);
-          const body = await datasetRangeBody(stream, record.dataset, range);
+          const body = await datasetRangeBody(await service.openDataset(record, range), record.dataset, range);
           // The ETag only once the body is ready: a refused file (500) must not carry one.
           reply.code(206).header('etag', etag).header('content-type', contentType).header('content-length', range.end - range.start + 1);
           reply.header('content-range', `bytes ${range.start}-${range.end}/${record.dataset.bytes}`);
           return reply.send(body as unknown as string);
         }
-        const { stream } = await service.dataset(runId);
-        const body = await datasetBody(stream, type, record.dataset, encoding);
+        const body = await datasetBody(await service.openDataset(record), type, record.dataset, encoding);
         reply.header('etag', etag).header('content-type', contentType);
         if (encoding !== 'identity') reply.header('content-encoding', encoding);
         if (whole) reply.header('content-length', record.dataset.bytes);
