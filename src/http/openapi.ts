@@ -166,6 +166,26 @@ const RESPONSE_HEADERS: Readonly<Record<string, Readonly<Record<string, Readonly
   getDataset: DATASET_RESPONSE_HEADERS,
 };
 
+/**
+ * Examples from one real CLI run (`npm run examples:write`), by the component schema they belong
+ * to; test/contract/openapi-examples.test.ts checks they validate and that the CLI still gives them.
+ */
+export const EXAMPLES_DIR_URL = new URL('../../openapi/examples/', import.meta.url);
+export const COMPONENT_EXAMPLES: Readonly<Record<string, string>> = {
+  RunRequestInput: 'run-request.json',
+  Persona: 'persona.json',
+  GradientTrustPayload: 'trust-payload.json',
+};
+
+function addExamples(document: OpenApiObject): void {
+  const components = document['components'];
+  if (!isRecord(components) || !isRecord(components['schemas'])) return;
+  for (const [name, file] of Object.entries(COMPONENT_EXAMPLES)) {
+    const schema = components['schemas'][name];
+    if (isRecord(schema)) schema['examples'] = [JSON.parse(readFileSync(new URL(file, EXAMPLES_DIR_URL), 'utf8')) as unknown];
+  }
+}
+
 function addResponseHeaders(paths: Record<string, unknown>): void {
   for (const pathItem of Object.values(paths)) {
     if (!isRecord(pathItem)) continue;
@@ -185,7 +205,15 @@ export function swaggerOptions(): SwaggerOptions {
   return {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'moldova-personas', version: API_VERSION, description: DESCRIPTION },
+      info: {
+        title: 'moldova-personas',
+        version: API_VERSION,
+        description: DESCRIPTION,
+        // The service's code; the census data it is calibrated to is NBS's, under CC BY 4.0 (docs/data.md).
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      // Relative: the host that serves this document (each deployment has its own).
+      servers: [{ url: '/', description: 'The server this document was fetched from' }],
       tags: [
         { name: 'health', description: 'Probes for orchestrators' },
         { name: 'operations', description: 'Metrics and the contract itself' },
@@ -208,6 +236,7 @@ export function swaggerOptions(): SwaggerOptions {
         referenceStandardResponses(document['paths']);
       }
       pruneUnusedSchemas(document);
+      addExamples(document);
       return document as ReturnType<typeof jsonSchemaTransformObject>;
     },
   };

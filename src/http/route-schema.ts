@@ -9,6 +9,11 @@ import { PROBLEM_MEDIA_TYPE, ProblemSchema } from './problem.js';
 
 export type ZodApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
+/** `/v1` operations: a bearer key, enforced when the server sets API_KEYS (the `bearerAuth` scheme). */
+export const BEARER_AUTH = [{ bearerAuth: [] }];
+/** Probes, metrics and the contract: open whatever API_KEYS says (an explicit empty requirement). */
+export const OPEN_ACCESS = [];
+
 function describeStatus(status: number): string {
   return STATUS_CODES[status] ?? 'Problem';
 }

@@ -23,7 +23,7 @@ describe('checkContract', () => {
 
   it('rejects an undeclared status', async () => {
     const { violations } = await checkContract(health({ status: 201 }));
-    expect(violations).toEqual(['status 201 is not declared for GET /health/live (declared: 200, 500)']);
+    expect(violations).toEqual(['status 201 is not declared for GET /health/live (declared: 200, 400, 500)']);
   });
 
   it('rejects an undeclared content type', async () => {

@@ -3,7 +3,7 @@
  * plugin (prefix `/v1`, so auth applies). They serve the declared tables of `src/trust`; the
  * app sets the zod validator and serializer compilers.
  */
-import { problemResponses } from '../route-schema.js';
+import { BEARER_AUTH, problemResponses } from '../route-schema.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { GateCatalogueSchema, ProfileCatalogueSchema, gateCatalogue, profileCatalogue } from '../../trust/catalogue.js';
 
@@ -16,10 +16,11 @@ export const catalogueRoutes: FastifyPluginAsyncZod = async (app) => {
     '/profiles',
     {
       schema: {
+        operationId: 'getProfiles',
         summary: 'Trust profiles',
         description: 'The profiles, what each is for, and their request defaults.',
         tags: ['catalogues'],
-        security: [{ bearerAuth: [] }],
+        security: BEARER_AUTH,
         response: { 200: ProfileCatalogueSchema, ...problemResponses([401, 500, 503]) },
       },
     },
@@ -30,10 +31,11 @@ export const catalogueRoutes: FastifyPluginAsyncZod = async (app) => {
     '/gate-codes',
     {
       schema: {
+        operationId: 'getGateCodes',
         summary: 'Gate codes',
         description: 'The declared gate table: measures, thresholds and severities per profile, escalation priorities, recommendations.',
         tags: ['catalogues'],
-        security: [{ bearerAuth: [] }],
+        security: BEARER_AUTH,
         response: { 200: GateCatalogueSchema, ...problemResponses([401, 500, 503]) },
       },
     },

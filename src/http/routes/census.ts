@@ -3,7 +3,7 @@
  * A fastify plugin taking the census service as an option; mount it under the `/v1` prefix.
  * Handlers only call the service; the zod schemas check responses and feed the OpenAPI document.
  */
-import { problemResponses } from '../route-schema.js';
+import { BEARER_AUTH, problemResponses } from '../route-schema.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { CensusCatalogueSchema, CensusRefreshResultSchema } from '../../census/catalogue.js';
@@ -26,10 +26,11 @@ export const censusRoutes: FastifyPluginAsync<CensusRoutesOptions> = async (app,
     '/census',
     {
       schema: {
+        operationId: 'getCensusCatalogue',
         summary: 'The census data catalogue',
         description: 'Every table a run would use now: provenance class, trust, citation, content hash, ages, cache state and last fetch outcome. Never fetches.',
         tags: ['census'],
-        security: [{ bearerAuth: [] }],
+        security: BEARER_AUTH,
         response: { 200: CensusCatalogueSchema, ...problemResponses([401, 500, 503]) },
       },
     },
@@ -40,10 +41,11 @@ export const censusRoutes: FastifyPluginAsync<CensusRoutesOptions> = async (app,
     '/census/refresh',
     {
       schema: {
+        operationId: 'refreshCensus',
         summary: 'Fetch the PxWeb tables now',
         description: 'One attempt-sequence per PxWeb table, shared with any fetch of that table already in flight (parallel refreshes cost one); reports each outcome. Upstream failures are outcomes, not errors; while the circuit breaker is open a table is reported `circuit_open` without a call. Each call is bounded by PXWEB_DEADLINE_MS and PXWEB_MAX_BYTES. With PXWEB_MODE=off every table is skipped.',
         tags: ['census'],
-        security: [{ bearerAuth: [] }],
+        security: BEARER_AUTH,
         response: { 200: CensusRefreshResultSchema, ...problemResponses([400, 401, 413, 415, 500, 503]) },
       },
     },

@@ -1,6 +1,6 @@
 /** `GET /health/live` (the process answers) and `GET /health/ready` (the injected checks pass). */
 import { HEALTH_MEDIA_TYPE, HealthReportSchema, runReadinessChecks, type ReadinessCheck } from '../readiness.js';
-import { problemResponses, type ZodApp } from '../route-schema.js';
+import { OPEN_ACCESS, problemResponses, type ZodApp } from '../route-schema.js';
 
 const healthContent = (description: string) => ({
   description,
@@ -16,7 +16,8 @@ export function healthRoutes(checks: readonly ReadinessCheck[]) {
           operationId: 'getLiveness',
           summary: 'Liveness probe: the process is up and answering (no dependencies checked)',
           tags: ['health'],
-          response: { 200: healthContent('Alive'), ...problemResponses([500]) },
+          security: OPEN_ACCESS,
+          response: { 200: healthContent('Alive'), ...problemResponses([400, 500]) },
         },
       },
       async (_request, reply) => reply.type(HEALTH_MEDIA_TYPE).send({ status: 'pass' as const }),
@@ -29,10 +30,11 @@ export function healthRoutes(checks: readonly ReadinessCheck[]) {
           operationId: 'getReadiness',
           summary: 'Readiness probe: every injected check, 503 when any fails',
           tags: ['health'],
+          security: OPEN_ACCESS,
           response: {
             200: healthContent('Ready (status pass or warn)'),
             503: healthContent('Not ready (status fail)'),
-            ...problemResponses([500]),
+            ...problemResponses([400, 500]),
           },
         },
       },

@@ -1,7 +1,7 @@
 /** `GET /metrics`: this app's Prometheus registry in the text exposition format. */
 import { z } from 'zod';
 import type { Metrics } from '../metrics.js';
-import { problemResponses, type ZodApp } from '../route-schema.js';
+import { OPEN_ACCESS, problemResponses, type ZodApp } from '../route-schema.js';
 
 export function metricsRoutes(metrics: Metrics) {
   return async function registerMetricsRoutes(app: ZodApp): Promise<void> {
@@ -12,9 +12,10 @@ export function metricsRoutes(metrics: Metrics) {
           operationId: 'getMetrics',
           summary: 'Prometheus metrics (text exposition format 0.0.4)',
           tags: ['operations'],
+          security: OPEN_ACCESS,
           response: {
             200: { description: 'Metrics', content: { 'text/plain': { schema: z.string() } } },
-            ...problemResponses([500]),
+            ...problemResponses([400, 500]),
           },
         },
       },

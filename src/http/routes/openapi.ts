@@ -3,7 +3,7 @@
  * app is built; callers get the reviewed file's content (same JSON value, same key order).
  */
 import { z } from 'zod';
-import { problemResponses, type ZodApp } from '../route-schema.js';
+import { OPEN_ACCESS, problemResponses, type ZodApp } from '../route-schema.js';
 
 export const OpenApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });
 
@@ -17,9 +17,10 @@ export function openapiRoutes(documentJson: string) {
           operationId: 'getOpenApi',
           summary: 'The pinned OpenAPI 3.1 contract of this service',
           tags: ['operations'],
+          security: OPEN_ACCESS,
           response: {
             200: { description: 'The OpenAPI document', content: { 'application/json': { schema: OpenApiDocumentSchema } } },
-            ...problemResponses([500]),
+            ...problemResponses([400, 500]),
           },
         },
       },

@@ -30,7 +30,10 @@ import {
   noneMatchHits,
   parseRange,
 } from '../dataset-response.js';
-import { problemResponses, type ZodApp } from '../route-schema.js';
+import { BEARER_AUTH, problemResponses, type ZodApp } from '../route-schema.js';
+
+/** The persona record as a named component (its example: openapi/examples/persona.json). */
+const PersonaComponent = PersonaSchema.meta({ id: 'Persona', description: 'One synthetic person; docs/fields.md says what each field means.' });
 
 const RunIdParams = z.strictObject({ run_id: z.string().describe('UUIDv7 of the run (any case; answered in lower case)') });
 
@@ -63,7 +66,7 @@ const RunCreatedSchema = z
     status: z.enum(RUN_STATUSES),
     trust_payload: GradientTrustPayloadSchema,
     links: RunLinksSchema,
-    dataset: z.array(PersonaSchema).optional().describe('The personas; absent when the dataset is withheld.'),
+    dataset: z.array(PersonaComponent).optional().describe('The personas; absent when the dataset is withheld.'),
   })
   .meta({ id: 'RunCreated', description: 'A synchronous run, finished.' });
 
@@ -123,7 +126,7 @@ function requireRunId(runId: string): string {
 }
 
 const RUN_TAGS = ['runs'];
-const security = [{ bearerAuth: [] }];
+const security = BEARER_AUTH;
 
 export function runsRoutes(service: RunsService, maxN: number) {
   const RunRequestSchema = runRequestSchema(maxN);
@@ -261,7 +264,7 @@ export function runsRoutes(service: RunsService, maxN: number) {
               content: {
                 [baseMediaType('ndjson')]: { schema: z.string().describe('One persona (Persona schema) per line.') },
                 [baseMediaType('csv')]: { schema: z.string().describe('RFC 4180 CSV with a header row (traits flattened, narrative as JSON text).') },
-                [baseMediaType('json')]: { schema: z.array(PersonaSchema) },
+                [baseMediaType('json')]: { schema: z.array(PersonaComponent) },
                 [baseMediaType('parquet')]: {
                   schema: z.string().meta({ contentMediaType: baseMediaType('parquet'), description: 'An Apache Parquet file (binary); columns as for CSV, typed.' }),
                 },

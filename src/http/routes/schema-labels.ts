@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CATEGORICAL_FIELDS, FIELD_CATEGORIES, type CategoricalField } from '../../domain/categories.js';
 import { categoryOf } from '../../domain/persona.js';
-import { problemResponses, type ZodApp } from '../route-schema.js';
+import { BEARER_AUTH, problemResponses, type ZodApp } from '../route-schema.js';
 
 const labelList = <F extends CategoricalField>(field: F) =>
   z.array(z.strictObject({ code: categoryOf(field), label_ro: z.string().min(1) }));
@@ -39,7 +39,7 @@ export async function schemaLabelsRoutes(v1: ZodApp): Promise<void> {
         operationId: 'getSchemaLabels',
         summary: 'Romanian display labels of every categorical persona field',
         tags: ['catalogues'],
-        security: [{ bearerAuth: [] }],
+        security: BEARER_AUTH,
         response: {
           200: { description: 'Labels by persona field', content: { 'application/json': { schema: SchemaLabelsSchema } } },
           ...problemResponses([401, 500, 503]),
