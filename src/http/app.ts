@@ -22,7 +22,8 @@ import { genReqId, REQUEST_ID_HEADER } from './request-id.js';
 import type { ZodApp } from './route-schema.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
-import { openapiRoutes } from './routes/openapi.js';
+import { docsRoutes } from './routes/docs.js';
+import { openapiRoutes, parseContract } from './routes/openapi.js';
 import { zodValidatorCompiler } from './validation.js';
 import { isV1Path, V1_PREFIX, v1Gates, v1Scope, type V1RoutePlugin } from './v1.js';
 
@@ -138,7 +139,9 @@ export async function buildApp(deps: AppDeps): Promise<ZodApp> {
     await app.register(fastifySwagger, swaggerOptions());
     await app.register(healthRoutes(readinessChecks));
     await app.register(metricsRoutes(metrics));
-    await app.register(openapiRoutes(deps.contractJson ?? readPinnedContract()));
+    const contract = parseContract(deps.contractJson ?? readPinnedContract());
+    await app.register(openapiRoutes(contract));
+    await app.register(docsRoutes(contract));
     await app.register(
       v1Scope({ gates, routeIndex, plugins: deps.registerV1 ?? [] }),
       { prefix: V1_PREFIX },

@@ -70,7 +70,8 @@ export function createNotFoundHandler(routes: RouteIndex): NotFoundHandler {
   return function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const path = pathOf(request.url);
     const allowed = routes.allowedMethods(path);
-    if (allowed.length > 0) {
+    // A routed method that found nothing (a missing static file under /docs) is a 404, not a 405.
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
       return sendProblem(request, reply, {
         code: 'REQUEST_METHOD_NOT_ALLOWED',
         detail: `${request.method} is not supported on ${path}; use ${allowed.join(', ')}.`,

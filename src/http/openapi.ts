@@ -87,7 +87,7 @@ const DESCRIPTION = [
   'Any path that matches no route answers 404 (`NotFound`); a known path with an undeclared method answers 405 (`MethodNotAllowed`).',
   '',
   'When the server has `API_KEYS` configured, every `/v1` request needs `Authorization: Bearer <key>` (401 otherwise);',
-  '`/health/*`, `/metrics` and `/openapi.json` are always open.',
+  '`/health/*`, `/metrics`, `/openapi.json` and the reference pages under `/docs` (Swagger UI, local assets) are always open.',
   'Every response carries `X-Request-Id` (the caller’s, when it sent a short token, else a new UUID).',
 ].join('\n');
 

@@ -7,8 +7,14 @@ import { OPEN_ACCESS, problemResponses, type ZodApp } from '../route-schema.js';
 
 export const OpenApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });
 
-export function openapiRoutes(documentJson: string) {
-  const document = OpenApiDocumentSchema.parse(JSON.parse(documentJson));
+export type OpenApiDocument = z.infer<typeof OpenApiDocumentSchema>;
+
+/** The pinned document's text, parsed once for `/openapi.json` and `/docs`. */
+export function parseContract(documentJson: string): OpenApiDocument {
+  return OpenApiDocumentSchema.parse(JSON.parse(documentJson));
+}
+
+export function openapiRoutes(document: OpenApiDocument) {
   return async function registerOpenapiRoutes(app: ZodApp): Promise<void> {
     app.get(
       '/openapi.json',
