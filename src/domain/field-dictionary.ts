@@ -277,7 +277,7 @@ export const FIELD_DICTIONARY: readonly FieldEntry[] = [
     path: 'narrative',
     type: 'object',
     meaning: 'Romanian prose about the person, in eight sections, with how it was made; a narrative with personal data is never served.',
-    universe: 'records of a run with narratives (provider `template` or `llm`); absent otherwise',
+    universe: 'records of a run with narratives (provider `template` or `llm`) that the provider answered for; absent otherwise',
     production: 'synthetic',
     produced: 'Written by the provider the request names, then checked (docs/narratives.md); CSV and Parquet hold it as one JSON text cell.',
   }),
