@@ -41,15 +41,18 @@ export function text(value: string): string {
     .split(/(\s+|\|)/)
     .map((token) => (token === '|' ? '\\|' : LINK_LIKE.test(token) ? span(token) : escapeToken(token)))
     .join('');
-  // Block markers only count at the start of a line: a heading, quote, list, rule or setext line.
-  return out.replace(/^(\s*)([#>+=-]|\d+[.)])/, (_match, space: string, marker: string) =>
-    /^\d/.test(marker) ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}` : `${space}\\${marker}`,
-  );
+  // Block markers only count at the start of a line: a heading, list item, rule or setext line.
+  if (/^\s*[-+=#]/.test(out)) return out.replace(/^(\s*)([-+=#])/, '$1\\$2');
+  return out.replace(/^(\s*\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
 }
 
-/** Inline code holding `value` literally, on one line (`|` as `\|`, which GFM tables read as a pipe in the cell). */
+/**
+ * Inline code holding `value` literally, on one line. Each `|` becomes `\|`, which GFM tables read
+ * as a pipe within the cell; the backslashes before it are made even first, since the table scanner
+ * pairs them off before it looks at the pipe.
+ */
 export function code(value: string): string {
-  return span(oneLine(value)).replace(/\|/g, '\\|');
+  return span(oneLine(value)).replace(/(\\*)\|/g, (_match, slashes: string) => `${slashes}${slashes.length % 2 === 1 ? '\\' : ''}\\|`);
 }
 
 /** Markdown this code base wrote (the field dictionary, fixed texts), for a table cell: `|` escaped. */
