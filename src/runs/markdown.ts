@@ -60,8 +60,10 @@ export function trusted(value: string): string {
   return oneLine(value).replace(/\|/g, '\\|');
 }
 
-/** A fenced code block holding `content` literally: the fence is longer than any backtick run inside. */
+/** A fenced code block holding `content` literally (line breaks kept): the fence is longer than any backtick run inside. */
 export function fenced(content: string, info = ''): string {
+  // Its lines are its own; anything else unsafe (a CR, a bidi override) becomes a space.
+  content = content.split('\n').map(oneLine).join('\n');
   const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map((match) => match[0].length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return `${fence}${info}\n${content.replace(/\n$/, '')}\n${fence}`;
