@@ -263,7 +263,7 @@ function knownLimits({ manifest, report }: CardInputs): string {
     `Modelled tables (documented assumptions where no official figure exists): ${modelledTables.length === 0 ? 'none' : modelledTables.join(', ')}.`,
     '',
     `Secondary tables (partial, preliminary or single-source; soft use only): ${secondaryTables.length === 0 ? 'none' : secondaryTables.join(', ')}.`,
-    ...(modelledChecks.length === 0 ? [] : ['', `Joint checks with a modelled target (they compare the output with what the engine's own model implies, so they catch a broken engine, not a wrong assumption): ${modelledChecks.join(', ')}.`]),
+    ...(modelledChecks.length === 0 ? [] : ['', `Joint checks with a modelled target (they test the sample against the calibrated model, not the model against the census): ${modelledChecks.join(', ')}.`]),
     '',
     'Always, by design: the joint structure no table publishes is modelled (sex × age, marital status by age, education by age and in 30 raions, labour status by age, sector by area and sex, usual language by mother tongue, the Moldovan/Romanian split within an ethnicity); the Labour Force Survey figures are survey estimates on the 2014 census base, their own sampling error ignored; the single-age shape comes from the 1 January 2024 estimate; names are drawn from curated lists, traits are independent random draws, narratives are fiction. The field dictionary above says which modelled table shapes each field.',
   ].join('\n');
