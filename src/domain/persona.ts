@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { FIELD_CODES, MAX_AGE, type CategoricalField, type CodeOf } from './categories.js';
+import { fieldDescription as described } from './field-dictionary.js';
 import { NARRATIVE_SOURCES } from './request.js';
 
 /** The eight narrative sections (keys kept from the predecessor's contract), with their lengths. */
@@ -23,7 +24,7 @@ export const NARRATIVE_STATUSES = ['generated', 'template', 'failed', 'withheld'
 export type NarrativeStatus = (typeof NARRATIVE_STATUSES)[number];
 
 export const NarrativeSectionsSchema = z.strictObject(
-  Object.fromEntries(NARRATIVE_SECTIONS.map((s) => [s.key, z.string().min(s.min).max(s.max)])) as {
+  Object.fromEntries(NARRATIVE_SECTIONS.map((s) => [s.key, z.string().min(s.min).max(s.max).describe(described(`narrative.sections.${s.key}`))])) as {
     [K in NarrativeSectionKey]: z.ZodString;
   },
 );
@@ -34,21 +35,21 @@ export type NarrativeSections = z.infer<typeof NarrativeSectionsSchema>;
  * and `failed` carry `reasons` instead (a narrative with PII is never served).
  */
 export const NarrativeSchema = z.strictObject({
-  status: z.enum(NARRATIVE_STATUSES),
-  source: z.enum(NARRATIVE_SOURCES),
-  prompt_version: z.string().nullable(),
-  sections: NarrativeSectionsSchema.optional(),
-  reasons: z.array(z.string()).optional(),
+  status: z.enum(NARRATIVE_STATUSES).describe(described('narrative.status')),
+  source: z.enum(NARRATIVE_SOURCES).describe(described('narrative.source')),
+  prompt_version: z.string().nullable().describe(described('narrative.prompt_version')),
+  sections: NarrativeSectionsSchema.optional().describe(described('narrative.sections')),
+  reasons: z.array(z.string()).optional().describe(described('narrative.reasons')),
 });
 export type Narrative = z.infer<typeof NarrativeSchema>;
 
 const tScore = z.number().min(20).max(80);
 export const TraitsSchema = z.strictObject({
-  openness: tScore,
-  conscientiousness: tScore,
-  extraversion: tScore,
-  agreeableness: tScore,
-  neuroticism: tScore,
+  openness: tScore.describe(described('traits.openness')),
+  conscientiousness: tScore.describe(described('traits.conscientiousness')),
+  extraversion: tScore.describe(described('traits.extraversion')),
+  agreeableness: tScore.describe(described('traits.agreeableness')),
+  neuroticism: tScore.describe(described('traits.neuroticism')),
 });
 export type Traits = z.infer<typeof TraitsSchema>;
 
@@ -57,28 +58,29 @@ export function categoryOf<F extends CategoricalField>(field: F) {
   return z.enum(FIELD_CODES[field] as unknown as readonly [CodeOf<F>, ...CodeOf<F>[]]);
 }
 
+/** The persona record; every field carries its meaning from the field dictionary (`field-dictionary.ts`). */
 export const PersonaSchema = z.strictObject({
-  id: z.uuid(),
-  index: z.number().int().min(0),
-  given_name: z.string().min(1),
-  family_name: z.string().min(1),
-  sex: categoryOf('sex'),
-  age: z.number().int().min(0).max(MAX_AGE),
-  age_group: categoryOf('age_group'),
-  region: categoryOf('region'),
-  district: categoryOf('district'),
-  residence: categoryOf('residence'),
-  ethnicity: categoryOf('ethnicity'),
-  mother_tongue: categoryOf('mother_tongue'),
-  language_usually_spoken: categoryOf('language_usually_spoken'),
-  religion: categoryOf('religion'),
-  marital_status: categoryOf('marital_status').nullable(),
-  education_level: categoryOf('education_level').nullable(),
-  employment_status: categoryOf('employment_status').nullable(),
-  inactivity_reason: categoryOf('inactivity_reason').nullable(),
-  economic_sector: categoryOf('economic_sector').nullable(),
-  traits: TraitsSchema.optional(),
-  narrative: NarrativeSchema.optional(),
+  id: z.uuid().describe(described('id')),
+  index: z.number().int().min(0).describe(described('index')),
+  given_name: z.string().min(1).describe(described('given_name')),
+  family_name: z.string().min(1).describe(described('family_name')),
+  sex: categoryOf('sex').describe(described('sex')),
+  age: z.number().int().min(0).max(MAX_AGE).describe(described('age')),
+  age_group: categoryOf('age_group').describe(described('age_group')),
+  region: categoryOf('region').describe(described('region')),
+  district: categoryOf('district').describe(described('district')),
+  residence: categoryOf('residence').describe(described('residence')),
+  ethnicity: categoryOf('ethnicity').describe(described('ethnicity')),
+  mother_tongue: categoryOf('mother_tongue').describe(described('mother_tongue')),
+  language_usually_spoken: categoryOf('language_usually_spoken').describe(described('language_usually_spoken')),
+  religion: categoryOf('religion').describe(described('religion')),
+  marital_status: categoryOf('marital_status').nullable().describe(described('marital_status')),
+  education_level: categoryOf('education_level').nullable().describe(described('education_level')),
+  employment_status: categoryOf('employment_status').nullable().describe(described('employment_status')),
+  inactivity_reason: categoryOf('inactivity_reason').nullable().describe(described('inactivity_reason')),
+  economic_sector: categoryOf('economic_sector').nullable().describe(described('economic_sector')),
+  traits: TraitsSchema.optional().describe(described('traits')),
+  narrative: NarrativeSchema.optional().describe(described('narrative')),
 });
 export type Persona = z.infer<typeof PersonaSchema>;
 

@@ -4,6 +4,7 @@
  * Exit codes: 0 PASS / PASS_WITH_WARNINGS, 2 REJECT, 1 error (bad flag, I/O, cancelled).
  */
 import { loadConfig, type Config } from '../../config/env.js';
+import { renderDatasetCard } from '../../runs/dataset-card.js';
 import type { DatasetFormat } from '../../runs/dataset-formats.js';
 import { effectiveRequestOf, requestConditionError, requestLimitError } from '../../runs/run-request.js';
 import type { EffectiveRequest } from '../../domain/request.js';
@@ -23,7 +24,7 @@ import { parseFormatFlag, parseRequestFlags, REQUEST_OPTIONS } from '../run-flag
 
 const USAGE =
   'moldova-personas generate -n N -p PROFILE [-s SEED] [--scope adults|all] [--format ndjson|csv|json|parquet] ' +
-  '[-o FILE] [--payload FILE] [--traits] [--no-ipf] [--strict|--no-strict] [--narratives none|template|llm] ' +
+  '[-o FILE] [--payload FILE] [--card FILE] [--traits] [--no-ipf] [--strict|--no-strict] [--narratives none|template|llm] ' +
   '[--region CODES] [--district CODES] [--residence CODES] [--sex CODES] [--ethnicity CODES] [--age MIN-MAX]';
 
 const HELP = `Options:
@@ -34,6 +35,8 @@ const HELP = `Options:
       --format FORMAT    ndjson (default), csv, json (one array) or parquet (binary: use -o)
   -o, --output FILE      write the dataset to FILE (default, or "-": stdout)
       --payload FILE     write the full trust payload (JSON) to FILE ("-": stdout)
+      --card FILE        write the dataset card (Markdown: fields, sources, licence, verdict,
+                         how to reproduce) to FILE ("-": stdout)
       --traits           add Big Five trait T-scores to every persona
       --no-ipf           sample the prior without calibrating to the census
       --strict           never release a rejected dataset (default only for high_stakes)
@@ -76,6 +79,17 @@ function outputProblems(output: string | undefined, payload: string | undefined)
   return [];
 }
 
+/** Where the card may go: not where the dataset or the payload goes. */
+function cardProblems(output: string | undefined, payload: string | undefined, card: string | undefined): string[] {
+  if (card === undefined) return [];
+  if (card === '-') {
+    if (isStdout(output)) return ['--card - and the dataset cannot both go to stdout; give -o FILE'];
+    return payload === '-' ? ['--card - and --payload - cannot both go to stdout'] : [];
+  }
+  if (!isStdout(output) && output === card) return ['-o and --card name the same file'];
+  return payload === card ? ['--payload and --card name the same file'] : [];
+}
+
 export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Command {
   return {
     name: 'generate',
@@ -87,6 +101,7 @@ export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Co
       format: { type: 'string' },
       output: { type: 'string', short: 'o' },
       payload: { type: 'string' },
+      card: { type: 'string' },
     },
     async run({ values }, io) {
       const config = loadConfig(io.env);
@@ -94,10 +109,12 @@ export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Co
       const flags = parseRequestFlags(values, config.MAX_N);
       const output = text(values, 'output');
       const payloadPath = text(values, 'payload');
+      const cardPath = text(values, 'card');
       const problems = [
         ...(flags.ok ? [] : flags.problems),
         ...(format.ok ? [] : format.problems),
         ...outputProblems(output, payloadPath),
+        ...cardProblems(output, payloadPath, cardPath),
         // Parquet is binary: to a terminal it would only garble it.
         ...(format.ok && format.value === 'parquet' && isStdout(output) && (io.stdout as { isTTY?: boolean }).isTTY === true
           ? ['--format parquet is binary and stdout is a terminal; give -o FILE or pipe it']
@@ -116,7 +133,7 @@ export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Co
       const outcome = await withCancellation(
         runtime,
         () => opened.forEach((target) => target.abortSync()),
-        (signal) => generateInto({ io, runtime, config, request, body: flags.value.body, format: format.value, output, payloadPath, opened, signal }),
+        (signal) => generateInto({ io, runtime, config, request, body: flags.value.body, format: format.value, output, payloadPath, cardPath, opened, signal }),
       );
       if (outcome.kind === 'failed') return fail(io, [outcome.message], { withUsage: false });
       return outcome.code;
@@ -133,6 +150,7 @@ interface GenerateOptions {
   readonly format: DatasetFormat;
   readonly output: string | undefined;
   readonly payloadPath: string | undefined;
+  readonly cardPath: string | undefined;
   /** Filled with the targets as they open, for a forced exit to clean up. */
   readonly opened: OutputTarget[];
   readonly signal: AbortSignal;
@@ -140,8 +158,8 @@ interface GenerateOptions {
 
 type Outcome = { readonly kind: 'done'; readonly code: ExitCode } | { readonly kind: 'failed'; readonly message: string };
 
-async function openTargets(options: GenerateOptions): Promise<{ dataset: OutputTarget; payloadFile: OutputTarget | null }> {
-  const { io, runtime, request, output, payloadPath, opened } = options;
+async function openTargets(options: GenerateOptions): Promise<{ dataset: OutputTarget; payloadFile: OutputTarget | null; cardFile: OutputTarget | null }> {
+  const { io, runtime, request, output, payloadPath, cardPath, opened } = options;
   // Opened before the run, so a bad path fails in milliseconds rather than after it.
   const dataset =
     output !== undefined && !isStdout(output)
@@ -155,7 +173,25 @@ async function openTargets(options: GenerateOptions): Promise<{ dataset: OutputT
     payloadFile = await openFileTarget(payloadPath);
     opened.push(payloadFile);
   }
-  return { dataset, payloadFile };
+  let cardFile: OutputTarget | null = null;
+  if (cardPath !== undefined && cardPath !== '-') {
+    cardFile = await openFileTarget(cardPath);
+    opened.push(cardFile);
+  }
+  return { dataset, payloadFile, cardFile };
+}
+
+/** Writes one small document to its file target and commits it; on an output error, aborts it and returns the error. */
+async function writeDocument(target: OutputTarget, content: string): Promise<OutputError | null> {
+  try {
+    await target.write(Buffer.from(content, 'utf8'));
+    await target.commit();
+    return null;
+  } catch (error) {
+    await target.abort();
+    if (error instanceof OutputError) return error;
+    throw error;
+  }
 }
 
 async function generateInto(options: GenerateOptions): Promise<Outcome> {
@@ -168,7 +204,7 @@ async function generateInto(options: GenerateOptions): Promise<Outcome> {
     if (error instanceof OutputError) return { kind: 'failed', message: error.message };
     throw error;
   }
-  const { dataset, payloadFile } = targets;
+  const { dataset, payloadFile, cardFile } = targets;
   const sink = formatSink(options.format, dataset);
   const bar = progressBarFor(request.n, io.stderr, runtime.nowMs);
   let result;
@@ -185,6 +221,7 @@ async function generateInto(options: GenerateOptions): Promise<Outcome> {
   } catch (error) {
     bar?.finish();
     await payloadFile?.abort();
+    await cardFile?.abort();
     if (sink.failure !== null && !options.signal.aborted) return { kind: 'failed', message: sink.failure.message };
     throw error;
   }
@@ -198,9 +235,17 @@ async function generateInto(options: GenerateOptions): Promise<Outcome> {
       await payloadFile.commit();
     } catch (error) {
       await payloadFile.abort();
+      await cardFile?.abort();
       if (error instanceof OutputError) return { kind: 'failed', message: error.message };
       throw error;
     }
+  }
+  if (options.cardPath !== undefined) {
+    // The card reads the run's own documents: the same run gives the same card as GET /v1/runs/{id}/card.
+    const card = renderDatasetCard({ manifest: result.manifest, payload: result.payload, report: result.report });
+    if (options.cardPath === '-') io.stdout.write(card);
+    const failed = cardFile === null ? null : await writeDocument(cardFile, card);
+    if (failed !== null) return { kind: 'failed', message: failed.message };
   }
   const destination = sink.committed ? dataset.label : null;
   io.stderr.write(formatPayloadSummary(result, { request, destination, format: options.format }));

@@ -14,6 +14,7 @@ import type { RunsService, Settled } from '../../runs/runs-service.js';
 import { syncBody } from '../../runs/dataset-formats.js';
 import { ROW_GROUP_ROWS } from '../../runs/dataset-parquet.js';
 import { runRequestSchema } from '../../runs/run-request.js';
+import { CARD_MEDIA_TYPE, runCard } from '../../runs/dataset-card.js';
 import { isStorageErrorCode, STORAGE_RETRY_AFTER_SECONDS } from '../../runs/storage-error.js';
 import { GradientTrustPayloadSchema } from '../../trust/payload-schema.js';
 import { RunManifestSchema } from '../../trust/manifest.js';
@@ -44,6 +45,7 @@ export const RunLinksSchema = z
     dataset: z.string(),
     report: z.string(),
     manifest: z.string(),
+    card: z.string(),
   })
   .meta({ id: 'RunLinks', description: 'Where to find the parts of a run.' });
 
@@ -84,7 +86,14 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function linksOf(runId: string): z.infer<typeof RunLinksSchema> {
   const self = `/v1/runs/${runId}`;
-  return { self, trust_payload: `${self}/trust-payload`, dataset: `${self}/dataset`, report: `${self}/report`, manifest: `${self}/manifest` };
+  return {
+    self,
+    trust_payload: `${self}/trust-payload`,
+    dataset: `${self}/dataset`,
+    report: `${self}/report`,
+    manifest: `${self}/manifest`,
+    card: `${self}/card`,
+  };
 }
 
 export function runResourceOf(record: RunRecord): z.infer<typeof RunSchema> {
@@ -244,6 +253,26 @@ export function runsRoutes(service: RunsService, maxN: number) {
     artifactRoute('trust-payload', 'payload', GradientTrustPayloadSchema, 'The Gradient trust payload (409 while unfinished)', 'getTrustPayload');
     artifactRoute('report', 'report', TrustReportSchema, 'The full trust report (409 while unfinished)', 'getTrustReport');
     artifactRoute('manifest', 'manifest', RunManifestSchema, 'The run manifest (409 while unfinished)', 'getRunManifest');
+
+    v1.get(
+      '/runs/:run_id/card',
+      {
+        schema: {
+          operationId: 'getDatasetCard',
+          summary: 'The dataset card, Markdown (409 while unfinished)',
+          description:
+            'A Hugging Face-style dataset card rendered from the stored manifest, trust payload and report: YAML front matter (pretty_name, license, language, size_categories, tags), then what the data is and is not for, every field with its type and meaning (docs/fields.md), every table with its id and vintage, the licence and attribution of the NBS source data, the method in short, the known limits, the verdict, the request (with its `where` condition) and how to reproduce it. The same run always gives the same bytes. Also written by `generate --card FILE.md`.',
+          tags: RUN_TAGS,
+          security,
+          params: RunIdParams,
+          response: {
+            200: { description: 'The dataset card', content: { 'text/markdown': { schema: z.string().describe('CommonMark with GFM tables, after YAML front matter.') } } },
+            ...problemResponses([400, 401, 404, 409, 500, 503]),
+          },
+        },
+      },
+      async (request, reply) => reply.type(CARD_MEDIA_TYPE).send(await runCard(service, requireRunId(request.params.run_id))),
+    );
 
     v1.get(
       '/runs/:run_id/dataset',
