@@ -49,5 +49,8 @@ EXPOSE 8080
 CMD ["npm", "start"]
 
 FROM deps AS ci
+# The browser tests drive Debian's Chromium; the PostgreSQL suites skip (no server in a build).
+RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+    && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN npm test
