@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Narrative, NarrativeRunStats, Persona } from '../domain/persona.js';
 import { mergeNarrativeRunStats, narrativeRunStats } from '../narratives/narrative-stats.js';
 import { narrateInOrder, type NarrativeProvider } from '../narratives/provider.js';
-import type { DatasetSink } from '../workers/generation-pool.js';
+import type { DatasetSink } from '../workers/shard-merge.js';
 
 /** Lines per write to the run's sink (≈ 1 MB with narratives). */
 const BATCH_LINES = 256;

@@ -11,7 +11,8 @@
  * Time is read from the injected clock only here (the pure parts take it as an argument).
  */
 import type { InputSnapshot } from '../census/census-table.js';
-import type { RunPlan, GenerationPool, PoolRunResult } from '../workers/generation-pool.js';
+import type { RunPlan, GenerationPool } from '../workers/generation-pool.js';
+import type { PoolRunResult } from '../workers/shard-merge.js';
 import { SHARD_SIZE } from '../generation/plan.js';
 import { idKeyOf } from '../generation/persona-id.js';
 import { buildGradientPayload } from '../trust/payload.js';

@@ -19,7 +19,7 @@ import type { InputSnapshot } from '../census/census-table.js';
 import { isReadTable } from '../census/table-specs.js';
 import { observedCounts, type FieldTarget } from '../generation/field-targets.js';
 import { observedJointCounts, type JointTarget } from '../generation/joint-targets.js';
-import type { PoolRunResult } from '../workers/generation-pool.js';
+import type { PoolRunResult } from '../workers/shard-merge.js';
 import { classifyDerivedTargets } from '../trust/derived-targets.js';
 
 export function preflightInputOf(options: {

@@ -16,13 +16,8 @@ import type { IdKey } from '../../src/generation/persona-id.js';
 import { addCountsInPlace, emptyCounts, type ShardCounts } from '../../src/generation/shard-counts.js';
 import { DuplicateRecordCounter } from '../../src/generation/record-hashes.js';
 import { normalise } from '../../src/generation/table-view.js';
-import type {
-  DatasetSink,
-  GenerationPool,
-  GenerationRequest as PoolGenerationRequest,
-  PoolRunOptions,
-  PoolRunResult,
-} from '../../src/workers/generation-pool.js';
+import type { GenerationPool, GenerationRequest as PoolGenerationRequest, PoolRunOptions } from '../../src/workers/generation-pool.js';
+import type { DatasetSink, PoolRunResult } from '../../src/workers/shard-merge.js';
 
 /**
  * A request as tests write it: the id key may be left out, and is then a fixed function of the

@@ -13,7 +13,7 @@ import { emptyCounts, type ShardCounts } from '../../../src/generation/shard-cou
 import type { JointTarget } from '../../../src/generation/joint-targets.js';
 import { effectiveRequestOf } from '../../../src/runs/run-request.js';
 import { evaluationInputOf, preflightInputOf } from '../../../src/runs/trust-input.js';
-import type { PoolRunResult } from '../../../src/workers/generation-pool.js';
+import type { PoolRunResult } from '../../../src/workers/shard-merge.js';
 import { shippedSnapshot } from '../../helpers/snapshot.js';
 
 let snapshot: InputSnapshot;
