@@ -71,6 +71,7 @@ export function emptyCounts(): ShardCounts {
   counts.youth_inactivity = new Int32Array(UNIT_COUNTER_SIZES.youth_inactivity);
   counts.residence_sector = new Int32Array(UNIT_COUNTER_SIZES.residence_sector);
   counts.elderly_sex = new Int32Array(UNIT_COUNTER_SIZES.elderly_sex);
+  counts.age_sex = new Int32Array(UNIT_COUNTER_SIZES.age_sex);
   return counts;
 }
 

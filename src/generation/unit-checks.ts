@@ -12,6 +12,7 @@
 import type { InputSnapshot } from '../census/census-table.js';
 import { VARIABLE_DOMAINS } from '../census/domains.js';
 import {
+  AGE_GROUPS,
   DISTRICTS,
   DISTRICT_REGION_INDEX,
   ECONOMIC_SECTORS,
@@ -42,6 +43,7 @@ const K_EMP = EMPLOYMENT_STATUSES.length;
 const K_INA = INACTIVITY_REASONS.length;
 const K_SEC = ECONOMIC_SECTORS.length;
 const B = VARIABLE_DOMAINS.broad_age.length;
+const AGE_GROUP_COUNT = AGE_GROUPS.length;
 const LFS_AGES = VARIABLE_DOMAINS.lfs_age_group.length;
 const LFS_REGIONS = VARIABLE_DOMAINS.region_lfs.length;
 const EMPLOYED = EMPLOYMENT_STATUSES.indexOf('employed');
@@ -74,6 +76,8 @@ export const UNIT_COUNTER_SIZES = {
   residence_sector: R * K_SEC,
   /** Ages 60+: sex. */
   elderly_sex: S,
+  /** Five-year age group × sex: the population pyramid of the report (not gated). */
+  age_sex: AGE_GROUP_COUNT * S,
 } as const;
 
 export type UnitCounterKey = keyof typeof UNIT_COUNTER_SIZES;
@@ -90,6 +94,8 @@ export function lfsAgeGroupOf(age: number): number {
 const BROAD_BY_SEX_AGE = Uint8Array.from({ length: S * 86 }, (_, i) => broadAgeClass(i % 86, Math.floor(i / 86)));
 /** LFS age group by age index (-1 under 15). */
 const LFS_AGE_BY_AGE = Int8Array.from({ length: 86 }, (_, a) => lfsAgeGroupOf(a));
+/** Five-year age group by age index (85 = 85+). */
+export const AGE_GROUP_BY_AGE = Uint8Array.from({ length: 86 }, (_, a) => Math.min(AGE_GROUP_COUNT - 1, Math.floor(a / 5)));
 
 const LFS_REGION_OF = REGIONS.map((code) => VARIABLE_DOMAINS.region_lfs.indexOf((code === 'sud' || code === 'gagauzia' ? 'sud_gagauzia' : code) as never));
 
@@ -117,6 +123,7 @@ export function countUnits(
   counts.district_broad_age[d * B + broad]! += 1;
   counts.residence_broad_age[r * B + broad]! += 1;
   if (ageIndex >= 60) counts.elderly_sex[s]! += 1;
+  counts.age_sex[AGE_GROUP_BY_AGE[ageIndex]! * S + s]! += 1;
   if (education >= 0) {
     counts.residence_education[r * K_EDU + education]! += 1;
     counts.district_education[d * K_EDU + education]! += 1;
@@ -155,6 +162,7 @@ export function expectedUnitCounts(joint: Float64Array, c: ConditionalTables, mi
     out.district_broad_age[d * B + broad]! += mass;
     out.residence_broad_age[r * B + broad]! += mass;
     if (a >= 60) out.elderly_sex[s]! += mass;
+    out.age_sex[AGE_GROUP_BY_AGE[a]! * S + s]! += mass;
     if (a >= 10) {
       const row = educationRow(d, r, s, a);
       for (let k = 0; k < K_EDU; k += 1) {

@@ -48,22 +48,32 @@ function matches(range: string, mediaType: string): boolean {
   return subtype === '*' ? type === mediaMain : range === mediaType;
 }
 
-/** The dataset format for an Accept header (absent or `*\/*`: NDJSON). */
-export function negotiateDatasetType(accept: string | undefined): DatasetFormat {
-  if (accept === undefined || accept.trim() === '') return 'ndjson';
+/**
+ * The offered media type an Accept header prefers (absent, empty or `*\/*`: the first offered);
+ * the highest q wins, then a specific range over a wildcard, then the order offered. Null when
+ * nothing offered is acceptable.
+ */
+export function negotiateMediaType<T extends string>(accept: string | undefined, offered: readonly T[]): T | null {
+  if (accept === undefined || accept.trim() === '') return offered[0] ?? null;
   const ranges = parseAccept(accept);
-  let best: { format: DatasetFormat; q: number; specific: boolean } | undefined;
-  for (const format of DATASET_FORMATS) {
+  let best: { type: T; q: number; specific: boolean } | undefined;
+  for (const type of offered) {
     for (const range of ranges) {
-      if (range.q === 0 || !matches(range.type, baseMediaType(format))) continue;
+      if (range.q === 0 || !matches(range.type, type)) continue;
       const specific = !range.type.includes('*');
-      if (!best || range.q > best.q || (range.q === best.q && specific && !best.specific)) best = { format, q: range.q, specific };
+      if (!best || range.q > best.q || (range.q === best.q && specific && !best.specific)) best = { type, q: range.q, specific };
     }
   }
-  if (!best) {
+  return best?.type ?? null;
+}
+
+/** The dataset format for an Accept header (absent or `*\/*`: NDJSON). */
+export function negotiateDatasetType(accept: string | undefined): DatasetFormat {
+  const type = negotiateMediaType(accept, DATASET_FORMATS.map(baseMediaType));
+  if (type === null) {
     throw new ServiceError('REQUEST_NOT_ACCEPTABLE', `The dataset is available as ${DATASET_FORMATS.map(baseMediaType).join(', ')}.`);
   }
-  return best.format;
+  return DATASET_FORMATS.find((format) => baseMediaType(format) === type)!;
 }
 
 /** What the run record says the stored NDJSON is: its length and `sha256:<hex>` digest. */

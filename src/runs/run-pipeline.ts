@@ -118,6 +118,7 @@ export async function executeRun(deps: PipelineDeps, run: PipelineRun): Promise<
       calibration: plan.calibration,
       narratives,
       discardedPartialOutput: run.discardedPartialOutput === true,
+      pyramidTarget: plan.pyramid_target,
     });
     evaluation = evaluateGates(evaluationInput);
     input = evaluationInput;

@@ -19,6 +19,7 @@ import type { InputSnapshot } from '../census/census-table.js';
 import { isReadTable } from '../census/table-specs.js';
 import { observedCounts, type FieldTarget } from '../generation/field-targets.js';
 import { observedJointCounts, type JointTarget } from '../generation/joint-targets.js';
+import { observedPyramid, type PyramidTarget } from '../generation/pyramid.js';
 import type { PoolRunResult } from '../workers/shard-merge.js';
 import { classifyDerivedTargets } from '../trust/derived-targets.js';
 
@@ -84,6 +85,8 @@ export function evaluationInputOf(
     readonly narratives: NarrativeRunStats | null;
     /** Recovery discarded a half-written earlier attempt of this run. */
     readonly discardedPartialOutput?: boolean;
+    /** The model's age group × sex shares (the report's pyramid); absent or null: no pyramid. */
+    readonly pyramidTarget?: PyramidTarget | null;
   },
 ): EvaluationInput {
   const { generated } = output;
@@ -93,6 +96,7 @@ export function evaluationInputOf(
     n_generated: generated.n,
     field_observed: observedCounts(generated.counts),
     joint_checks: jointChecksOf(jointTargets, generated),
+    pyramid: output.pyramidTarget ? { ...output.pyramidTarget, observed_counts: observedPyramid(generated.counts) } : null,
     calibration: calibrationOf(output.calibration),
     consistency: Object.fromEntries(CONSISTENCY_RULES.map((rule, i) => [rule, generated.counts.consistency[i] ?? 0])) as EvaluationInput['consistency'],
     plausibility: Object.fromEntries(

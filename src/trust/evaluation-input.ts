@@ -11,6 +11,7 @@ import type { NarrativeRunStats } from '../domain/persona.js';
 import type { ComparedField } from '../domain/fields.js';
 import type { FieldTarget } from '../generation/field-targets.js';
 import type { JointTarget } from '../generation/joint-targets.js';
+import type { PyramidTarget } from '../generation/pyramid.js';
 import type { TableProvenanceSchema } from './report-schema.js';
 import { CONSISTENCY_RULES, type ConsistencyRule } from '../generation/consistency.js';
 import { PLAUSIBILITY_RULES, PLAUSIBILITY_RULE_IDS, type PlausibilityRuleId } from '../generation/plausibility.js';
@@ -36,6 +37,11 @@ export interface PlausibilityCount {
 export interface JointCheck extends Omit<JointTarget, 'row_field' | 'col_field'> {
   readonly row_field: ComparedField;
   readonly col_field: ComparedField;
+  readonly observed_counts: readonly (readonly number[])[];
+}
+
+export interface PyramidCheck extends PyramidTarget {
+  /** Per age group, per sex. */
   readonly observed_counts: readonly (readonly number[])[];
 }
 
@@ -80,6 +86,8 @@ export interface EvaluationInput extends PreflightInput {
   /** Counts per category, aligned with the field target's `categories`; null values are not counted. */
   readonly field_observed: Readonly<Partial<Record<ComparedField, readonly number[]>>>;
   readonly joint_checks: readonly JointCheck[];
+  /** Age group × sex: the model's shares and the output's counts, for the report's pyramid (not gated; absent: not shown). */
+  readonly pyramid?: PyramidCheck | null;
   readonly calibration: CalibrationDiagnostics | null;
   readonly consistency: Readonly<Record<ConsistencyRule, number>>;
   /** Per plausibility rule (src/generation/plausibility.ts), its counts in the output. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { PROVENANCE_CLASSES, PublicationSchema, TableVintageSchema, TARGET_PROVENANCE_CLASSES, TRUST_LEVELS } from '../census/census-table.js';
 import { PROFILES, PXWEB_MODES, SCOPES } from '../domain/request.js';
 import { COMPARED_FIELDS } from '../domain/fields.js';
+import { AGE_GROUPS, SEXES } from '../domain/categories.js';
 import { CONSISTENCY_RULES, PLAUSIBILITY_RULE_IDS } from './evaluation-input.js';
 import { NarrativeRunStatsSchema } from '../domain/persona.js';
 import { CONFIDENCE_LEVELS } from './confidence.js';
@@ -204,6 +205,28 @@ export const TrustReportSchema = z.strictObject({
     })
     .nullable(),
   joint_checks: z.array(JointCheckReportSchema).nullable(),
+  population_pyramid: z
+    .strictObject({
+      provenance_class: provenanceClass.describe('Of the target: official only when a single age × sex table was read and the run has no condition or scope.'),
+      table_ids: z.array(z.string()),
+      derivation: z.string(),
+      n: z.number().int().min(0),
+      rows: z.array(
+        z.strictObject({
+          age_group: z.enum(AGE_GROUPS),
+          cells: z.array(
+            z.strictObject({
+              sex: z.enum(SEXES),
+              target_share: z.number().min(0).max(1).describe('Share of the whole run the calibrated model gives this age group and sex.'),
+              actual_share: measure,
+              observed_count: z.number().int().min(0),
+            }),
+          ),
+        }),
+      ),
+    })
+    .nullable()
+    .describe('Five-year age group × sex of the output against the calibrated model (the report\'s pyramid). Shown, not gated: age group and sex are gated as fields. Null when nothing was generated.'),
   drift_thresholds: z
     .strictObject({
       alpha: z.number().describe('Family-wise false-alarm probability of a run drawn from its targets.'),

@@ -4,7 +4,7 @@
  * every plausibility rule with its counts, limit and reason, duplicate ids, calibration diagnostics, provenance per field and per table, the PxWeb fetch
  * log, narrative statistics and the gate details. Pure: the time is an argument.
  */
-import { CONSISTENCY_RULES, PLAUSIBILITY_RULES, type EvaluationInput, type PreflightInput } from './evaluation-input.js';
+import { CONSISTENCY_RULES, PLAUSIBILITY_RULES, type EvaluationInput, type PreflightInput, type PyramidCheck } from './evaluation-input.js';
 import { flaggedText, populationText } from '../generation/plausibility.js';
 import type { TrustEvaluation } from './evaluate.js';
 import { staleTables } from './gates/preflight-gates.js';
@@ -141,10 +141,28 @@ function plausibilityOf(input: EvaluationInput): NonNullable<TrustReport['plausi
   };
 }
 
+/** Age group × sex, target shares against the output's (shares of the whole run). */
+function pyramidOf(pyramid: PyramidCheck | null, n: number): TrustReport['population_pyramid'] {
+  if (pyramid === null) return null;
+  return {
+    provenance_class: pyramid.provenance_class,
+    table_ids: [...pyramid.table_ids],
+    derivation: pyramid.derivation,
+    n,
+    rows: pyramid.age_groups.map((age_group, g) => ({
+      age_group,
+      cells: pyramid.sexes.map((sex, s) => {
+        const observed = pyramid.observed_counts[g]?.[s] ?? 0;
+        return { sex, target_share: pyramid.target_shares[g]?.[s] ?? 0, actual_share: n > 0 ? observed / n : null, observed_count: observed };
+      }),
+    })),
+  };
+}
+
 /** The sections that exist only once a dataset was generated. */
 function afterSampling(input: PreflightInput | EvaluationInput, evaluation: TrustEvaluation) {
   if (evaluation.stage === 'preflight' || evaluation.measurements === null || !('n_generated' in input)) {
-    return { marginals: null, joint_checks: null, drift_thresholds: null, consistency: null, plausibility: null, duplicate_ids: null, calibration: null, narratives: null, ethnocultural_fallbacks: null, system: null, n_generated: 0 };
+    return { marginals: null, joint_checks: null, population_pyramid: null, drift_thresholds: null, consistency: null, plausibility: null, duplicate_ids: null, calibration: null, narratives: null, ethnocultural_fallbacks: null, system: null, n_generated: 0 };
   }
   const rules = Object.fromEntries(CONSISTENCY_RULES.map((rule) => [rule, input.consistency[rule]])) as Record<(typeof CONSISTENCY_RULES)[number], number>;
   return {
@@ -154,6 +172,7 @@ function afterSampling(input: PreflightInput | EvaluationInput, evaluation: Trus
       table_ids: [...joint.table_ids],
       rows: joint.rows.map((row) => ({ ...row, cells: row.cells.map((cell) => ({ ...cell })) })),
     })),
+    population_pyramid: pyramidOf(input.pyramid ?? null, input.n_generated),
     drift_thresholds: evaluation.measurements.drift_thresholds === null ? null : { ...evaluation.measurements.drift_thresholds },
     consistency: { total: CONSISTENCY_RULES.reduce((sum, rule) => sum + rules[rule], 0), rules },
     plausibility: plausibilityOf(input),
@@ -197,6 +216,7 @@ export function buildTrustReport(input: PreflightInput | EvaluationInput, evalua
     gate_details: evaluation.gate_code_details.map((detail) => ({ ...detail })),
     marginals: after.marginals,
     joint_checks: after.joint_checks,
+    population_pyramid: after.population_pyramid,
     drift_thresholds: after.drift_thresholds,
     consistency: after.consistency,
     plausibility: after.plausibility,

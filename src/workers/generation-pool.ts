@@ -22,6 +22,7 @@ import { DEFAULT_CALIBRATION, type CalibrationDiagnostics } from '../generation/
 import type { GenerationModel, IpfSettings } from '../generation/model.js';
 import type { FieldTarget } from '../generation/field-targets.js';
 import type { JointTarget } from '../generation/joint-targets.js';
+import type { PyramidTarget } from '../generation/pyramid.js';
 import type { EffectiveRequest } from '../domain/request.js';
 import type { IdKey } from '../generation/persona-id.js';
 import { shardRanges } from '../generation/plan.js';
@@ -64,6 +65,8 @@ export interface RunPlan {
   readonly calibration: CalibrationDiagnostics;
   readonly field_targets: readonly FieldTarget[];
   readonly joint_targets: readonly JointTarget[];
+  /** The report's population pyramid: the model's age group × sex shares (not gated). */
+  readonly pyramid_target: PyramidTarget | null;
   /** The snapshot and model the shards are sampled from. */
   readonly source: { readonly snapshot: SharedSnapshot; readonly use_ipf: boolean; readonly model: GenerationModel };
 }
@@ -73,9 +76,10 @@ interface PlanReply {
   readonly calibration: CalibrationDiagnostics;
   readonly field_targets?: FieldTarget[];
   readonly joint_targets?: JointTarget[];
+  readonly pyramid_target?: PyramidTarget;
 }
 
-type Targets = Pick<RunPlan, 'field_targets' | 'joint_targets'>;
+type Targets = Pick<RunPlan, 'field_targets' | 'joint_targets' | 'pyramid_target'>;
 
 const sharedSnapshots = new Map<string, SharedSnapshot>();
 
@@ -246,7 +250,7 @@ export class GenerationPool {
     let targets = known;
     if (!targets) {
       // Shared by every later run of this key: frozen, so no reader can change another run's targets.
-      targets = deepFreeze({ field_targets: reply.field_targets ?? [], joint_targets: reply.joint_targets ?? [] });
+      targets = deepFreeze({ field_targets: reply.field_targets ?? [], joint_targets: reply.joint_targets ?? [], pyramid_target: reply.pyramid_target ?? null });
       if (this.#targets.size >= 16) this.#targets.clear();
       this.#targets.set(key, targets);
     }

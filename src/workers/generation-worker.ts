@@ -18,6 +18,7 @@ import { planCells } from '../generation/plan.js';
 import { sampleShard } from '../generation/sampler.js';
 import { fieldTargets } from '../generation/field-targets.js';
 import { jointTargets } from '../generation/joint-targets.js';
+import { pyramidTarget } from '../generation/pyramid.js';
 import { narrativeRunStats } from '../narratives/narrative-stats.js';
 import { templateNarrative } from '../narratives/providers/template.js';
 import { inSharedMemory } from './shared-memory.js';
@@ -159,7 +160,7 @@ function run(task: z.infer<typeof TaskSchema>): unknown {
     const cells = planCells(model, task);
     // The pool asks for the targets once per (snapshot, use_ipf, scope) and keeps them.
     const targets = task.targets
-      ? { field_targets: fieldTargets(model, snapshot, task.scope, task.where), joint_targets: jointTargets(snapshot, model, task.scope, task.where) }
+      ? { field_targets: fieldTargets(model, snapshot, task.scope, task.where), joint_targets: jointTargets(snapshot, model, task.scope, task.where), pyramid_target: pyramidTarget(snapshot, model, task.scope, task.where) }
       : {};
     const plan = { ok: true, cells, calibration: model.calibration, ...targets };
     return moving(plan, [cells.buffer]);

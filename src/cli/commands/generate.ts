@@ -5,6 +5,7 @@
  */
 import { loadConfig, type Config } from '../../config/env.js';
 import { renderDatasetCard } from '../../runs/dataset-card.js';
+import { renderTrustReportHtml } from '../../runs/report-html/trust-report-html.js';
 import type { DatasetFormat } from '../../runs/dataset-formats.js';
 import { effectiveRequestOf, requestConditionError, requestLimitError } from '../../runs/run-request.js';
 import type { EffectiveRequest } from '../../domain/request.js';
@@ -24,7 +25,7 @@ import { parseFormatFlag, parseRequestFlags, REQUEST_OPTIONS } from '../run-flag
 
 const USAGE =
   'moldova-personas generate -n N -p PROFILE [-s SEED] [--scope adults|all] [--format ndjson|csv|json|parquet] ' +
-  '[-o FILE] [--payload FILE] [--card FILE] [--traits] [--no-ipf] [--strict|--no-strict] [--narratives none|template|llm] ' +
+  '[-o FILE] [--payload FILE] [--card FILE] [--report FILE] [--traits] [--no-ipf] [--strict|--no-strict] [--narratives none|template|llm] ' +
   '[--region CODES] [--district CODES] [--residence CODES] [--sex CODES] [--ethnicity CODES] [--age MIN-MAX]';
 
 const HELP = `Options:
@@ -37,6 +38,9 @@ const HELP = `Options:
       --payload FILE     write the full trust payload (JSON) to FILE ("-": stdout)
       --card FILE        write the dataset card (Markdown: fields, sources, licence, verdict,
                          how to reproduce) to FILE ("-": stdout)
+      --report FILE      write the trust report as one self-contained HTML page (verdict,
+                         pyramid, fields against census with the sampling envelope, units,
+                         provenance) to FILE ("-": stdout)
       --traits           add Big Five trait T-scores to every persona
       --no-ipf           sample the prior without calibrating to the census
       --strict           never release a rejected dataset (default only for high_stakes)
@@ -90,6 +94,19 @@ function cardProblems(output: string | undefined, payload: string | undefined, c
   return payload === card ? ['--payload and --card name the same file'] : [];
 }
 
+/** Where the HTML report may go: stdout only when nothing else goes there, never where another document goes. */
+function reportProblems(others: { output: string | undefined; payload: string | undefined; card: string | undefined }, report: string | undefined): string[] {
+  if (report === undefined) return [];
+  if (report === '-') {
+    if (isStdout(others.output)) return ['--report - and the dataset cannot both go to stdout; give -o FILE'];
+    if (others.payload === '-' || others.card === '-') return ['--report - cannot share stdout with --payload - or --card -'];
+    return [];
+  }
+  if (!isStdout(others.output) && others.output === report) return ['-o and --report name the same file'];
+  if (others.payload === report) return ['--payload and --report name the same file'];
+  return others.card === report ? ['--card and --report name the same file'] : [];
+}
+
 export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Command {
   return {
     name: 'generate',
@@ -102,6 +119,7 @@ export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Co
       output: { type: 'string', short: 'o' },
       payload: { type: 'string' },
       card: { type: 'string' },
+      report: { type: 'string' },
     },
     async run({ values }, io) {
       const config = loadConfig(io.env);
@@ -110,11 +128,13 @@ export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Co
       const output = text(values, 'output');
       const payloadPath = text(values, 'payload');
       const cardPath = text(values, 'card');
+      const reportPath = text(values, 'report');
       const problems = [
         ...(flags.ok ? [] : flags.problems),
         ...(format.ok ? [] : format.problems),
         ...outputProblems(output, payloadPath),
         ...cardProblems(output, payloadPath, cardPath),
+        ...reportProblems({ output, payload: payloadPath, card: cardPath }, reportPath),
         // Parquet is binary: to a terminal it would only garble it.
         ...(format.ok && format.value === 'parquet' && isStdout(output) && (io.stdout as { isTTY?: boolean }).isTTY === true
           ? ['--format parquet is binary and stdout is a terminal; give -o FILE or pipe it']
@@ -133,7 +153,7 @@ export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Co
       const outcome = await withCancellation(
         runtime,
         () => opened.forEach((target) => target.abortSync()),
-        (signal) => generateInto({ io, runtime, config, request, body: flags.value.body, format: format.value, output, payloadPath, cardPath, opened, signal }),
+        (signal) => generateInto({ io, runtime, config, request, body: flags.value.body, format: format.value, output, payloadPath, cardPath, reportPath, opened, signal }),
       );
       if (outcome.kind === 'failed') return fail(io, [outcome.message], { withUsage: false });
       return outcome.code;
@@ -151,6 +171,7 @@ interface GenerateOptions {
   readonly output: string | undefined;
   readonly payloadPath: string | undefined;
   readonly cardPath: string | undefined;
+  readonly reportPath: string | undefined;
   /** Filled with the targets as they open, for a forced exit to clean up. */
   readonly opened: OutputTarget[];
   readonly signal: AbortSignal;
@@ -158,8 +179,10 @@ interface GenerateOptions {
 
 type Outcome = { readonly kind: 'done'; readonly code: ExitCode } | { readonly kind: 'failed'; readonly message: string };
 
-async function openTargets(options: GenerateOptions): Promise<{ dataset: OutputTarget; payloadFile: OutputTarget | null; cardFile: OutputTarget | null }> {
-  const { io, runtime, request, output, payloadPath, cardPath, opened } = options;
+async function openTargets(
+  options: GenerateOptions,
+): Promise<{ dataset: OutputTarget; payloadFile: OutputTarget | null; cardFile: OutputTarget | null; reportFile: OutputTarget | null }> {
+  const { io, runtime, request, output, payloadPath, cardPath, reportPath, opened } = options;
   // Opened before the run, so a bad path fails in milliseconds rather than after it.
   const dataset =
     output !== undefined && !isStdout(output)
@@ -178,7 +201,12 @@ async function openTargets(options: GenerateOptions): Promise<{ dataset: OutputT
     cardFile = await openFileTarget(cardPath);
     opened.push(cardFile);
   }
-  return { dataset, payloadFile, cardFile };
+  let reportFile: OutputTarget | null = null;
+  if (reportPath !== undefined && reportPath !== '-') {
+    reportFile = await openFileTarget(reportPath);
+    opened.push(reportFile);
+  }
+  return { dataset, payloadFile, cardFile, reportFile };
 }
 
 /** Writes one small document to its file target and commits it; on an output error, aborts it and returns the error. */
@@ -204,7 +232,7 @@ async function generateInto(options: GenerateOptions): Promise<Outcome> {
     if (error instanceof OutputError) return { kind: 'failed', message: error.message };
     throw error;
   }
-  const { dataset, payloadFile, cardFile } = targets;
+  const { dataset, payloadFile, cardFile, reportFile } = targets;
   const sink = formatSink(options.format, dataset);
   const bar = progressBarFor(request.n, io.stderr, runtime.nowMs);
   let result;
@@ -222,6 +250,7 @@ async function generateInto(options: GenerateOptions): Promise<Outcome> {
     bar?.finish();
     await payloadFile?.abort();
     await cardFile?.abort();
+    await reportFile?.abort();
     if (sink.failure !== null && !options.signal.aborted) return { kind: 'failed', message: sink.failure.message };
     throw error;
   }
@@ -236,6 +265,7 @@ async function generateInto(options: GenerateOptions): Promise<Outcome> {
     } catch (error) {
       await payloadFile.abort();
       await cardFile?.abort();
+      await reportFile?.abort();
       if (error instanceof OutputError) return { kind: 'failed', message: error.message };
       throw error;
     }
@@ -245,6 +275,16 @@ async function generateInto(options: GenerateOptions): Promise<Outcome> {
     const card = renderDatasetCard({ manifest: result.manifest, payload: result.payload, report: result.report });
     if (options.cardPath === '-') io.stdout.write(card);
     const failed = cardFile === null ? null : await writeDocument(cardFile, card);
+    if (failed !== null) {
+      await reportFile?.abort();
+      return { kind: 'failed', message: failed.message };
+    }
+  }
+  if (options.reportPath !== undefined) {
+    // The same page as GET /v1/runs/{id}/report with Accept: text/html.
+    const page = renderTrustReportHtml({ manifest: result.manifest, payload: result.payload, report: result.report });
+    if (options.reportPath === '-') io.stdout.write(page);
+    const failed = reportFile === null ? null : await writeDocument(reportFile, page);
     if (failed !== null) return { kind: 'failed', message: failed.message };
   }
   const destination = sink.committed ? dataset.label : null;

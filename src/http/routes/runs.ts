@@ -15,10 +15,11 @@ import { syncBody } from '../../runs/dataset-formats.js';
 import { ROW_GROUP_ROWS } from '../../runs/dataset-parquet.js';
 import { runRequestSchema } from '../../runs/run-request.js';
 import { CARD_MEDIA_TYPE, runCard } from '../../runs/dataset-card.js';
+import { REPORT_HTML_CSP, REPORT_HTML_MEDIA_TYPE, runReportHtml } from '../../runs/report-html/trust-report-html.js';
 import { isStorageErrorCode, STORAGE_RETRY_AFTER_SECONDS } from '../../runs/storage-error.js';
 import { GradientTrustPayloadSchema } from '../../trust/payload-schema.js';
 import { RunManifestSchema } from '../../trust/manifest.js';
-import { TrustReportSchema } from '../../trust/report-schema.js';
+import { TrustReportSchema, type TrustReport } from '../../trust/report-schema.js';
 import {
   baseMediaType,
   DATASET_MEDIA_TYPES,
@@ -27,6 +28,7 @@ import {
   datasetRangeBody,
   ifRangeHolds,
   negotiateDatasetType,
+  negotiateMediaType,
   negotiateEncoding,
   noneMatchHits,
   parseRange,
@@ -135,6 +137,8 @@ function requireRunId(runId: string): string {
 }
 
 const RUN_TAGS = ['runs'];
+/** The report's representations, the default first. */
+const REPORT_TYPES = ['application/json', 'text/html'] as const;
 const security = BEARER_AUTH;
 
 export function runsRoutes(service: RunsService, maxN: number) {
@@ -251,7 +255,41 @@ export function runsRoutes(service: RunsService, maxN: number) {
         async (request) => service.artifact(requireRunId(request.params.run_id), name),
       );
     artifactRoute('trust-payload', 'payload', GradientTrustPayloadSchema, 'The Gradient trust payload (409 while unfinished)', 'getTrustPayload');
-    artifactRoute('report', 'report', TrustReportSchema, 'The full trust report (409 while unfinished)', 'getTrustReport');
+    v1.get(
+      '/runs/:run_id/report',
+      {
+        schema: {
+          operationId: 'getTrustReport',
+          summary: 'The full trust report, JSON or one HTML page (409 while unfinished)',
+          description:
+            'JSON by default (also for `*/*`). With `Accept: text/html`, one self-contained page rendered on the server from the stored manifest, payload and report: the verdict with every gate code, the population pyramid (age group × sex), every checked field and joint check as generated against target with its 95% sampling envelope, the 35 units ranked with their higher-education share, calibration, provenance of every table, the request and the manifest essentials. Charts are inline SVG with tables beside them; no script and nothing fetched at view time (`Content-Security-Policy: ' +
+            REPORT_HTML_CSP +
+            '`). The same run always gives the same bytes. 406 when Accept allows neither. Also written by `generate --report FILE.html`.',
+          tags: RUN_TAGS,
+          security,
+          params: RunIdParams,
+          response: {
+            200: {
+              description: 'The full trust report',
+              content: {
+                'application/json': { schema: TrustReportSchema },
+                'text/html': { schema: z.string().describe('A self-contained HTML5 page (inline SVG and styles, no script).') },
+              },
+            },
+            ...problemResponses([400, 401, 404, 406, 409, 500, 503]),
+          },
+        },
+      },
+      async (request, reply) => {
+        const runId = requireRunId(request.params.run_id);
+        const type = negotiateMediaType(request.headers.accept, REPORT_TYPES);
+        if (type === null) throw new ServiceError('REQUEST_NOT_ACCEPTABLE', `The report is available as ${REPORT_TYPES.join(' or ')}.`);
+        void reply.header('vary', 'Accept');
+        if (type === 'application/json') return (await service.artifact(runId, 'report')) as TrustReport;
+        const page = await runReportHtml(service, runId);
+        return reply.type(REPORT_HTML_MEDIA_TYPE).header('content-security-policy', REPORT_HTML_CSP).header('x-content-type-options', 'nosniff').send(page);
+      },
+    );
     artifactRoute('manifest', 'manifest', RunManifestSchema, 'The run manifest (409 while unfinished)', 'getRunManifest');
 
     v1.get(

@@ -46,6 +46,7 @@ const SIZES: Record<keyof ShardCounts, number> = {
   youth_inactivity: 4,
   residence_sector: 2 * 4,
   elderly_sex: 2,
+  age_sex: 18 * 2,
 };
 
 describe('emptyCounts', () => {
