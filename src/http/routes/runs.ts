@@ -262,7 +262,7 @@ export function runsRoutes(service: RunsService, maxN: number) {
           operationId: 'getTrustReport',
           summary: 'The full trust report, JSON or one HTML page (409 while unfinished)',
           description:
-            'JSON by default (also for `*/*`). With `Accept: text/html`, one self-contained page rendered on the server from the stored manifest, payload and report: the verdict with every gate code, the population pyramid (age group × sex), every checked field and joint check as generated against target with its 95% sampling envelope, the 35 units ranked with their higher-education share, calibration, provenance of every table, the request and the manifest essentials. Charts are inline SVG with tables beside them; no script and nothing fetched at view time (`Content-Security-Policy: ' +
+            'JSON by default (also for `*/*`). With `Accept: text/html`, one self-contained page rendered on the server from the stored manifest, payload and report: the verdict with every gate code, the population pyramid (age group × sex), the 35 units ranked with their share above retirement age, every checked field and joint check as generated against target with its 95% sampling envelope, calibration, provenance of every table, the request and the manifest essentials. Charts are inline SVG with tables beside them; no script and nothing fetched at view time (`Content-Security-Policy: ' +
             REPORT_HTML_CSP +
             '`). The same run always gives the same bytes. 406 when Accept allows neither. Also written by `generate --report FILE.html`.',
           tags: RUN_TAGS,

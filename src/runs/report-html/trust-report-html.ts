@@ -1,7 +1,7 @@
 /**
  * The trust report of a run as one self-contained HTML page (issue 16, decision 0010): the verdict
- * first, then the population pyramid, every checked field and joint check as generated against
- * target with the sampling envelope, the 35 units ranked, calibration, provenance, the request
+ * first, then the population pyramid, the 35 units ranked, every checked field and joint check as
+ * generated against target with the sampling envelope, calibration, provenance, the request
  * and the manifest essentials. Charts are inline SVG drawn here; no script, no external style,
  * font or image, so the page prints, archives and opens offline, and its CSP can forbid
  * everything but inline styles.
@@ -22,16 +22,25 @@ export const REPORT_HTML_MEDIA_TYPE = 'text/html; charset=utf-8';
 /** The page needs inline styles and nothing else: no script, no request of any kind. */
 export const REPORT_HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** The attribute of the unit chart: the tertiary share among persons 10+ (census 2024, by unit). */
-export const UNIT_ATTRIBUTE = { check: 'education_tertiary_by_district', category: 'tertiary', title: 'Higher education (share of 10+)' } as const;
+/**
+ * The attribute of the unit chart: the share above retirement age (63+ men, 60+ women), which the
+ * 2024 census publishes for all 35 units. Higher education by unit would be the first choice, but
+ * NBS has published it for 5 units so far (education_tertiary_by_district_partial, a joint check).
+ */
+export const UNIT_ATTRIBUTE = {
+  check: 'broad_age_by_district',
+  category: 'retirement+',
+  title: 'Above retirement age (share)',
+  description: 'the share of each unit above retirement age (63+ men, 60+ women)',
+} as const;
 
 /** The `<section id>`s of every page, in order (tests and the table of contents read them). */
 export const REPORT_SECTIONS = [
   ['verdict', 'Verdict'],
   ['pyramid', 'Population pyramid'],
+  ['units', 'The 35 units'],
   ['fields', 'Fields'],
   ['joint-checks', 'Joint checks'],
-  ['units', 'The 35 units'],
   ['rules', 'Consistency and plausibility'],
   ['calibration', 'Calibration'],
   ['provenance', 'Provenance'],
@@ -236,7 +245,7 @@ function unitsSection(report: TrustReport): Html {
     'section',
     { id: 'units' },
     el('h2', null, 'The 35 units'),
-    el('p', null, `The municipalities, districts and ATU Gagauzia ranked by their target share of the run's population, and beside it the ${UNIT_ATTRIBUTE.title.toLowerCase()} of each (joint check ${UNIT_ATTRIBUTE.check}${attribute ? `, ${attribute.provenance_class}` : ', not checked in this run'}).`),
+    el('p', null, `The municipalities, districts and ATU Gagauzia ranked by their target share of the run's population, and beside it ${UNIT_ATTRIBUTE.description} (joint check ${UNIT_ATTRIBUTE.check}${attribute ? `, ${attribute.provenance_class}` : ', not checked in this run'}).`),
     LEGEND,
     el('figure', null, unitChart('units-chart', 'The 35 units, generated against target', UNIT_ATTRIBUTE.title, ranked)),
     el(
@@ -368,7 +377,7 @@ export function renderTrustReportHtml(inputs: CardInputs): string {
       el(
         'main',
         null,
-        join(verdictSection(inputs), pyramidSection(report), fieldsSection(report), jointSection(report), unitsSection(report), rulesSection(report), calibrationSection(report), provenanceSection(report), runSection(inputs)),
+        join(verdictSection(inputs), pyramidSection(report), unitsSection(report), fieldsSection(report), jointSection(report), rulesSection(report), calibrationSection(report), provenanceSection(report), runSection(inputs)),
       ),
     ),
   );

@@ -13,7 +13,7 @@ import { AGE_GROUPS, DISTRICTS, SEXES } from '../../../src/domain/categories.js'
 import type { CardInputs } from '../../../src/runs/dataset-card.js';
 import { envelope } from '../../../src/runs/report-html/charts.js';
 import { esc } from '../../../src/runs/report-html/html.js';
-import { REPORT_SECTIONS, renderTrustReportHtml } from '../../../src/runs/report-html/trust-report-html.js';
+import { REPORT_SECTIONS, renderTrustReportHtml, UNIT_ATTRIBUTE } from '../../../src/runs/report-html/trust-report-html.js';
 import { executeRun, type RunSink } from '../../../src/runs/run-pipeline.js';
 import { effectiveRequestOf, type RunRequest } from '../../../src/runs/run-request.js';
 import { TrustReportSchema } from '../../../src/trust/report-schema.js';
@@ -152,13 +152,15 @@ describe('the population pyramid', () => {
 });
 
 describe('the units chart', () => {
-  it('ranks all 35 units by their target population share, each with its higher-education share', () => {
+  it('ranks all 35 units by their target population share, each with its share above retirement age', () => {
     const page = renderTrustReportHtml(all);
     const chart = elementById(page, 'svg', 'units-chart');
     expect(countOf(chart, 'class="bar population"')).toBe(DISTRICTS.length);
-    const check = all.report.joint_checks!.find((c) => c.id === 'education_tertiary_by_district')!;
-    const withTertiary = check.rows.filter((row) => row.cells.some((c) => c.category === 'tertiary') && row.n > 0).length;
-    expect(countOf(chart, 'class="bar attribute"')).toBe(withTertiary);
+    // The census publishes the broad age groups for every unit: one attribute bar each.
+    const check = all.report.joint_checks!.find((c) => c.id === UNIT_ATTRIBUTE.check)!;
+    expect(check.rows.filter((row) => row.cells.some((c) => c.category === UNIT_ATTRIBUTE.category) && row.n > 0)).toHaveLength(DISTRICTS.length);
+    expect(countOf(chart, 'class="bar attribute"')).toBe(DISTRICTS.length);
+    expect(chart).not.toContain('not published');
     const district = all.report.marginals!.fields.find((f) => f.field === 'district')!;
     const ranked = [...district.categories].sort((a, b) => b.target_share - a.target_share);
     const table = elementById(page, 'section', 'units');
