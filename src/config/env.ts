@@ -20,6 +20,17 @@ export const CONFIG_VARIABLES = {
     schema: z.string().min(1).default('./var'),
     doc: 'Directory for the run store (`runs/`) and the PxWeb cache (`census-cache/`).',
   },
+  RUN_STORE: {
+    schema: z.enum(['file', 'postgres']).default('file'),
+    doc: 'Where runs live: `file` (under `DATA_DIR`, one process) or `postgres` (`DATABASE_URL`, shared by every replica; migrations run at start).',
+  },
+  DATABASE_URL: {
+    schema: z
+      .string()
+      .default('')
+      .refine((value) => value === '' || /^postgres(ql)?:\/\//.test(value), { message: 'expected a postgres:// or postgresql:// connection URL' }),
+    doc: 'PostgreSQL connection URL for `RUN_STORE=postgres` (e.g. `postgres://postgres@127.0.0.1:5432/personas`; never logged).',
+  },
   WORKERS: {
     schema: integer(1, 64).default(() => Math.max(1, availableParallelism())),
     doc: 'Worker threads that generate shards (default: available parallelism).',
@@ -156,6 +167,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     throw new ServiceError('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`, {
       details: { problems },
     });
+  }
+  if (parsed.data.RUN_STORE === 'postgres' && parsed.data.DATABASE_URL === '') {
+    throw new ServiceError('CONFIG_INVALID', 'invalid configuration:\n  RUN_STORE="postgres": needs DATABASE_URL', { details: { problems: ['RUN_STORE="postgres": needs DATABASE_URL'] } });
   }
   const config = { ...parsed.data };
   if (config.SYNC_MAX_N > config.MAX_N) config.SYNC_MAX_N = config.MAX_N;

@@ -11,6 +11,8 @@ import { createCensusServiceFromConfig } from '../census/census-service.js';
 import { resolveInputSnapshot } from '../census/resolve-snapshot.js';
 import { loadEmbeddedSnapshot } from '../census/snapshot-loader.js';
 import { FileRunStore } from '../runs/file-run-store.js';
+import { PostgresRunStore } from '../runs/postgres/postgres-run-store.js';
+import type { RunStore } from '../runs/run-store.js';
 import { llmProviderFromConfig } from '../runs/llm-from-config.js';
 import { registerRunGauges, registerRunMetrics } from '../runs/run-metrics.js';
 import { RunsService } from '../runs/runs-service.js';
@@ -47,6 +49,27 @@ function schemaHashOfContract(contractText: string): string {
   }
 }
 
+/** The run store the configuration names, ready (folders made, or migrations applied). */
+async function openRunStore(config: Config, logger: Logger | undefined): Promise<RunStore> {
+  if (config.RUN_STORE === 'file') {
+    const store = new FileRunStore(config.DATA_DIR);
+    await store.init();
+    return store;
+  }
+  const store = new PostgresRunStore({
+    connectionString: config.DATABASE_URL,
+    // A restart of the database shows here; requests meanwhile get 503 and readiness fails.
+    onPoolError: (error) => logger?.warn({ err: { message: error.message, code: (error as { code?: unknown }).code } }, 'run store: database connection lost'),
+  });
+  try {
+    await store.init();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}
+
 export interface AssembleOptions {
   readonly config: Config;
   readonly logger?: Logger;
@@ -70,8 +93,7 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
   let warmUp: CheckResult = options.warmUp
     ? { status: 'warn', output: 'warming up: calibrating the model and compiling the sampler in each worker' }
     : { status: 'pass', output: 'no warm-up requested' };
-  const store = new FileRunStore(config.DATA_DIR);
-  await store.init();
+  const store = await openRunStore(config, options.logger);
   const llm = llmProviderFromConfig(config, {
     // On-call's signal that the LLM endpoint is down or stalled (narratives then fail at once).
     onCircuit: (event) =>
@@ -155,12 +177,13 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
       await pool.close();
       await census.close();
       await llm?.close();
+      await store.close?.();
     },
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.contractJson === undefined ? {} : { contractJson: options.contractJson }),
   };
   const app = await buildApp(deps).catch(async (error: unknown) => {
-    await Promise.allSettled([pool.close(), census.close(), llm?.close()]);
+    await Promise.allSettled([pool.close(), census.close(), llm?.close(), store.close?.()]);
     throw error;
   });
   await service.start(now);

@@ -1,7 +1,7 @@
 /**
  * Where runs live (SPEC §13). The interface is deliberately small — records, JSON artifacts, one
- * dataset stream, an idempotency index — so a PostgreSQL or Redis implementation can follow for
- * multi-replica deployments. The default implementation is `FileRunStore`.
+ * dataset stream, an idempotency index. `FileRunStore` (the default, one process) and
+ * `PostgresRunStore` (shared by replicas) implement it; one contract suite tests both.
  */
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -131,4 +131,6 @@ export interface RunStore {
   sweepLeftovers(): Promise<number>;
   /** Can the store write right now? (readiness) */
   checkWritable(): Promise<boolean>;
+  /** Releases connections (a database store); the file store has nothing to release. */
+  close?(): Promise<void>;
 }
