@@ -1,0 +1,154 @@
+/**
+ * What only the PostgreSQL store has, on the real server: migrations that several replicas run
+ * at once apply once; a database that cannot be reached gives coded 503 storage errors and a
+ * failing writability probe, never a crash or a hang; a stored record that no longer parses
+ * reads as a failed run; datasets are stored compressed; sweepLeftovers spares a dataset another
+ * replica may still be writing.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServiceError } from '../../../src/errors.js';
+import { MIGRATIONS, migrate } from '../../../src/runs/postgres/migrations.js';
+import { pgStorageErrorOf } from '../../../src/runs/postgres/pg-errors.js';
+import { PostgresRunStore } from '../../../src/runs/postgres/postgres-run-store.js';
+import type { RunRecord } from '../../../src/runs/run-store.js';
+import { freshDatabase, postgresSkipReason, type FreshDatabase } from '../../helpers/postgres.js';
+
+const skip = await postgresSkipReason();
+
+function record(overrides: Partial<RunRecord> = {}): RunRecord {
+  return {
+    run_id: uuidv7(),
+    status: 'queued',
+    progress: { done: 0, total: 10 },
+    request: { n: 10, profile: 'analysis_only' },
+    effective_request: { n: 10, profile: 'analysis_only', seed: 1, strict: false, scope: 'adults', use_ipf: true, traits: false, narratives: { provider: 'none' } },
+    decision: null,
+    gate_codes: null,
+    created_at: '2026-11-24T10:00:00.000Z',
+    started_at: null,
+    finished_at: null,
+    dataset: null,
+    error: null,
+    request_hash: 'h',
+    idempotency_key: null,
+    attempts: 0,
+    ...overrides,
+  };
+}
+
+describe.skipIf(skip !== null)(`PostgresRunStore on a real server${skip === null ? '' : ` — skipped: ${skip}`}`, () => {
+  let database: FreshDatabase;
+  beforeAll(async () => {
+    database = await freshDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('applies each migration once when six replicas start at once, and again at a restart applies nothing', async () => {
+    const pools = Array.from({ length: 6 }, () => new pg.Pool({ connectionString: database.url, max: 2 }));
+    try {
+      const applied = await Promise.all(pools.map((pool) => migrate(pool)));
+      expect(applied.flat().sort()).toEqual(MIGRATIONS.map((m) => m.version));
+      const versions = await pools[0]!.query<{ version: number }>('SELECT version FROM mp_schema_migrations ORDER BY version');
+      expect(versions.rows.map((row) => row.version)).toEqual(MIGRATIONS.map((m) => m.version));
+      expect(await migrate(pools[1]!)).toEqual([]);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+    }
+  });
+
+  it('reads a stored record that no longer parses as a failed run, keeping what still parses', async () => {
+    const store = new PostgresRunStore({ connectionString: database.url });
+    try {
+      await store.init();
+      const run = record();
+      await store.create(run);
+      await store.pool.query('UPDATE mp_runs SET record = $2 WHERE run_id = $1', [run.run_id, JSON.stringify({ ...run, status: 'nonsense' })]);
+      const read = await store.get(run.run_id);
+      expect(read).toMatchObject({ run_id: run.run_id, status: 'failed', effective_request: run.effective_request });
+      await store.pool.query('UPDATE mp_runs SET record = $2 WHERE run_id = $1', [run.run_id, '{"run_id":']);
+      expect((await store.get(run.run_id))?.status).toBe('failed');
+      // Still deletable, as the file store's unreadable runs are.
+      await store.delete(run.run_id);
+      expect(await store.get(run.run_id)).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('stores NDJSON-like datasets compressed (raw DEFLATE per chunk)', async () => {
+    const store = new PostgresRunStore({ connectionString: database.url });
+    try {
+      await store.init();
+      const run = record();
+      await store.create(run);
+      const line = (i: number) => `{"id":"p-${i}","index":${i},"sex":"${i % 2 ? 'female' : 'male'}","age":${18 + (i % 70)},"district":"chisinau","residence":"urban"}\n`;
+      const bytes = Buffer.from(Array.from({ length: 20_000 }, (_, i) => line(i)).join(''));
+      const writer = await store.openDatasetWriter(run.run_id);
+      await writer.write(bytes);
+      await writer.commit();
+      const stored = await store.pool.query<{ raw: string; compressed: string }>('SELECT sum(raw_bytes) AS raw, sum(octet_length(data)) AS compressed FROM mp_dataset_chunks WHERE run_id = $1', [run.run_id]);
+      expect(Number(stored.rows[0]!.raw)).toBe(bytes.length);
+      expect(Number(stored.rows[0]!.compressed)).toBeLessThan(bytes.length / 4);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('sweeps the uncommitted dataset of a finished run at start, and spares one of an unfinished run (another replica may be writing it)', async () => {
+    const store = new PostgresRunStore({ connectionString: database.url });
+    try {
+      await store.init();
+      const done = record();
+      const running = record({ status: 'running' });
+      await store.create(done);
+      await store.create(running);
+      for (const run of [done, running]) await (await store.openDatasetWriter(run.run_id)).write(Buffer.from('partial\n'));
+      await store.put({ ...done, status: 'failed', finished_at: '2026-11-24T10:01:00.000Z' });
+      expect(await store.sweepLeftovers()).toBe(1);
+      expect(await store.discardIncomplete(running.run_id)).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('PostgresRunStore without a database', () => {
+  it('answers every operation with a coded 503 storage error and a failing probe, quickly, and does not crash', async () => {
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    const store = new PostgresRunStore({ connectionString: 'postgres://postgres@127.0.0.1:1/none' });
+    try {
+      const attempts: Promise<unknown>[] = [
+        store.init(),
+        store.get(uuidv7()),
+        store.create(record()),
+        store.list({ limit: 10 }),
+        store.findByIdempotencyKey('k'),
+        store.openDatasetReader(uuidv7()),
+        store.sweepFinishedBefore('2026-01-01T00:00:00.000Z'),
+      ];
+      for (const attempt of attempts) {
+        const error = await attempt.then(() => null, (e: unknown) => e);
+        expect(error).toBeInstanceOf(ServiceError);
+        expect((error as ServiceError).code).toBe('SERVICE_STORAGE_UNAVAILABLE');
+        expect((error as ServiceError).message).not.toContain('127.0.0.1');
+        expect((error as ServiceError).details?.['retryAfterSeconds']).toBe(30);
+      }
+      expect(await store.checkWritable()).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('maps SQLSTATEs by meaning: disk full is 507, shutdown and read-only are 503, a constraint passes unchanged', () => {
+    const coded = (code: string) => pgStorageErrorOf(Object.assign(new Error('x'), { code }));
+    expect((coded('53100') as ServiceError).code).toBe('SERVICE_STORAGE_FULL');
+    for (const state of ['57P01', '57P03', '08006', '25006', 'ECONNRESET']) expect((coded(state) as ServiceError).code, state).toBe('SERVICE_STORAGE_UNAVAILABLE');
+    const unique = Object.assign(new Error('duplicate key'), { code: '23505' });
+    expect(pgStorageErrorOf(unique)).toBe(unique);
+    expect((pgStorageErrorOf(new Error('Connection terminated unexpectedly')) as ServiceError).code).toBe('SERVICE_STORAGE_UNAVAILABLE');
+  });
+});
