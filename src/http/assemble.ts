@@ -12,6 +12,7 @@ import { resolveInputSnapshot } from '../census/resolve-snapshot.js';
 import { loadEmbeddedSnapshot } from '../census/snapshot-loader.js';
 import { FileRunStore } from '../runs/file-run-store.js';
 import { PostgresRunStore } from '../runs/postgres/postgres-run-store.js';
+import { RunDistribution } from '../runs/postgres/run-distribution.js';
 import type { RunStore } from '../runs/run-store.js';
 import { llmProviderFromConfig } from '../runs/llm-from-config.js';
 import { registerRunGauges, registerRunMetrics } from '../runs/run-metrics.js';
@@ -103,6 +104,16 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
   });
   const metrics = createMetrics();
   const runMetrics = registerRunMetrics(metrics.registry);
+  // Replicas share runs through PostgreSQL: the queue, the leases and the cancels.
+  const distribution =
+    config.RUN_STORE === 'postgres'
+      ? new RunDistribution({
+          connectionString: config.DATABASE_URL,
+          concurrency: config.RUN_CONCURRENCY,
+          ...(options.logger ? { log: options.logger } : {}),
+          onTakeover: () => runMetrics.observeTakeover(),
+        })
+      : undefined;
   const service = new RunsService({
     store,
     census,
@@ -123,12 +134,14 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
     runTtlHours: config.RUN_TTL_HOURS,
     ...(options.logger ? { log: options.logger } : {}),
     onFinished: (record, result) => runMetrics.observeFinished(record, result),
+    ...(distribution ? { distribution } : {}),
   });
   registerRunGauges(metrics.registry, {
     queueDepth: () => service.queueDepth,
     inFlight: () => service.inFlight,
     answersHeld: () => service.answersHeld,
     poolUtilization: () => pool.utilization,
+    ...(distribution ? { shared: { unfinished: () => distribution.unfinishedSeen, leases: () => distribution.leasesHeld } } : {}),
   });
   const readinessChecks: ReadinessCheck[] = [
     {

@@ -9,6 +9,8 @@ import type { RunRecord } from './run-store.js';
 
 export interface RunMetrics {
   observeFinished(record: RunRecord, result: PipelineResult | null): void;
+  /** This replica queued again a run whose replica died (RUN_STORE=postgres). */
+  observeTakeover(): void;
 }
 
 /** The counters of finished runs; `observeFinished` is what the runs service calls as each run ends. */
@@ -38,7 +40,15 @@ export function registerRunMetrics(registry: Registry): RunMetrics {
     labelNames: ['reason'],
     registers: [registry],
   });
+  const takeovers = new Counter({
+    name: 'run_takeovers_total',
+    help: 'Runs this replica found running with no lease held (their replica died) and queued again (RUN_STORE=postgres).',
+    registers: [registry],
+  });
   return {
+    observeTakeover() {
+      takeovers.inc();
+    },
     observeFinished(record, result) {
       runs.inc({ status: record.status, decision: record.decision ?? 'none' });
       if (result?.generated) personas.inc(result.generated.n);
@@ -59,8 +69,34 @@ export function registerRunMetrics(registry: Registry): RunMetrics {
  */
 export function registerRunGauges(
   registry: Registry,
-  sources: { readonly queueDepth: () => number; readonly inFlight: () => number; readonly answersHeld: () => number; readonly poolUtilization: () => number },
+  sources: {
+    readonly queueDepth: () => number;
+    readonly inFlight: () => number;
+    readonly answersHeld: () => number;
+    readonly poolUtilization: () => number;
+    /** Across replicas (RUN_STORE=postgres): runs queued or running in the shared store, and the leases this replica holds. */
+    readonly shared?: { readonly unfinished: () => number; readonly leases: () => number };
+  },
 ): void {
+  const shared = sources.shared;
+  if (shared) {
+    new Gauge({
+      name: 'runs_unfinished_shared',
+      help: 'Runs queued or running across all replicas (the shared store, as the watchdog last counted; what MAX_QUEUE limits).',
+      registers: [registry],
+      collect() {
+        this.set(shared.unfinished());
+      },
+    });
+    new Gauge({
+      name: 'run_leases_held',
+      help: 'Runs this replica executes under a lease (RUN_STORE=postgres).',
+      registers: [registry],
+      collect() {
+        this.set(shared.leases());
+      },
+    });
+  }
   new Gauge({
     name: 'run_queue_depth',
     help: 'Runs waiting for a worker.',

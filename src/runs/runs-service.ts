@@ -26,7 +26,7 @@ import { RunPersistence } from './run-persistence.js';
 import { executeRun, type PipelineDeps, type PipelineResult, type RunSink } from './run-pipeline.js';
 import { RunReadModel } from './run-read-model.js';
 import { drawSeed, requestConditionError, requestLimitError, runRequestSchema, type RunRequest } from './run-request.js';
-import type { ArtifactName, ByteSpan, DatasetWriter, RunPage, RunRecord, RunStore } from './run-store.js';
+import { FINISHED_STATUSES, type ArtifactName, type ByteSpan, type DatasetWriter, type RunPage, type RunRecord, type RunStore } from './run-store.js';
 import { endedOf, finishedOf, queuedRecordOf, requeuedOf, startedOf } from './run-transitions.js';
 
 /** What the service logs: run lifecycle only (ids, sizes, statuses), never persona data. */
@@ -51,7 +51,36 @@ export interface RunsServiceOptions {
   readonly concurrency?: number;
   readonly log?: RunsLog;
   readonly onFinished?: (record: RunRecord, result: PipelineResult | null) => void;
+  /**
+   * Runs shared by replicas (RUN_STORE=postgres): async runs go to the shared queue and execute on
+   * whichever replica takes them, under a lease; absent, this process schedules its own runs.
+   */
+  readonly distribution?: RunDistributionPort;
 }
+
+/** A run's lease on this replica; `lost` aborts when another replica may take the run over. */
+export interface RunLease {
+  readonly lost: AbortSignal;
+  release(): Promise<void>;
+}
+
+/** What the service needs of the shared queue (src/runs/postgres/run-distribution.ts). */
+export interface RunDistributionPort {
+  start(handlers: {
+    execute(runId: string, lease: RunLease): Promise<void>;
+    cancelled(runId: string): void;
+    sweep(): Promise<void>;
+    local(): ReadonlySet<string>;
+  }): Promise<void>;
+  enqueue(runId: string): Promise<void>;
+  cancel(runId: string): Promise<void>;
+  unfinished(): Promise<number>;
+  lease(runId: string): Promise<RunLease | null>;
+  close(): Promise<void>;
+}
+
+/** The abort reason of a run whose lease was lost: it is left queued for the replica that takes it. */
+const LEASE_LOST = new Error('lease lost');
 
 export interface SubmitOptions {
   readonly idempotencyKey?: string | undefined;
@@ -91,6 +120,8 @@ interface ActiveRun {
   readonly done: Promise<Settled>;
   /** NDJSON bytes kept in memory for the sync answer (n ≤ SYNC_MAX_N); null when the run streams them to the store. */
   readonly memory: Uint8Array[] | null;
+  /** Its lease, when runs are shared by replicas and the store holds this one. */
+  lease?: RunLease | null;
   settle(settled: Settled): void;
 }
 
@@ -184,6 +215,20 @@ export class RunsService {
 
   /** Recovers unfinished runs, removes leftovers of failed writes, sweeps expired runs once and starts the retention sweep. */
   async start(now: () => Date = () => new Date()): Promise<{ recovered: number; failed: number }> {
+    const distribution = this.#options.distribution;
+    if (distribution) {
+      // Shared runs are nobody's to recover at start: the watchdogs queue the ones no replica
+      // holds, and whichever replica takes the job runs it (src/runs/postgres/run-distribution.ts).
+      const leftovers = await this.#options.store.sweepLeftovers().catch(() => 0);
+      await distribution.start({
+        execute: (runId, lease) => this.#executeLeased(runId, lease, now),
+        cancelled: (runId) => this.#active.get(runId)?.controller.abort(),
+        sweep: async () => void (await this.sweep(now())),
+        local: () => new Set(this.#active.keys()),
+      });
+      this.#options.log?.info({ leftovers }, 'runs shared through the queue');
+      return { recovered: 0, failed: 0 };
+    }
     let recovered = 0;
     let failed = 0;
     for (const record of await this.#options.store.listUnfinished()) {
@@ -238,8 +283,19 @@ export class RunsService {
     const requestHash = canonicalSha256(body);
     const sync = !options.preferAsync && body.n <= this.#options.syncMaxN;
     const key = options.idempotencyKey;
+    await this.#checkSharedQueue();
     if (key === undefined) return this.#admit(body, requestHash, null, sync, now);
     return this.#admission.withKeyLock(key, async () => (await this.#replay(key, requestHash, sync)) ?? this.#admit(body, requestHash, key, sync, now));
+  }
+
+  /** Across replicas, MAX_QUEUE counts the runs queued or running in the shared store. */
+  async #checkSharedQueue(): Promise<void> {
+    const distribution = this.#options.distribution;
+    if (!distribution) return;
+    const unfinished = await distribution.unfinished();
+    if (unfinished >= this.#options.maxQueue) {
+      throw new ServiceError('SERVICE_QUEUE_FULL', `${unfinished} runs are queued or running across the replicas (MAX_QUEUE).`, { details: { retryAfterSeconds: 10 } });
+    }
   }
 
   /**
@@ -266,16 +322,39 @@ export class RunsService {
   }
 
   async #admit(body: RunRequest, requestHash: string, key: string | null, sync: boolean, now: () => Date): Promise<Submitted> {
-    const admitted = await this.#admission.withQueueSlot(async (): Promise<Submitted | ActiveRun> => {
+    type Admitted = Submitted | ActiveRun | (Submitted & { readonly queued: true });
+    const admitted = await this.#admission.withQueueSlot(async (): Promise<Admitted> => {
       const record = queuedRecordOf(body, { runId: uuidv7(), createdAt: now().toISOString(), seed: body.seed ?? drawSeed(), requestHash, idempotencyKey: key });
-      const keyOwner = await this.#persistence.admitted(record, sync);
+      const distribution = this.#options.distribution;
+      // A stored sync run executes here: its lease is taken before it is stored, so no other
+      // replica's watchdog can mistake it for an orphan.
+      const lease = distribution && sync && key !== null ? await distribution.lease(record.run_id) : null;
+      let keyOwner: string;
+      try {
+        keyOwner = await this.#persistence.admitted(record, sync);
+      } catch (error) {
+        await lease?.release();
+        throw error;
+      }
       if (key !== null && keyOwner !== record.run_id) {
+        await lease?.release();
         // Another process claimed this key first: this run never existed.
         const replay = await this.#replay(key, requestHash, sync);
         if (replay) return replay;
       }
-      return this.#track(record, { sync, requestedGeneratorVersion: body.generator_version ?? null });
+      if (distribution && !sync) {
+        // Any replica executes it; a failed send is repaired by the watchdog (the run is stored).
+        await distribution.enqueue(record.run_id).catch((error: unknown) => this.#options.log?.error({ run_id: record.run_id, err: error }, 'run queue: send failed; the watchdog sends it'));
+        return { record, sync, done: Promise.resolve<Settled>({ record }), replayed: false, queued: true as const };
+      }
+      const active = this.#track(record, { sync, requestedGeneratorVersion: body.generator_version ?? null });
+      active.lease = lease;
+      return active;
     });
+    if ('queued' in admitted) {
+      this.#options.log?.info({ run_id: admitted.record.run_id, n: body.n, profile: body.profile, seed: admitted.record.effective_request?.seed, sync }, 'run queued');
+      return { record: admitted.record, sync, done: admitted.done, replayed: false };
+    }
     if ('replayed' in admitted) return admitted;
     const { record } = admitted;
     this.#options.log?.info({ run_id: record.run_id, n: body.n, profile: body.profile, seed: record.effective_request?.seed, sync }, 'run queued');
@@ -291,7 +370,7 @@ export class RunsService {
     return { record, sync, done: admitted.done, replayed: false };
   }
 
-  #track(record: RunRecord, how: { readonly sync: boolean; readonly requestedGeneratorVersion: string | null }): ActiveRun {
+  #track(record: RunRecord, how: { readonly sync: boolean; readonly requestedGeneratorVersion: string | null; readonly queue?: boolean }): ActiveRun {
     let resolve!: (settled: Settled) => void;
     const done = new Promise<Settled>((r) => (resolve = r));
     let settled = false;
@@ -308,7 +387,7 @@ export class RunsService {
       },
     };
     this.#active.set(record.run_id, active);
-    this.#queue.push(record.run_id);
+    if (how.queue !== false) this.#queue.push(record.run_id);
     return active;
   }
 
@@ -320,6 +399,7 @@ export class RunsService {
       if (!active) continue;
       this.#running += 1;
       void this.#execute(active, now).finally(() => {
+        void active.lease?.release();
         this.#running -= 1;
         if (this.#active.get(runId) === active) {
           this.#active.delete(runId);
@@ -327,6 +407,48 @@ export class RunsService {
         }
         this.#pump(now);
       });
+    }
+  }
+
+  /**
+   * A run this replica took from the shared queue, holding its lease: executed from its stored
+   * request (a run left `running` by a replica that died is taken over, same bytes).
+   */
+  async #executeLeased(runId: string, lease: RunLease, now: () => Date): Promise<void> {
+    if (this.#closed || this.#active.has(runId)) return;
+    const record = await this.#options.store.get(runId).catch(() => null);
+    if (record === null || FINISHED_STATUSES.includes(record.status)) return;
+    const parsed = this.#requestSchema.safeParse(record.request);
+    const problem = !parsed.success
+      ? { code: 'RUN_STORE_CORRUPT', message: 'the stored request can no longer be executed' }
+      : (() => {
+          const overLimit = this.#limitError(parsed.data);
+          return overLimit === null ? null : { code: overLimit.code, message: overLimit.message };
+        })();
+    if (problem !== null || !parsed.success) {
+      const ended = endedOf(record, { status: 'failed', error: problem! }, now().toISOString());
+      await this.#persistence.kept(ended).catch(() => undefined);
+      this.#announce(ended, null);
+      return;
+    }
+    if (record.status === 'running') this.#options.log?.info({ run_id: runId, attempts: record.attempts }, 'run taken over from a replica that holds it no more');
+    if ((await this.#options.store.discardIncomplete(runId).catch(() => 0)) > 0) this.#discardedPartial.add(runId);
+    const active = this.#track(requeuedOf(record), { sync: false, requestedGeneratorVersion: parsed.data.generator_version ?? null, queue: false });
+    active.lease = lease;
+    const onLost = () => active.controller.abort(LEASE_LOST);
+    lease.lost.addEventListener('abort', onLost, { once: true });
+    this.#running += 1;
+    try {
+      await this.#execute(active, now);
+    } finally {
+      lease.lost.removeEventListener('abort', onLost);
+      this.#running -= 1;
+      if (this.#active.get(runId) === active) {
+        this.#active.delete(runId);
+        this.#persistence.forget(runId);
+      }
+      // It held an execution slot: a sync run waiting for one may go now.
+      this.#pump(now);
     }
   }
 
@@ -392,7 +514,7 @@ export class RunsService {
     const { log } = this.#options;
     const runId = record.run_id;
     const aborted = active.controller.signal.aborted;
-    if (aborted && this.#closed) {
+    if (aborted && (this.#closed || active.controller.signal.reason === LEASE_LOST)) {
       // Interrupted by shutdown, not by a caller: leave it queued so the next start runs it again.
       const requeued = requeuedOf(record);
       active.record = requeued;
@@ -481,6 +603,9 @@ export class RunsService {
       } else {
         await active.done;
       }
+    } else {
+      // It may be executing on another replica: that one aborts it on the notification.
+      await this.#options.distribution?.cancel(runId);
     }
     await this.#options.store.delete(runId);
   }
@@ -504,5 +629,7 @@ export class RunsService {
     const running = [...this.#active.values()];
     for (const active of running) active.controller.abort();
     await Promise.all(running.map((active) => active.done));
+    // Left queued, with their leases released: another replica's watchdog hands them on.
+    await this.#options.distribution?.close();
   }
 }
