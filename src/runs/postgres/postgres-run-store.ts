@@ -77,9 +77,13 @@ function parseStored(runId: string, text: string, createdAt: string): RunRecord 
 
 const rowOf = (record: RunRecord) => [record.run_id, record.status, record.created_at, record.finished_at, JSON.stringify(record)];
 
-/** Buffers written bytes into fixed-size chunks, compresses each, hands it to `flush`. */
+/**
+ * Copies written bytes into fixed-size chunks and hands each full one to `flush`. It copies: the
+ * pool hands the chunk buffers it writes back to its workers once a write resolves (a writer
+ * sink "releases chunks"), so nothing written may be kept by reference.
+ */
 class Chunker {
-  #parts: Uint8Array[] = [];
+  #buffer = Buffer.allocUnsafe(DATASET_CHUNK_BYTES);
   #buffered = 0;
   #offset = 0;
   #seq = 0;
@@ -98,7 +102,7 @@ class Chunker {
     let at = 0;
     while (at < chunk.byteLength) {
       const take = Math.min(chunk.byteLength - at, DATASET_CHUNK_BYTES - this.#buffered);
-      this.#parts.push(chunk.subarray(at, at + take));
+      this.#buffer.set(chunk.subarray(at, at + take), this.#buffered);
       this.#buffered += take;
       at += take;
       if (this.#buffered === DATASET_CHUNK_BYTES) await this.end();
@@ -108,9 +112,10 @@ class Chunker {
   /** Flushes what is buffered (nothing when empty). */
   async end(): Promise<void> {
     if (this.#buffered === 0) return;
-    const raw = Buffer.concat(this.#parts, this.#buffered);
+    const raw = this.#buffer.subarray(0, this.#buffered);
     const [seq, offset] = [this.#seq, this.#offset];
-    this.#parts = [];
+    // A fresh buffer for what comes next: `raw` is compressed while the next chunk fills.
+    this.#buffer = Buffer.allocUnsafe(DATASET_CHUNK_BYTES);
     this.#offset += this.#buffered;
     this.#buffered = 0;
     this.#seq += 1;

@@ -180,8 +180,14 @@ for (const target of STORES) {
       await store.create(run);
       const bytes = datasetBytes(2 * DATASET_CHUNK_BYTES + 12_345);
       const writer = await store.openDatasetWriter(run.run_id);
-      // Odd write sizes, so chunk boundaries fall inside writes.
-      for (let at = 0; at < bytes.length; at += 300_007) await writer.write(bytes.subarray(at, Math.min(bytes.length, at + 300_007)));
+      // Odd write sizes, so chunk boundaries fall inside writes; one scratch buffer, overwritten
+      // once each write resolved, as the worker pool reuses the chunks it hands a writer sink.
+      const scratch = Buffer.alloc(300_007);
+      for (let at = 0; at < bytes.length; at += 300_007) {
+        const length = bytes.copy(scratch, 0, at, Math.min(bytes.length, at + 300_007));
+        await writer.write(scratch.subarray(0, length));
+        scratch.fill(0x7e);
+      }
       expect(await store.openDatasetReader(run.run_id)).toBeNull();
       await writer.commit();
       expect((await buffer((await store.openDatasetReader(run.run_id))!)).equals(bytes)).toBe(true);
