@@ -36,7 +36,7 @@ export async function postgresSkipReason(): Promise<string | null> {
     return null;
   } catch (error) {
     const reason = `no PostgreSQL at ${new URL(ADMIN_DATABASE_URL).host} (${error instanceof Error ? error.message : String(error)}); set DATABASE_URL`;
-    if (process.env['CI'] === 'true') throw new Error(`CI=true and ${reason}: the PostgreSQL suites must run in CI`);
+    if (process.env['CI'] === 'true') throw new Error(`CI=true and ${reason}: the PostgreSQL suites must run in CI`, { cause: error });
     return reason;
   }
 }

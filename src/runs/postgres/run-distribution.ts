@@ -216,7 +216,7 @@ export class RunDistribution {
     for (const { run_id: runId, status } of runs.rows) {
       if (local.has(runId)) continue;
       const client = await this.#pool.connect();
-      let free = false;
+      let free: boolean;
       try {
         const key = leaseKey(runId);
         free = (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key])).rows[0]?.locked === true;
