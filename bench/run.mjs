@@ -18,9 +18,13 @@
 //   8. Parquet vs NDJSON at 1e6: bytes, conversion time and peak RSS (and at 1e5, to show the
 //      conversion's memory is flat in n), and the API download of each with /health/live probed
 //      (bench/parquet.mjs)
+//   9. scenario 3 on the PostgreSQL store (RUN_STORE=postgres, a fresh database per server) beside
+//      the file store, alternating F P, P F, … (bench/replicas.mjs; the ratio within a pair counts)
+//  10. a 10⁷ run on two replicas sharing one database: posted async to A, executed by whichever
+//      replica takes the job, then downloaded whole from the other one (bench/replicas.mjs)
 //
 // Options: --quick (smaller sizes and a 5 s load test, for a smoke run); --sync-only (scenarios 3
-// and 3b alone, to re-measure the sync target); --only=7,8 (only the listed scenarios among 7, 8).
+// and 3b alone, to re-measure the sync target); --only=7,8 (only the listed scenarios among 7-10).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -32,6 +36,7 @@ import { request } from 'undici';
 import { fakerSideBySide } from './faker-ab.mjs';
 import { generateInProcess, inputSnapshot } from './in-process.mjs';
 import { parquetVsNdjson } from './parquet.mjs';
+import { postgresVsFile, tenMillionOnTwoReplicas } from './replicas.mjs';
 import { startServer, stopServer, warmedUp } from './server.mjs';
 import { buildGenerationModel } from '../dist/generation/model.js';
 
@@ -144,9 +149,9 @@ async function endToEnd(workers, n) {
   }
 }
 
-async function syncLoad(durationSeconds, root = tmpdir()) {
+export async function syncLoad(durationSeconds, root = tmpdir(), env = {}) {
   const dataDir = mkdtempSync(join(root, 'mp-bench-'));
-  const { child, base } = await startServer({ WORKERS: '2', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  const { child, base } = await startServer({ WORKERS: '2', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env });
   try {
     await warmedUp(base);
     const body = JSON.stringify({ n: 1000, profile: 'analysis_only', seed: 3 });
@@ -272,6 +277,18 @@ async function main() {
     parquet = await parquetVsNdjson({ n, repeats });
   }
 
+  let postgresLoad = null;
+  if (wants('9')) {
+    log(`9. sync n=1,000 under load: PostgreSQL store beside the file store, ${repeats} alternating pairs`);
+    postgresLoad = await postgresVsFile({ pairs: repeats, seconds: QUICK ? 5 : 20, syncLoad, summarise: summariseLoad });
+  }
+  let replicas = null;
+  if (wants('10')) {
+    const size = QUICK ? 1_000_000 : 10_000_000;
+    log(`10. ${size} personas on two replicas sharing one database`);
+    replicas = await tenMillionOnTwoReplicas({ n: size });
+  }
+
   const results = {
     date: new Date().toISOString(),
     quick: QUICK,
@@ -286,6 +303,8 @@ async function main() {
     cli_to_file: cliRuns,
     faker_side_by_side: faker,
     parquet_vs_ndjson: parquet,
+    sync_load_postgres_vs_file: postgresLoad,
+    two_replicas: replicas,
   };
   mkdirSync(new URL('bench/results/', ROOT), { recursive: true });
   const file = new URL(`bench/results/${results.date.slice(0, 19).replace(/:/g, '-')}.json`, ROOT);
@@ -333,6 +352,20 @@ async function main() {
           ([accept, run]) =>
             `| API GET /dataset of a stored ${fmt(parquet.n)} run, Accept ${accept}, median of ${run.runs.length} | time / /health/live p99 (max) | ${fmt(run.median_seconds, 2)} s / ${fmt(run.health_live_ms.p99, 1)} (${fmt(run.health_live_ms.max)}) ms | p99 ≤ 20 ms |`,
         )
+      : []),
+    ...(postgresLoad
+      ? [
+          `| POST /v1/runs n=1,000 sync, 8 connections, PostgreSQL store, median of ${postgresLoad.postgres.repeats} | throughput / p50 / p99 | ${fmt(postgresLoad.postgres.throughput_rps, 1)} req/s / ${fmt(postgresLoad.postgres.latency_ms.p50)} / ${fmt(postgresLoad.postgres.latency_ms.p99)} ms | p99 ≤ 150 ms |`,
+          `| same, file store in the same pairs | throughput / p50 / p99 | ${fmt(postgresLoad.file.throughput_rps, 1)} req/s / ${fmt(postgresLoad.file.latency_ms.p50)} / ${fmt(postgresLoad.file.latency_ms.p99)} ms | — |`,
+          `| PostgreSQL / file, median ratio within pairs | throughput / p99 | ${fmt(postgresLoad.median_throughput_ratio, 2)} / ${fmt(postgresLoad.median_p99_ratio, 2)} | — |`,
+        ]
+      : []),
+    ...(replicas
+      ? [
+          `| ${fmt(replicas.n)} personas on two replicas, one database (async on A, polled on B) | wall time / personas/s | ${fmt(replicas.run_seconds, 1)} s / ${fmt(replicas.personas_per_second)} | — |`,
+          `| same, whole dataset downloaded from the other replica | time / first byte / sha256 as manifest | ${fmt(replicas.download_from_other_replica.seconds, 1)} s / ${fmt(replicas.download_from_other_replica.first_byte_ms)} ms / ${replicas.sha_matches_manifest ? 'yes' : 'NO'} | — |`,
+          `| same, stored in PostgreSQL | compressed / raw NDJSON | ${fmt(replicas.stored_bytes.compressed / 2 ** 20)} MiB / ${fmt(replicas.stored_bytes.raw / 2 ** 20)} MiB | — |`,
+        ]
       : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n\nresults: ${file.pathname}\n`);

@@ -22,8 +22,12 @@ const dirs: string[] = [];
 async function replica(url: string): Promise<ServerProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'mp-replica-'));
   dirs.push(dir);
-  return startServerProcess({ RUN_STORE: 'postgres', DATABASE_URL: url, DATA_DIR: dir, WORKERS: '1' });
+  const server = await startServerProcess({ RUN_STORE: 'postgres', DATABASE_URL: url, DATA_DIR: dir, WORKERS: '1' });
+  started.push(server);
+  return server;
 }
+/** Every server started, so afterAll stops them even when beforeAll failed halfway. */
+const started: ServerProcess[] = [];
 
 beforeAll(async () => {
   if (skip !== null) return;
@@ -33,7 +37,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   if (skip !== null) return;
-  await Promise.all([a?.stop(), b?.stop()]);
+  await Promise.all(started.map((server) => server.stop()));
   await database?.drop();
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });

@@ -97,6 +97,12 @@ describe.skipIf(skip !== null)(`replicas that survive each other${skip === null 
     expect(dataset.headers.get('etag')).toBe(`"${expected}"`);
     const metrics = await (await fetch(`${b.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^run_takeovers_total 1$/m);
+    // docs/operations.md names only replica metrics that a replica's scrape serves.
+    const operations = await readFile(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    const table = operations.split('| Replica metric |')[1]?.split('\n\n')[0] ?? '';
+    const documented = [...table.matchAll(/^\| `([a-z_]+)/gm)].map((match) => match[1]);
+    expect(documented.length).toBeGreaterThanOrEqual(2);
+    for (const name of documented) expect(metrics, name).toContain(`# TYPE ${name} `);
     expect(b.logLines().some((line) => line['msg'] === 'run taken over from a replica that holds it no more' && line['run_id'] === runId)).toBe(true);
   });
 

@@ -57,6 +57,9 @@ export function spawnCli(args: readonly string[], env: Readonly<Record<string, s
   return spawn('/bin/sh', ['-c', script, process.execPath, CLI_ENTRY, ...args], how);
 }
 
+/** How long a server may take to listen (it calibrates nothing before that; 60 s is a hang). */
+const START_TIMEOUT_MS = 60_000;
+
 export async function startServerProcess(env: Readonly<Record<string, string>> = {}, options: SpawnOptions = {}): Promise<ServerProcess> {
   const child = spawnCli(['serve'], env, options);
   const lines: Record<string, unknown>[] = [];
@@ -71,7 +74,14 @@ export async function startServerProcess(env: Readonly<Record<string, string>> =
       pending = complete.pop() ?? '';
       for (const line of complete) {
         if (line.trim() === '') continue;
-        const parsed = JSON.parse(line) as Record<string, unknown>;
+        // A line that is not JSON (something printed past the logger) is kept, not thrown on:
+        // a throw here would drop the rest of the chunk, "server listening" with it.
+        let parsed: Record<string, unknown>;
+        try {
+          parsed = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          parsed = { raw: line };
+        }
         lines.push(parsed);
         for (const waiter of waiters.splice(0)) {
           if (waiter.predicate(parsed)) waiter.resolve(parsed);
@@ -85,7 +95,16 @@ export async function startServerProcess(env: Readonly<Record<string, string>> =
     });
     void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${stderr}`)));
   });
-  const port = await listening;
+  // A server that never listens fails its suite with what it said, instead of a bare hook timeout.
+  let timer: NodeJS.Timeout | undefined;
+  const tooLong = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      const last = lines.slice(-10).map((line) => JSON.stringify(line)).join('\n');
+      reject(new Error(`server did not listen within ${START_TIMEOUT_MS} ms; last log lines:\n${last}\nstderr:\n${stderr}`));
+    }, START_TIMEOUT_MS);
+  });
+  const port = await Promise.race([listening, tooLong]).finally(() => clearTimeout(timer));
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;

@@ -36,6 +36,8 @@ export const RUN_QUEUE = 'runs-execute';
 export const SWEEP_QUEUE = 'runs-sweep';
 const CANCEL_CHANNEL = 'mp_run_cancel';
 const BOSS_SCHEMA = 'mp_boss';
+/** Any 64-bit constant: the replicas' lock on "setting up the queue". */
+const SETUP_LOCK = '7277104113002';
 
 /** The 64-bit advisory lock key of a run (the first 8 bytes of SHA-256 of its id, signed). */
 export function leaseKey(runId: string): string {
@@ -116,10 +118,14 @@ export class RunDistribution {
 
   async start(handlers: DistributionHandlers): Promise<void> {
     this.#handlers = handlers;
-    await this.#boss.start();
-    // Expiry is no lease here (the advisory lock is): long enough for the largest run.
-    await this.#boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: 4 * 3_600 });
-    await this.#boss.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: 600 });
+    // Replicas starting together take turns: pg-boss 10 installing its schema and creating the
+    // same queues from two processes at once deadlocks (seen: "deadlock detected", one replica exits).
+    await this.#setUpAlone(async () => {
+      await this.#boss.start();
+      // Expiry is no lease here (the advisory lock is): long enough for the largest run.
+      await this.#boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: 4 * 3_600 });
+      await this.#boss.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: 600 });
+    });
     const pollingIntervalSeconds = Math.max(0.5, this.#options.pollSeconds ?? 0.5);
     for (let i = 0; i < this.#options.concurrency; i += 1) {
       await this.#boss.work<{ run_id: string }>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds }, async ([job]) => {
@@ -133,6 +139,19 @@ export class RunDistribution {
     await this.#listen();
     this.#watchdog = setInterval(() => void this.#watch().catch(() => undefined), this.#options.leaseCheckMs ?? 2_000);
     this.#watchdog.unref();
+  }
+
+  async #setUpAlone(work: () => Promise<void>): Promise<void> {
+    const client = new pg.Client({ connectionString: this.#options.connectionString, connectionTimeoutMillis: 5_000, application_name: 'moldova-personas-setup' });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1::bigint)', [SETUP_LOCK]);
+      await work();
+    } finally {
+      // Ending the session releases the lock in any case.
+      await client.end().catch(() => undefined);
+    }
   }
 
   /** Hands a stored, queued run to whichever replica has a free poller. */
