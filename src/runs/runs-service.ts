@@ -126,6 +126,8 @@ interface ActiveRun {
 }
 
 const SWEEP_EVERY_MS = 15 * 60_000;
+/** How long a sync retry waits for its run to end on another replica before it gets a 503. */
+const REPLAY_WAIT_MS = 10 * 60_000;
 
 /** Seconds between two ISO times (0 when either is missing). */
 const secondsBetween = (from: string | null, to: string | null) =>
@@ -318,7 +320,24 @@ export class RunsService {
     // Not tracked: it ended (or belongs to an earlier process). The store read above may predate
     // its end, so read it again: a run leaves the tracked set only after its last write.
     const current = (await this.#options.store.get(owner.run_id)) ?? owner;
+    if (sync && this.#options.distribution && !FINISHED_STATUSES.includes(current.status)) {
+      // It executes on another replica (or waits for one): a sync retry waits for its end there.
+      return { record: current, sync, done: this.#finishedElsewhere(current), replayed: true };
+    }
     return { record: current, sync, done: Promise.resolve<Settled>({ record: current }), replayed: true };
+  }
+
+  /** Polls the shared store until the run ends (or is deleted, or this replica closes); never rejects. */
+  async #finishedElsewhere(record: RunRecord): Promise<Settled> {
+    let current = record;
+    const deadline = Date.now() + REPLAY_WAIT_MS;
+    while (!this.#closed && Date.now() < deadline && !FINISHED_STATUSES.includes(current.status)) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const read = await this.#options.store.get(record.run_id).catch(() => current);
+      if (read === null) return { record: { ...current, status: 'cancelled' } };
+      current = read;
+    }
+    return { record: current };
   }
 
   async #admit(body: RunRequest, requestHash: string, key: string | null, sync: boolean, now: () => Date): Promise<Submitted> {

@@ -107,6 +107,25 @@ describe.skipIf(skip !== null)(`two replicas on one PostgreSQL${skip === null ? 
     expect(status).toBe('succeeded');
   });
 
+  it('answers ten concurrent sync POSTs with one Idempotency-Key, over A and B, with one run and the same 201', async () => {
+    const key = `sync-spread-${Date.now()}`;
+    const body = JSON.stringify({ n: 3_000, profile: 'analysis_only', seed: 6 });
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        fetch(`${(i % 2 === 0 ? a : b).baseUrl}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body }).then(async (response) => ({
+          status: response.status,
+          text: await response.text(),
+        })),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(new Array(10).fill(201));
+    const bodies = answers.map((answer) => JSON.parse(answer.text) as { run_id: string; dataset: unknown[] });
+    expect(new Set(bodies.map((answer) => answer.run_id)).size).toBe(1);
+    // The same 3,000 personas in every answer, whichever replica answered it.
+    expect(bodies[0]!.dataset).toHaveLength(3_000);
+    expect(new Set(bodies.map((answer) => JSON.stringify(answer.dataset))).size).toBe(1);
+  });
+
   it('deletes on B a run A made: gone on both, its key free again', async () => {
     const created = await json(
       await fetch(`${a.baseUrl}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'del-1' }, body: JSON.stringify({ n: 100, profile: 'analysis_only', seed: 3 }) }),

@@ -411,7 +411,7 @@ async function answerSync(service: RunsService, settled: Settled, reply: Fastify
   const { record } = settled;
   const runId = record.run_id;
   if (record.status === 'queued' || record.status === 'running') {
-    throw new ServiceError('SERVICE_SHUTTING_DOWN', `The service is shutting down; run ${runId} stays queued and runs again at the next start.`, {
+    throw new ServiceError('SERVICE_SHUTTING_DOWN', `Run ${runId} is not finished (the service is shutting down, or it runs on another replica); it stays queued and runs to its end. Retry with the same Idempotency-Key, or poll /v1/runs/${runId}.`, {
       details: { run_id: runId, retryAfterSeconds: 5 },
     });
   }
