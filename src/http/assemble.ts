@@ -13,6 +13,7 @@ import { loadEmbeddedSnapshot } from '../census/snapshot-loader.js';
 import { FileRunStore } from '../runs/file-run-store.js';
 import { PostgresRunStore } from '../runs/postgres/postgres-run-store.js';
 import { RunDistribution } from '../runs/postgres/run-distribution.js';
+import { SharedShardPool } from '../runs/postgres/shared-shards.js';
 import type { RunStore } from '../runs/run-store.js';
 import { llmProviderFromConfig } from '../runs/llm-from-config.js';
 import { registerRunGauges, registerRunMetrics } from '../runs/run-metrics.js';
@@ -114,11 +115,15 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
           onTakeover: () => runMetrics.observeTakeover(),
         })
       : undefined;
+  // The shards of large runs go to every replica's workers; the coordinator merges them in order.
+  const sharedShards =
+    distribution && store instanceof PostgresRunStore ? new SharedShardPool({ local: pool, queue: distribution, db: store.pool, census, onShardSampled: () => runMetrics.observeShardSampled() }) : undefined;
+  if (distribution && sharedShards) distribution.setShardWorker((job) => sharedShards.work(job, now), pool.threads);
   const service = new RunsService({
     store,
     census,
     pipeline: {
-      pool,
+      pool: sharedShards ?? pool,
       ...(llm ? { llm } : {}),
       generatorVersion: GENERATOR_VERSION,
       schemaHash: schemaHashOfContract(options.contractJson ?? readPinnedContract()),

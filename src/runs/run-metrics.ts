@@ -11,6 +11,8 @@ export interface RunMetrics {
   observeFinished(record: RunRecord, result: PipelineResult | null): void;
   /** This replica queued again a run whose replica died (RUN_STORE=postgres). */
   observeTakeover(): void;
+  /** This replica sampled one shard of a run whose shards are spread over replicas. */
+  observeShardSampled(): void;
 }
 
 /** The counters of finished runs; `observeFinished` is what the runs service calls as each run ends. */
@@ -45,9 +47,17 @@ export function registerRunMetrics(registry: Registry): RunMetrics {
     help: 'Runs this replica found running with no lease held (their replica died) and queued again (RUN_STORE=postgres).',
     registers: [registry],
   });
+  const shards = new Counter({
+    name: 'run_shards_sampled_total',
+    help: 'Shards of large runs this replica sampled from the shared shard queue (RUN_STORE=postgres), for runs merged here or on another replica.',
+    registers: [registry],
+  });
   return {
     observeTakeover() {
       takeovers.inc();
+    },
+    observeShardSampled() {
+      shards.inc();
     },
     observeFinished(record, result) {
       runs.inc({ status: record.status, decision: record.decision ?? 'none' });

@@ -25,7 +25,7 @@ import type { JointTarget } from '../generation/joint-targets.js';
 import type { PyramidTarget } from '../generation/pyramid.js';
 import type { EffectiveRequest } from '../domain/request.js';
 import type { IdKey } from '../generation/persona-id.js';
-import { shardRanges } from '../generation/plan.js';
+import { shardRanges, type ShardRange } from '../generation/plan.js';
 import type { SharedSnapshot, WorkerTask } from './generation-worker.js';
 import { ShardMerge, type DatasetSink, type PoolRunResult, type ShardReply } from './shard-merge.js';
 
@@ -257,6 +257,37 @@ export class GenerationPool {
     return { cells: reply.cells, calibration: reply.calibration, ...targets, source: { snapshot: shared, use_ipf: request.use_ipf, model } };
   }
 
+  /**
+   * Samples one shard of a planned run (its bytes, counts and record hashes), as `sample` does
+   * for each: for a replica that executes shards of a run another replica merges.
+   */
+  async shard(request: SampleRequest, plan: RunPlan, shardIndex: number, options: { readonly signal?: AbortSignal; readonly narratives?: 'none' | 'template' } = {}): Promise<ShardReply> {
+    const range = shardRanges(request.n)[shardIndex];
+    if (range === undefined) throw new RangeError(`run of ${request.n} has no shard ${shardIndex}`);
+    const cells = plan.cells.slice(range.startIndex, range.startIndex + range.count);
+    const task = this.#shardTask(request, plan, range, cells, options.narratives ?? 'none');
+    const reply = await this.#pool.run(task, { signal: options.signal ?? null, transferList: [cells.buffer] }).catch((error: unknown) => failure(error, options.signal));
+    return unwrap<ShardReply>(reply);
+  }
+
+  #shardTask(request: SampleRequest, plan: RunPlan, range: ShardRange, cells: Int32Array<ArrayBuffer>, narratives: 'none' | 'template', reuse?: ArrayBuffer): WorkerTask {
+    return {
+      kind: 'shard',
+      snapshot: plan.source.snapshot,
+      use_ipf: plan.source.use_ipf,
+      model: plan.source.model,
+      seed: request.seed,
+      id_key: request.id_key,
+      shardIndex: range.shardIndex,
+      startIndex: range.startIndex,
+      cells,
+      traits: request.traits,
+      narratives,
+      ...(request.where ? { where: request.where } : {}),
+      ...(reuse ? { reuse } : {}),
+    };
+  }
+
   /** Samples a planned run shard by shard into `sink`, in order. */
   async sample(request: SampleRequest, plan: RunPlan, sink: DatasetSink, options: PoolRunOptions = {}): Promise<PoolRunResult> {
     const { signal } = options;
@@ -271,21 +302,7 @@ export class GenerationPool {
         const range = ranges[next]!;
         const cells = plan.cells.slice(range.startIndex, range.startIndex + range.count);
         const reuse = spares.pop();
-        const task: WorkerTask = {
-          kind: 'shard',
-          snapshot: plan.source.snapshot,
-          use_ipf: plan.source.use_ipf,
-          model: plan.source.model,
-          seed: request.seed,
-          id_key: request.id_key,
-          shardIndex: range.shardIndex,
-          startIndex: range.startIndex,
-          cells,
-          traits: request.traits,
-          narratives: options.narratives ?? 'none',
-          ...(request.where ? { where: request.where } : {}),
-          ...(reuse ? { reuse } : {}),
-        };
+        const task = this.#shardTask(request, plan, range, cells, options.narratives ?? 'none', reuse);
         const result = this.#pool
           .run(task, { signal: signal ?? null, transferList: reuse ? [cells.buffer, reuse] : [cells.buffer] })
           .then((reply) => unwrap<ShardReply>(reply));

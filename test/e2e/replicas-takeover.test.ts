@@ -17,6 +17,8 @@ const skip = await postgresSkipReason();
 const N = 1_000_000;
 const REQUEST = { n: N, profile: 'analysis_only', seed: 77, scope: 'all' } as const;
 let database: FreshDatabase;
+/** The CLI's dataset_sha256 of REQUEST, computed once by the first test. */
+let expected: string;
 const servers: ServerProcess[] = [];
 const dirs: string[] = [];
 
@@ -70,7 +72,7 @@ describe.skipIf(skip !== null)(`replicas that survive each other${skip === null 
   it('finishes on B, with the bytes of an uninterrupted run, a 10⁶ run A accepted and was executing when it was killed', async () => {
     const scratch = await mkdtemp(join(tmpdir(), 'mp-takeover-ref-'));
     dirs.push(scratch);
-    const expected = await referenceSha(scratch);
+    expected = await referenceSha(scratch);
 
     const a = await replica();
     const accepted = await fetch(`${a.baseUrl}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'respond-async' }, body: JSON.stringify(REQUEST) });
@@ -104,6 +106,25 @@ describe.skipIf(skip !== null)(`replicas that survive each other${skip === null 
     expect(documented.length).toBeGreaterThanOrEqual(2);
     for (const name of documented) expect(metrics, name).toContain(`# TYPE ${name} `);
     expect(b.logLines().some((line) => line['msg'] === 'run taken over from a replica that holds it no more' && line['run_id'] === runId)).toBe(true);
+  });
+
+  it('spreads the shards of a 10⁶ run over both replicas and merges them into the bytes of a single-node run', async () => {
+    const live = servers.filter((server) => server.child.exitCode === null && server.child.signalCode === null);
+    const [one, two] = live.length >= 2 ? live : [live[0]!, await replica()];
+    const sampled = async (server: ServerProcess) => Number(/^run_shards_sampled_total (\d+)$/m.exec(await (await fetch(`${server.baseUrl}/metrics`)).text())?.[1] ?? 0);
+    const before = [await sampled(one!), await sampled(two!)];
+    const accepted = await fetch(`${one!.baseUrl}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'respond-async' }, body: JSON.stringify(REQUEST) });
+    expect(accepted.status).toBe(202);
+    const runId = ((await accepted.json()) as { run_id: string }).run_id;
+    const finished = await Promise.race([one!, two!].map((server) => untilLog(server, 'run finished', runId)));
+    expect(finished['status']).toBe('succeeded');
+    const manifest = (await (await fetch(`${two!.baseUrl}/v1/runs/${runId}/manifest`)).json()) as { dataset_sha256: string; output_files: { bytes: number }[] };
+    expect(manifest.dataset_sha256).toBe(expected);
+    // 62 shards of 16,384: each replica sampled some of them.
+    const after = [await sampled(one!), await sampled(two!)];
+    const byReplica = after.map((count, i) => count - before[i]!);
+    expect(byReplica.every((count) => count > 0), `shards per replica ${byReplica.join(', ')}`).toBe(true);
+    expect(byReplica[0]! + byReplica[1]!).toBeGreaterThanOrEqual(Math.ceil(N / 16_384));
   });
 
   it('stops a run executing on one replica when it is deleted on the other', async () => {

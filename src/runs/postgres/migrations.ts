@@ -73,6 +73,31 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'shards of one run executed across replicas',
+    sql: `
+      -- One row per merge a coordinator runs; shard rows go with it.
+      CREATE TABLE mp_shard_attempts (
+        attempt    uuid PRIMARY KEY,
+        shards     integer NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      -- A shard's output as a worker made it: NDJSON bytes (raw DEFLATE), its counters (JSON),
+      -- record hashes and narrative stats. A retried shard writes the same bytes: first one kept.
+      CREATE TABLE mp_run_shards (
+        attempt       uuid NOT NULL REFERENCES mp_shard_attempts (attempt) ON DELETE CASCADE,
+        shard         integer NOT NULL,
+        count         integer NOT NULL,
+        data          bytea NOT NULL,
+        counts        text NOT NULL,
+        record_hashes bytea NOT NULL,
+        narratives    text,
+        PRIMARY KEY (attempt, shard)
+      );
+      ALTER TABLE mp_run_shards ALTER COLUMN data SET STORAGE EXTERNAL;
+    `,
+  },
 ];
 
 /** Any 64-bit constant: the replicas' lock on "applying migrations". */

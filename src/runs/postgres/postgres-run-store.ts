@@ -352,6 +352,8 @@ export class PostgresRunStore implements RunStore {
 
   async sweepFinishedBefore(cutoffIso: string): Promise<number> {
     const result = await storing(() => this.pool.query('DELETE FROM mp_runs WHERE status = ANY($1) AND COALESCE(finished_at, created_at) < $2', [FINISHED, cutoffIso]));
+    // Shards a coordinator that died left behind (its run was taken over with a new attempt).
+    await storing(() => this.pool.query("DELETE FROM mp_shard_attempts WHERE created_at < now() - interval '1 hour'"));
     return result.rowCount ?? 0;
   }
 

@@ -22,7 +22,9 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
+import { randomUUID } from 'node:crypto';
 import { pgStorageErrorOf } from './pg-errors.js';
+import type { ShardJob, ShardQueue } from './shared-shards.js';
 
 async function storing<T>(operation: () => Promise<T>): Promise<T> {
   try {
@@ -34,6 +36,7 @@ async function storing<T>(operation: () => Promise<T>): Promise<T> {
 
 export const RUN_QUEUE = 'runs-execute';
 export const SWEEP_QUEUE = 'runs-sweep';
+export const SHARD_QUEUE = 'runs-shard';
 const CANCEL_CHANNEL = 'mp_run_cancel';
 const BOSS_SCHEMA = 'mp_boss';
 /** Any 64-bit constant: the replicas' lock on "setting up the queue". */
@@ -80,7 +83,7 @@ export interface RunDistributionOptions {
   readonly onTakeover?: () => void;
 }
 
-export class RunDistribution {
+export class RunDistribution implements ShardQueue {
   readonly #options: RunDistributionOptions;
   readonly #boss: PgBoss;
   /** Short queries: the watchdog's scan and its lock probes. */
@@ -92,6 +95,7 @@ export class RunDistribution {
   #leases = 0;
   #takeovers = 0;
   #unfinished = 0;
+  #shardWorker: { readonly handler: (job: ShardJob) => Promise<void>; readonly pollers: number } | null = null;
 
   constructor(options: RunDistributionOptions) {
     this.#options = options;
@@ -116,6 +120,21 @@ export class RunDistribution {
     return this.#unfinished;
   }
 
+  /** Registers what samples a shard job on this replica, with one poller per worker thread; before `start`. */
+  setShardWorker(handler: (job: ShardJob) => Promise<void>, pollers: number): void {
+    this.#shardWorker = { handler, pollers };
+  }
+
+  async sendShards(jobs: readonly ShardJob[]): Promise<string[]> {
+    const ids = jobs.map(() => randomUUID());
+    await storing(() => this.#boss.insert(jobs.map((job, i) => ({ id: ids[i]!, name: SHARD_QUEUE, data: job as unknown as object, expireInSeconds: 300, retryLimit: 2, retryDelay: 1 }))));
+    return ids;
+  }
+
+  async cancelShards(ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await storing(() => this.#boss.cancel(SHARD_QUEUE, [...ids]));
+  }
+
   async start(handlers: DistributionHandlers): Promise<void> {
     this.#handlers = handlers;
     // Replicas starting together take turns: pg-boss 10 installing its schema and creating the
@@ -125,11 +144,16 @@ export class RunDistribution {
       // Expiry is no lease here (the advisory lock is): long enough for the largest run.
       await this.#boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: 4 * 3_600 });
       await this.#boss.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: 600 });
+      await this.#boss.createQueue(SHARD_QUEUE, { name: SHARD_QUEUE, policy: 'standard', retryLimit: 2, retryDelay: 1, expireInSeconds: 300 });
     });
     const pollingIntervalSeconds = Math.max(0.5, this.#options.pollSeconds ?? 0.5);
     for (let i = 0; i < this.#options.concurrency; i += 1) {
-      await this.#boss.work<{ run_id: string }>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds }, async ([job]) => {
-        if (job) await this.#claim(job.data.run_id);
+      await this.#workContinuously<{ run_id: string }>(RUN_QUEUE, pollingIntervalSeconds, (data) => this.#claim(data.run_id));
+    }
+    const shards = this.#shardWorker;
+    for (let i = 0; shards !== null && i < shards.pollers; i += 1) {
+      await this.#workContinuously<ShardJob>(SHARD_QUEUE, pollingIntervalSeconds, async (data) => {
+        if (!this.#closed) await shards.handler(data);
       });
     }
     await this.#boss.work(SWEEP_QUEUE, { batchSize: 1, pollingIntervalSeconds: 5 }, async () => {
@@ -152,6 +176,24 @@ export class RunDistribution {
       // Ending the session releases the lock in any case.
       await client.end().catch(() => undefined);
     }
+  }
+
+  /**
+   * One poller that, after each job, asks for the next at once: pg-boss 10 waits its polling
+   * interval between fetches even when jobs are waiting, which held a shard poller to two jobs a
+   * second (a 10⁶ run spread over two replicas took 20 s instead of about 6).
+   */
+  async #workContinuously<T extends object>(queue: string, pollingIntervalSeconds: number, handle: (data: T) => Promise<void>): Promise<void> {
+    const worker: { id?: string } = {};
+    worker.id = await this.#boss.work<T>(queue, { batchSize: 1, pollingIntervalSeconds }, async ([job]) => {
+      if (!job) return;
+      try {
+        await handle(job.data);
+      } finally {
+        const id = worker.id;
+        if (id !== undefined && !this.#closed) setImmediate(() => this.#boss.notifyWorker(id));
+      }
+    });
   }
 
   /** Hands a stored, queued run to whichever replica has a free poller. */
