@@ -31,6 +31,10 @@ export const CONFIG_VARIABLES = {
       .refine((value) => value === '' || /^postgres(ql)?:\/\//.test(value), { message: 'expected a postgres:// or postgresql:// connection URL' }),
     doc: 'PostgreSQL connection URL for `RUN_STORE=postgres` (e.g. `postgres://postgres@127.0.0.1:5432/personas`; never logged).',
   },
+  SPREAD_MIN_SHARDS: {
+    schema: integer(0, 1_000_000).default(8),
+    doc: 'With `RUN_STORE=postgres`, a run of at least this many shards (16,384 personas each) has its shards sampled by every replica; `0` keeps every run on the replica that executes it.',
+  },
   WORKERS: {
     schema: integer(1, 64).default(() => Math.max(1, availableParallelism())),
     doc: 'Worker threads that generate shards (default: available parallelism).',

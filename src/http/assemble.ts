@@ -117,7 +117,7 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
       : undefined;
   // The shards of large runs go to every replica's workers; the coordinator merges them in order.
   const sharedShards =
-    distribution && store instanceof PostgresRunStore ? new SharedShardPool({ local: pool, queue: distribution, db: store.pool, census, onShardSampled: () => runMetrics.observeShardSampled() }) : undefined;
+    distribution && store instanceof PostgresRunStore ? new SharedShardPool({ local: pool, queue: distribution, db: store.pool, census, minShards: config.SPREAD_MIN_SHARDS, onShardSampled: () => runMetrics.observeShardSampled() }) : undefined;
   if (distribution && sharedShards) distribution.setShardWorker((job) => sharedShards.work(job, now), pool.threads);
   const service = new RunsService({
     store,

@@ -46,7 +46,7 @@ export interface SharedShardPoolOptions {
   readonly queue: ShardQueue;
   readonly db: pg.Pool;
   readonly census: { resolveForRun(now: Date, signal?: AbortSignal): Promise<InputSnapshot> };
-  /** Runs with fewer shards are sampled here alone (default 8: below it the round trips cost more than they save). */
+  /** Runs with fewer shards are sampled here alone (default 8: below it the round trips cost more than they save); 0: never spread. */
   readonly minShards?: number;
   /** How long the coordinator waits for a shard before it samples it itself, ms (default 60 s). */
   readonly shardWaitMs?: number;
@@ -89,7 +89,8 @@ export class SharedShardPool {
 
   async sample(request: SampleRequest, plan: RunPlan, sink: DatasetSink, options: PoolRunOptions = {}): Promise<PoolRunResult> {
     const ranges = shardRanges(request.n);
-    if (ranges.length < (this.#options.minShards ?? 8)) return this.#options.local.sample(request, plan, sink, options);
+    const minShards = this.#options.minShards ?? 8;
+    if (minShards === 0 || ranges.length < minShards) return this.#options.local.sample(request, plan, sink, options);
     const { db, queue } = this.#options;
     const attempt = randomUUID();
     const narratives = options.narratives ?? 'none';
