@@ -14,6 +14,7 @@ import { FileRunStore } from '../runs/file-run-store.js';
 import { PostgresRunStore } from '../runs/postgres/postgres-run-store.js';
 import { RunDistribution } from '../runs/postgres/run-distribution.js';
 import { SharedShardPool } from '../runs/postgres/shared-shards.js';
+import { SharedSnapshots } from '../runs/postgres/shared-snapshots.js';
 import type { RunStore } from '../runs/run-store.js';
 import { llmProviderFromConfig } from '../runs/llm-from-config.js';
 import { registerRunGauges, registerRunMetrics } from '../runs/run-metrics.js';
@@ -115,10 +116,20 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
           onTakeover: () => runMetrics.observeTakeover(),
         })
       : undefined;
-  // The shards of large runs go to every replica's workers; the coordinator merges them in order.
+  // Every replica plans a run on the snapshot it started on, and samples shards of large runs.
+  const snapshots = store instanceof PostgresRunStore ? new SharedSnapshots(store.pool, census) : undefined;
   const sharedShards =
-    distribution && store instanceof PostgresRunStore ? new SharedShardPool({ local: pool, queue: distribution, db: store.pool, census, minShards: config.SPREAD_MIN_SHARDS, onShardSampled: () => runMetrics.observeShardSampled() }) : undefined;
-  if (distribution && sharedShards) distribution.setShardWorker((job) => sharedShards.work(job, now), pool.threads);
+    distribution && snapshots && store instanceof PostgresRunStore
+      ? new SharedShardPool({
+          local: pool,
+          queue: distribution,
+          db: store.pool,
+          snapshotByHash: (hash) => snapshots.byHash(hash),
+          minShards: config.SPREAD_MIN_SHARDS,
+          onShardSampled: () => runMetrics.observeShardSampled(),
+        })
+      : undefined;
+  if (distribution && sharedShards) distribution.setShardWorker((job) => sharedShards.work(job), pool.threads);
   const service = new RunsService({
     store,
     census,
@@ -140,6 +151,7 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
     ...(options.logger ? { log: options.logger } : {}),
     onFinished: (record, result) => runMetrics.observeFinished(record, result),
     ...(distribution ? { distribution } : {}),
+    ...(snapshots ? { snapshotOfRun: (runId: string, at: Date, signal?: AbortSignal) => snapshots.forRun(runId, at, signal) } : {}),
   });
   registerRunGauges(metrics.registry, {
     queueDepth: () => service.queueDepth,

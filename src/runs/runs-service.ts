@@ -19,6 +19,7 @@
 import type { Readable } from 'node:stream';
 import { v7 as uuidv7 } from 'uuid';
 import type { CensusService } from '../census/census-service.js';
+import type { InputSnapshot } from '../census/census-table.js';
 import { ServiceError, hasErrorCode, withoutServerPaths } from '../errors.js';
 import { canonicalSha256 } from '../canonical-hash.js';
 import { RunAdmission, runOfKey } from './run-admission.js';
@@ -39,6 +40,11 @@ export interface RunsLog {
 export interface RunsServiceOptions {
   readonly store: RunStore;
   readonly census: Pick<CensusService, 'resolveForRun'>;
+  /**
+   * The snapshot a stored run is pinned to, shared by replicas (RUN_STORE=postgres): a takeover
+   * uses the snapshot the run started on. Absent: every execution resolves its own.
+   */
+  readonly snapshotOfRun?: (runId: string, now: Date, signal?: AbortSignal) => Promise<InputSnapshot>;
   readonly pipeline: PipelineDeps;
   readonly maxN: number;
   /** Largest n with llm narratives (LLM_MAX_N); default: no limit beyond maxN. */
@@ -491,7 +497,9 @@ export class RunsService {
       await this.#persistence.started(started, memory !== null);
       current = started;
       log?.info({ run_id: runId, attempt: started.attempts, n: started.progress.total }, 'run started');
-      const snapshot = await this.#options.census.resolveForRun(now(), controller.signal);
+      const pinned = this.#options.snapshotOfRun;
+      // An unstored sync run has no row to pin to; it lives and ends here.
+      const snapshot = pinned && this.#persistence.isStored(runId) ? await pinned(runId, now(), controller.signal) : await this.#options.census.resolveForRun(now(), controller.signal);
       // A sync run's dataset is held in memory for the answer anyway: it is written once, with the
       // artifacts, when the run finishes. An async run streams its dataset to the store.
       const held = memory === null ? null : memorySink(memory);

@@ -98,6 +98,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE mp_run_shards ALTER COLUMN data SET STORAGE EXTERNAL;
     `,
   },
+  {
+    version: 3,
+    name: 'input snapshots every replica reads',
+    sql: `
+      -- The census tables a run was planned on, by hash: a replica that takes the run over, or
+      -- samples its shards, uses these, not what its own PxWeb cache resolves today.
+      CREATE TABLE mp_snapshots (
+        snapshot_hash text PRIMARY KEY,
+        body          text NOT NULL,
+        created_at    timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE mp_run_snapshots (
+        run_id        text PRIMARY KEY REFERENCES mp_runs (run_id) ON DELETE CASCADE,
+        snapshot_hash text NOT NULL REFERENCES mp_snapshots (snapshot_hash)
+      );
+    `,
+  },
 ];
 
 /** Any 64-bit constant: the replicas' lock on "applying migrations". */

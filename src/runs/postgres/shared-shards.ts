@@ -45,7 +45,8 @@ export interface SharedShardPoolOptions {
   readonly local: GenerationPool;
   readonly queue: ShardQueue;
   readonly db: pg.Pool;
-  readonly census: { resolveForRun(now: Date, signal?: AbortSignal): Promise<InputSnapshot> };
+  /** The stored snapshot of a hash (shared-snapshots.ts): every replica plans on the run's own. */
+  readonly snapshotByHash: (hash: string) => Promise<InputSnapshot>;
   /** Runs with fewer shards are sampled here alone (default 8: below it the round trips cost more than they save); 0: never spread. */
   readonly minShards?: number;
   /** How long the coordinator waits for a shard before it samples it itself, ms (default 60 s). */
@@ -174,11 +175,10 @@ export class SharedShardPool {
   }
 
   /**
-   * A shard job taken from the queue on this replica: sampled and stored, unless its attempt is
-   * gone (cancelled or merged) or this replica resolves another snapshot (then it fails and is
-   * retried elsewhere, or sampled by the coordinator).
+   * A shard job taken from the queue on this replica: sampled and stored, on the run's own stored
+   * snapshot, unless its attempt is gone (cancelled or merged).
    */
-  async work(job: ShardJob, now: () => Date): Promise<void> {
+  async work(job: ShardJob): Promise<void> {
     const { db } = this.#options;
     const alive = await db.query('SELECT 1 FROM mp_shard_attempts WHERE attempt = $1', [job.attempt]);
     if (alive.rowCount === 0) return;
@@ -186,10 +186,7 @@ export class SharedShardPool {
     if ((done.rowCount ?? 0) > 0) return;
     let plan = this.#plans.get(job.attempt);
     if (plan === undefined) {
-      plan = this.#options.census.resolveForRun(now()).then((snapshot) => {
-        if (snapshot.snapshot_hash !== job.snapshot_hash) throw new Error(`this replica resolves snapshot ${snapshot.snapshot_hash}, the run uses ${job.snapshot_hash}`);
-        return this.#options.local.plan(job.request, snapshot);
-      });
+      plan = this.#options.snapshotByHash(job.snapshot_hash).then((snapshot) => this.#options.local.plan(job.request, snapshot));
       plan.catch(() => undefined);
       if (this.#plans.size >= 2) this.#plans.delete(this.#plans.keys().next().value!);
       this.#plans.set(job.attempt, plan);

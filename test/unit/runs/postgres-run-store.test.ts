@@ -3,7 +3,7 @@
  * at once apply once; a database that cannot be reached gives coded 503 storage errors and a
  * failing writability probe, never a crash or a hang; a stored record that no longer parses
  * reads as a failed run; datasets are stored compressed; sweepLeftovers spares a dataset another
- * replica may still be writing.
+ * replica may still be writing; a run's snapshot is pinned and read back by any replica.
  */
 import { v7 as uuidv7 } from 'uuid';
 import pg from 'pg';
@@ -13,7 +13,9 @@ import { MIGRATIONS, migrate } from '../../../src/runs/postgres/migrations.js';
 import { pgStorageErrorOf } from '../../../src/runs/postgres/pg-errors.js';
 import { PostgresRunStore } from '../../../src/runs/postgres/postgres-run-store.js';
 import type { RunRecord } from '../../../src/runs/run-store.js';
+import { SharedSnapshots } from '../../../src/runs/postgres/shared-snapshots.js';
 import { freshDatabase, postgresSkipReason, type FreshDatabase } from '../../helpers/postgres.js';
+import { shippedSnapshot } from '../../helpers/snapshot.js';
 
 const skip = await postgresSkipReason();
 
@@ -150,5 +152,39 @@ describe('PostgresRunStore without a database', () => {
     const unique = Object.assign(new Error('duplicate key'), { code: '23505' });
     expect(pgStorageErrorOf(unique)).toBe(unique);
     expect((pgStorageErrorOf(new Error('Connection terminated unexpectedly')) as ServiceError).code).toBe('SERVICE_STORAGE_UNAVAILABLE');
+  });
+});
+
+describe.skipIf(skip !== null)(`SharedSnapshots on a real server${skip === null ? '' : ` — skipped: ${skip}`}`, () => {
+  it('pins a run to the snapshot it first resolved: a later call, or another replica, gets that one, not what the census resolves now', async () => {
+    const database = await freshDatabase();
+    const store = new PostgresRunStore({ connectionString: database.url });
+    try {
+      await store.init();
+      const snapshot = await shippedSnapshot();
+      // The census of this "replica" resolves S1 first, then a refreshed S2 (a PxWeb update).
+      const refreshed = { ...snapshot, snapshot_hash: `sha256:${'e'.repeat(64)}` };
+      let calls = 0;
+      const census = { resolveForRun: async () => (calls++ === 0 ? snapshot : refreshed) };
+      const run = record();
+      await store.create(run);
+      const here = new SharedSnapshots(store.pool, census);
+      expect((await here.forRun(run.run_id, new Date())).snapshot_hash).toBe(snapshot.snapshot_hash);
+      expect((await here.forRun(run.run_id, new Date())).snapshot_hash).toBe(snapshot.snapshot_hash);
+      // Another replica, whose census would give S2: it reads the pinned S1 back from the database, whole.
+      const there = new SharedSnapshots(store.pool, { resolveForRun: async () => refreshed });
+      const taken = await there.forRun(run.run_id, new Date());
+      expect(taken.snapshot_hash).toBe(snapshot.snapshot_hash);
+      expect(JSON.stringify(taken)).toBe(JSON.stringify(snapshot));
+      // A new run on that replica pins what it resolves.
+      const next = record();
+      await store.create(next);
+      expect((await there.forRun(next.run_id, new Date())).snapshot_hash).toBe(refreshed.snapshot_hash);
+      expect((await there.byHash(snapshot.snapshot_hash)).snapshot_hash).toBe(snapshot.snapshot_hash);
+      await expect(there.byHash('sha256:none')).rejects.toThrow(/no stored snapshot/);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
   });
 });
