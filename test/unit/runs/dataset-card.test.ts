@@ -16,29 +16,15 @@ import { PersonaSchema } from '../../../src/domain/persona.js';
 import type { EffectiveRequest } from '../../../src/domain/request.js';
 import { ServiceError } from '../../../src/errors.js';
 import { CARD_SECTIONS, cardInputsOf, renderDatasetCard, sizeCategoryOf, type CardInputs } from '../../../src/runs/dataset-card.js';
-import { executeRun, type RunSink } from '../../../src/runs/run-pipeline.js';
 import { effectiveRequestOf, runRequestSchema, type RunRequest } from '../../../src/runs/run-request.js';
 import { GenerationPool } from '../../../src/workers/generation-pool.js';
-import { testPipelineDeps } from '../../helpers/runs-service.js';
-import { shippedSnapshot, TEST_NOW } from '../../helpers/snapshot.js';
+import { runDocuments } from '../../helpers/run-documents.js';
+import { shippedSnapshot } from '../../helpers/snapshot.js';
 
 let snapshot: InputSnapshot;
 let pool: GenerationPool;
 
-const sink = (): RunSink => ({ write: () => undefined, commit: async () => undefined, abort: async () => undefined });
-
-async function run(request: RunRequest, seed: number): Promise<CardInputs> {
-  const result = await executeRun(testPipelineDeps(pool), {
-    runId: '0190a0a0-0000-7000-8000-0000000000c1',
-    request: effectiveRequestOf(request, seed),
-    requestReceived: { ...request },
-    createdAt: TEST_NOW.toISOString(),
-    snapshot,
-    sink: sink(),
-  });
-  // As stored and read back: JSON.
-  return JSON.parse(JSON.stringify({ manifest: result.manifest, payload: result.payload, report: result.report })) as CardInputs;
-}
+const run = (request: RunRequest, seed: number) => runDocuments(pool, snapshot, request, seed, '0190a0a0-0000-7000-8000-0000000000c1');
 
 /** Everything a card can show: traits, template narratives, a condition on districts and ages. */
 let full: CardInputs;

@@ -12,33 +12,14 @@ import { ServiceError } from '../../../src/errors.js';
 import { MIGRATIONS, migrate } from '../../../src/runs/postgres/migrations.js';
 import { pgStorageErrorOf } from '../../../src/runs/postgres/pg-errors.js';
 import { PostgresRunStore } from '../../../src/runs/postgres/postgres-run-store.js';
-import type { RunRecord } from '../../../src/runs/run-store.js';
 import { SharedSnapshots } from '../../../src/runs/postgres/shared-snapshots.js';
 import { freshDatabase, postgresSkipReason, type FreshDatabase } from '../../helpers/postgres.js';
 import { shippedSnapshot } from '../../helpers/snapshot.js';
+import { queuedRunRecord } from '../../helpers/run-record.js';
 
 const skip = await postgresSkipReason();
 
-function record(overrides: Partial<RunRecord> = {}): RunRecord {
-  return {
-    run_id: uuidv7(),
-    status: 'queued',
-    progress: { done: 0, total: 10 },
-    request: { n: 10, profile: 'analysis_only' },
-    effective_request: { n: 10, profile: 'analysis_only', seed: 1, strict: false, scope: 'adults', use_ipf: true, traits: false, narratives: { provider: 'none' } },
-    decision: null,
-    gate_codes: null,
-    created_at: '2026-11-24T10:00:00.000Z',
-    started_at: null,
-    finished_at: null,
-    dataset: null,
-    error: null,
-    request_hash: 'h',
-    idempotency_key: null,
-    attempts: 0,
-    ...overrides,
-  };
-}
+const record = queuedRunRecord;
 
 describe.skipIf(skip !== null)(`PostgresRunStore on a real server${skip === null ? '' : ` — skipped: ${skip}`}`, () => {
   let database: FreshDatabase;

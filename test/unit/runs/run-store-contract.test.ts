@@ -18,6 +18,7 @@ import { FileRunStore } from '../../../src/runs/file-run-store.js';
 import { DATASET_CHUNK_BYTES, PostgresRunStore } from '../../../src/runs/postgres/postgres-run-store.js';
 import type { RunRecord, RunStore } from '../../../src/runs/run-store.js';
 import { freshDatabase, postgresSkipReason, type FreshDatabase } from '../../helpers/postgres.js';
+import { queuedRunRecord } from '../../helpers/run-record.js';
 
 const pgSkip = await postgresSkipReason();
 
@@ -56,26 +57,7 @@ const STORES: StoreUnderTest[] = [
   },
 ];
 
-function record(overrides: Partial<RunRecord> = {}): RunRecord {
-  return {
-    run_id: uuidv7(),
-    status: 'queued',
-    progress: { done: 0, total: 10 },
-    request: { n: 10, profile: 'analysis_only', zeta: 1, alpha: 2 },
-    effective_request: { n: 10, profile: 'analysis_only', seed: 1, strict: false, scope: 'adults', use_ipf: true, traits: false, narratives: { provider: 'none' } },
-    decision: null,
-    gate_codes: null,
-    created_at: '2026-11-24T10:00:00.000Z',
-    started_at: null,
-    finished_at: null,
-    dataset: null,
-    error: null,
-    request_hash: 'h',
-    idempotency_key: null,
-    attempts: 0,
-    ...overrides,
-  };
-}
+const record = queuedRunRecord;
 
 const finished = (run: RunRecord, finishedAt = '2026-11-24T10:05:00.000Z'): RunRecord => ({ ...run, status: 'succeeded', finished_at: finishedAt, decision: 'PASS', gate_codes: ['PASS'] });
 

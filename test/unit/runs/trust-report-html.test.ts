@@ -14,29 +14,16 @@ import type { CardInputs } from '../../../src/runs/dataset-card.js';
 import { envelope } from '../../../src/runs/report-html/charts.js';
 import { esc } from '../../../src/runs/report-html/html.js';
 import { REPORT_SECTIONS, renderTrustReportHtml, UNIT_ATTRIBUTE } from '../../../src/runs/report-html/trust-report-html.js';
-import { executeRun, type RunSink } from '../../../src/runs/run-pipeline.js';
-import { effectiveRequestOf, type RunRequest } from '../../../src/runs/run-request.js';
+import type { RunRequest } from '../../../src/runs/run-request.js';
 import { TrustReportSchema } from '../../../src/trust/report-schema.js';
 import { GenerationPool } from '../../../src/workers/generation-pool.js';
-import { testPipelineDeps } from '../../helpers/runs-service.js';
-import { shippedSnapshot, TEST_NOW } from '../../helpers/snapshot.js';
+import { runDocuments } from '../../helpers/run-documents.js';
+import { shippedSnapshot } from '../../helpers/snapshot.js';
 
 let snapshot: InputSnapshot;
 let pool: GenerationPool;
 
-const sink = (): RunSink => ({ write: () => undefined, commit: async () => undefined, abort: async () => undefined });
-
-async function run(request: RunRequest, seed: number): Promise<CardInputs> {
-  const result = await executeRun(testPipelineDeps(pool), {
-    runId: '0190a0a0-0000-7000-8000-0000000000d1',
-    request: effectiveRequestOf(request, seed),
-    requestReceived: { ...request },
-    createdAt: TEST_NOW.toISOString(),
-    snapshot,
-    sink: sink(),
-  });
-  return JSON.parse(JSON.stringify({ manifest: result.manifest, payload: result.payload, report: result.report })) as CardInputs;
-}
+const run = (request: RunRequest, seed: number) => runDocuments(pool, snapshot, request, seed, '0190a0a0-0000-7000-8000-0000000000d1');
 
 /** All ages, 5,000 persons: every section has something to show. */
 let all: CardInputs;
