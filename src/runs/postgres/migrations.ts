@@ -115,6 +115,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'dataset chunks stored as they are',
+    sql: `
+      -- The dataset a sync run held in memory is stored uncompressed (decision 0012): small,
+      -- short-lived, and compressing it cost more CPU per request than its storage.
+      ALTER TABLE mp_dataset_chunks ADD COLUMN codec text NOT NULL DEFAULT 'deflate-raw' CHECK (codec IN ('deflate-raw', 'identity'));
+    `,
+  },
 ];
 
 /** Any 64-bit constant: the replicas' lock on "applying migrations". */
