@@ -46,6 +46,8 @@ export interface RunSink {
   /** True when the sink holds no reference to a chunk once `write` resolved (the pool may reuse it). */
   readonly releasesChunks?: boolean;
   write(chunk: Uint8Array): void | Promise<void>;
+  /** See DatasetSink.writeDeflated: a sink that stores compressed chunks may take them as they are. */
+  writeDeflated?(chunk: Uint8Array, deflated: Uint8Array): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }

@@ -58,6 +58,8 @@ export type RunRecord = z.infer<typeof RunRecordSchema>;
 /** Writes a dataset; nothing is visible until `commit` (atomic), `abort` leaves no trace. */
 export interface DatasetWriter {
   write(chunk: Uint8Array): Promise<void>;
+  /** Bytes with their raw-DEFLATE form, stored without compressing them again (a store that compresses; optional). */
+  writeDeflated?(chunk: Uint8Array, deflated: Uint8Array): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }

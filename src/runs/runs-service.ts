@@ -141,7 +141,8 @@ const secondsBetween = (from: string | null, to: string | null) =>
 
 /** A sink that streams to the store's dataset writer, which awaits each chunk on disk and keeps none. */
 function writerSink(writer: DatasetWriter): RunSink {
-  return { releasesChunks: true, write: (chunk) => writer.write(chunk), commit: () => writer.commit(), abort: () => writer.abort() };
+  const sink: RunSink = { releasesChunks: true, write: (chunk) => writer.write(chunk), commit: () => writer.commit(), abort: () => writer.abort() };
+  return writer.writeDeflated ? { ...sink, writeDeflated: (chunk, deflated) => writer.writeDeflated!(chunk, deflated) } : sink;
 }
 
 /** A sink that holds the chunks for the sync answer; `committed` tells whether they were kept. */

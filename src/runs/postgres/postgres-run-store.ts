@@ -109,6 +109,15 @@ class Chunker {
     }
   }
 
+  /** Flushes what is buffered, then takes `bytes` bytes as one chunk of their own (stored by `store`). */
+  async appendWhole(bytes: number, store: (seq: number, rawOffset: number) => Promise<void>): Promise<void> {
+    await this.end();
+    const [seq, offset] = [this.#seq, this.#offset];
+    this.#offset += bytes;
+    this.#seq += 1;
+    await store(seq, offset);
+  }
+
   /** Flushes what is buffered (nothing when empty). */
   async end(): Promise<void> {
     if (this.#buffered === 0) return;
@@ -297,6 +306,15 @@ export class PostgresRunStore implements RunStore {
     const drop = () => this.pool.query('DELETE FROM mp_datasets WHERE run_id = $1 AND attempt = $2 AND NOT committed', [runId, attempt]);
     return {
       write: (chunk) => storing(() => chunker.write(chunk)),
+      // A shard read back from the shared store is compressed already: stored as one chunk, as it is.
+      writeDeflated: (chunk, deflated) =>
+        storing(() =>
+          chunker.appendWhole(chunk.byteLength, (seq, rawOffset) =>
+            this.pool
+              .query('INSERT INTO mp_dataset_chunks (run_id, attempt, seq, raw_offset, raw_bytes, data) VALUES ($1, $2, $3, $4, $5, $6)', [runId, attempt, seq, rawOffset, chunk.byteLength, Buffer.from(deflated.buffer, deflated.byteOffset, deflated.byteLength)])
+              .then(() => undefined),
+          ),
+        ),
       commit: () =>
         storing(async () => {
           await chunker.end();

@@ -156,6 +156,8 @@ export class SharedShardPool {
       new Uint8Array(hashes.buffer).set(row.record_hashes);
       replies.push({
         bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        // The dataset writer stores this as one chunk instead of compressing the bytes again.
+        deflated: row.data,
         count: row.count,
         counts: countsOf(row.counts),
         record_hashes: hashes,

@@ -5,6 +5,8 @@
  * reads as a failed run; datasets are stored compressed; sweepLeftovers spares a dataset another
  * replica may still be writing; a run's snapshot is pinned and read back by any replica.
  */
+import { buffer } from 'node:stream/consumers';
+import { deflateRawSync } from 'node:zlib';
 import { v7 as uuidv7 } from 'uuid';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +78,33 @@ describe.skipIf(skip !== null)(`PostgresRunStore on a real server${skip === null
       const stored = await store.pool.query<{ raw: string; compressed: string }>('SELECT sum(raw_bytes) AS raw, sum(octet_length(data)) AS compressed FROM mp_dataset_chunks WHERE run_id = $1', [run.run_id]);
       expect(Number(stored.rows[0]!.raw)).toBe(bytes.length);
       expect(Number(stored.rows[0]!.compressed)).toBeLessThan(bytes.length / 4);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('stores a chunk given already compressed as it is, between chunks it compresses, and reads them all back in order', async () => {
+    const store = new PostgresRunStore({ connectionString: database.url });
+    try {
+      await store.init();
+      const run = record();
+      await store.create(run);
+      const part = (i: number, size: number) => Buffer.from(Array.from({ length: size }, (_, k) => 0x41 + ((i * 7 + k * 13) % 26)));
+      const [a, b, c] = [part(1, 1_500_000), part(2, 700_000), part(3, 30_000)];
+      const writer = await store.openDatasetWriter(run.run_id);
+      await writer.write(a);
+      await writer.writeDeflated!(b, deflateRawSync(b));
+      await writer.write(c);
+      await writer.commit();
+      const all = Buffer.concat([a, b, c]);
+      expect((await buffer((await store.openDatasetReader(run.run_id))!)).equals(all)).toBe(true);
+      // A range across the three kinds of chunk.
+      const span = { start: 1_400_000, end: 2_210_000 };
+      expect((await buffer((await store.openDatasetReader(run.run_id, span))!)).equals(all.subarray(span.start, span.end + 1))).toBe(true);
+      // b went in as one chunk of its own, stored as given.
+      const stored = await store.pool.query<{ raw_bytes: number; data: Buffer }>('SELECT raw_bytes, data FROM mp_dataset_chunks WHERE run_id = $1 ORDER BY seq', [run.run_id]);
+      expect(stored.rows.map((row) => row.raw_bytes)).toEqual([1 << 20, 1_500_000 - (1 << 20), 700_000, 30_000]);
+      expect(stored.rows[2]!.data.equals(deflateRawSync(b))).toBe(true);
     } finally {
       await store.close();
     }
