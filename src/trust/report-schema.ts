@@ -226,7 +226,9 @@ export const TrustReportSchema = z.strictObject({
       ),
     })
     .nullable()
-    .describe('Five-year age group × sex of the output against the calibrated model (the report\'s pyramid). Shown, not gated: age group and sex are gated as fields. Null when nothing was generated.'),
+    // Optional: reports stored before it was added (report_version 1.0 too) lack it and stay valid.
+    .optional()
+    .describe('Five-year age group × sex of the output against the calibrated model (the report\'s pyramid). Shown, not gated: age group and sex are gated as fields. Null when nothing was generated; absent in reports stored before it was added.'),
   drift_thresholds: z
     .strictObject({
       alpha: z.number().describe('Family-wise false-alarm probability of a run drawn from its targets.'),

@@ -120,6 +120,7 @@ function verdictSection({ report, payload }: CardInputs): Html {
 
 function pyramidSection(report: TrustReport): Html {
   const pyramid = report.population_pyramid;
+  if (pyramid === undefined) return el('section', { id: 'pyramid' }, el('h2', null, 'Population pyramid'), el('p', null, 'This report was stored before it held the pyramid.'));
   if (pyramid === null) return el('section', { id: 'pyramid' }, el('h2', null, 'Population pyramid'), el('p', null, 'Nothing was generated.'));
   const cell = (row: (typeof pyramid.rows)[number], sex: string) => row.cells.find((c) => c.sex === sex)!;
   const rows = pyramid.rows.map((row) => {

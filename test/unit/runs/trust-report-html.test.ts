@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InputSnapshot } from '../../../src/census/census-table.js';
 import { AGE_GROUPS, DISTRICTS, SEXES } from '../../../src/domain/categories.js';
-import type { CardInputs } from '../../../src/runs/dataset-card.js';
+import { cardInputsOf, type CardInputs } from '../../../src/runs/dataset-card.js';
 import { envelope } from '../../../src/runs/report-html/charts.js';
 import { esc } from '../../../src/runs/report-html/html.js';
 import { REPORT_SECTIONS, renderTrustReportHtml, UNIT_ATTRIBUTE } from '../../../src/runs/report-html/trust-report-html.js';
@@ -135,6 +135,16 @@ describe('the population pyramid', () => {
     expect(elementById(page, 'section', 'pyramid')).toContain('Nothing was generated.');
     expect(page).toContain(`<b class="REJECT">REJECT</b>`);
     expect(page).not.toContain('<svg');
+  });
+});
+
+describe('a report stored before the pyramid existed', () => {
+  it('still matches the schema and renders, saying the pyramid is not in it', () => {
+    const { population_pyramid: _dropped, ...older } = all.report;
+    expect(TrustReportSchema.safeParse(older).success).toBe(true);
+    const page = renderTrustReportHtml(cardInputsOf('0190a0a0-0000-7000-8000-0000000000d1', { manifest: all.manifest, payload: all.payload, report: older }));
+    expect(elementById(page, 'section', 'pyramid')).toContain('stored before it held the pyramid');
+    expect(page).toContain('id="units-chart"');
   });
 });
 
