@@ -1,5 +1,6 @@
 /**
- * `generate --card FILE`: the dataset card of a CLI run, in-process through `runCli` (real worker
+ * `generate --card FILE` and `--report FILE`: the dataset card and the HTML trust report of a CLI
+ * run, in-process through `runCli` (real worker
  * threads from dist/, the shipped snapshot, a temp folder for every file). The card names the
  * bytes the run wrote, and the command it gives to reproduce them writes the same bytes again.
  */
@@ -110,5 +111,36 @@ describe('generate --card', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('it is a directory');
     expect(await readdir(temp.dir)).toEqual(['folder']);
+  });
+});
+
+describe('generate --report', () => {
+  it('writes the trust report page of the run beside the dataset, the card and the payload', async () => {
+    const run = await cli(['generate', '-n', '300', '-p', 'analysis_only', '-s', '12', '--scope', 'all', '-o', path('out.ndjson'), '--payload', path('p.json'), '--card', path('card.md'), '--report', path('report.html')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect((await readdir(temp.dir)).sort()).toEqual(['card.md', 'out.ndjson', 'p.json', 'report.html']);
+    const payload = GradientTrustPayloadSchema.parse(JSON.parse(await readFile(path('p.json'), 'utf8')));
+    const page = await readFile(path('report.html'), 'utf8');
+    expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(page).toContain(`<title>Trust report — run ${payload.run_id}</title>`);
+    expect(page).toContain(`<code>${sha256(await readFile(path('out.ndjson')))}</code>`);
+    expect(page).toContain(`<b class="${payload.decision}">${payload.decision}</b>`);
+  });
+
+  it('writes the page to stdout for --report - when the dataset goes to a file, and refuses collisions before anything runs', async () => {
+    const run = await cli(['generate', '-n', '20', '-p', 'analysis_only', '-s', '3', '-o', path('out.ndjson'), '--report', '-']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.startsWith('<!DOCTYPE html>')).toBe(true);
+    for (const [argv, message] of [
+      [['--report', '-'], '--report - and the dataset cannot both go to stdout; give -o FILE'],
+      [['-o', path('x'), '--report', path('x')], '-o and --report name the same file'],
+      [['-o', path('x'), '--card', path('y'), '--report', path('y')], '--card and --report name the same file'],
+      [['-o', path('x'), '--payload', '-', '--report', '-'], '--report - and --payload - cannot both go to stdout'],
+    ] as const) {
+      const refused = await cli(['generate', '-n', '5', '-p', 'analysis_only', ...argv]);
+      expect(refused.code, message).toBe(1);
+      expect(refused.stderr).toContain(`moldova-personas generate: ${message}\n`);
+    }
+    expect(await readdir(temp.dir)).toEqual(['out.ndjson']);
   });
 });
