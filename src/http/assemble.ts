@@ -8,6 +8,7 @@
  */
 import { ipfSettingsOf, type Config } from '../config/env.js';
 import { createCensusServiceFromConfig } from '../census/census-service.js';
+import type { InputSnapshot } from '../census/census-table.js';
 import { resolveInputSnapshot } from '../census/resolve-snapshot.js';
 import { loadEmbeddedSnapshot } from '../census/snapshot-loader.js';
 import { FileRunStore } from '../runs/file-run-store.js';
@@ -73,6 +74,39 @@ async function openRunStore(config: Config, logger: Logger | undefined): Promise
   return store;
 }
 
+/** What replicas on one PostgreSQL share besides the store: the run queue, the input snapshots, the shards of large runs. */
+function sharedRunsOf(
+  store: PostgresRunStore,
+  deps: {
+    readonly config: Config;
+    readonly pool: GenerationPool;
+    readonly census: { resolveForRun(now: Date, signal?: AbortSignal): Promise<InputSnapshot> };
+    readonly logger?: Logger;
+    readonly onTakeover: () => void;
+    readonly onShardSampled: () => void;
+  },
+): { distribution: RunDistribution; snapshots: SharedSnapshots; shards: SharedShardPool } {
+  const { config, pool } = deps;
+  const distribution = new RunDistribution({
+    connectionString: config.DATABASE_URL,
+    concurrency: config.RUN_CONCURRENCY,
+    ...(deps.logger ? { log: deps.logger } : {}),
+    onTakeover: deps.onTakeover,
+  });
+  // Every replica plans a run on the snapshot it started on, and samples shards of large runs.
+  const snapshots = new SharedSnapshots(store.pool, deps.census);
+  const shards = new SharedShardPool({
+    local: pool,
+    queue: distribution,
+    db: store.pool,
+    snapshotByHash: (hash) => snapshots.byHash(hash),
+    minShards: config.SPREAD_MIN_SHARDS,
+    onShardSampled: deps.onShardSampled,
+  });
+  distribution.setShardWorker((job) => shards.work(job), pool.threads);
+  return { distribution, snapshots, shards };
+}
+
 export interface AssembleOptions {
   readonly config: Config;
   readonly logger?: Logger;
@@ -106,35 +140,16 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
   });
   const metrics = createMetrics();
   const runMetrics = registerRunMetrics(metrics.registry);
-  // Replicas share runs through PostgreSQL: the queue, the leases and the cancels.
-  const distribution =
-    config.RUN_STORE === 'postgres'
-      ? new RunDistribution({
-          connectionString: config.DATABASE_URL,
-          concurrency: config.RUN_CONCURRENCY,
-          ...(options.logger ? { log: options.logger } : {}),
-          onTakeover: () => runMetrics.observeTakeover(),
-        })
+  // Replicas share runs through PostgreSQL: the queue, leases and cancels, snapshots, shards.
+  const shared =
+    store instanceof PostgresRunStore
+      ? sharedRunsOf(store, { config, pool, census, onTakeover: () => runMetrics.observeTakeover(), onShardSampled: () => runMetrics.observeShardSampled(), ...(options.logger ? { logger: options.logger } : {}) })
       : undefined;
-  // Every replica plans a run on the snapshot it started on, and samples shards of large runs.
-  const snapshots = store instanceof PostgresRunStore ? new SharedSnapshots(store.pool, census) : undefined;
-  const sharedShards =
-    distribution && snapshots && store instanceof PostgresRunStore
-      ? new SharedShardPool({
-          local: pool,
-          queue: distribution,
-          db: store.pool,
-          snapshotByHash: (hash) => snapshots.byHash(hash),
-          minShards: config.SPREAD_MIN_SHARDS,
-          onShardSampled: () => runMetrics.observeShardSampled(),
-        })
-      : undefined;
-  if (distribution && sharedShards) distribution.setShardWorker((job) => sharedShards.work(job), pool.threads);
   const service = new RunsService({
     store,
     census,
     pipeline: {
-      pool: sharedShards ?? pool,
+      pool: shared?.shards ?? pool,
       ...(llm ? { llm } : {}),
       generatorVersion: GENERATOR_VERSION,
       schemaHash: schemaHashOfContract(options.contractJson ?? readPinnedContract()),
@@ -150,15 +165,16 @@ export async function assembleApp(options: AssembleOptions): Promise<ZodApp> {
     runTtlHours: config.RUN_TTL_HOURS,
     ...(options.logger ? { log: options.logger } : {}),
     onFinished: (record, result) => runMetrics.observeFinished(record, result),
-    ...(distribution ? { distribution } : {}),
-    ...(snapshots ? { snapshotOfRun: (runId: string, at: Date, signal?: AbortSignal) => snapshots.forRun(runId, at, signal) } : {}),
+    ...(shared
+      ? { distribution: shared.distribution, snapshotOfRun: (runId: string, at: Date, signal?: AbortSignal) => shared.snapshots.forRun(runId, at, signal) }
+      : {}),
   });
   registerRunGauges(metrics.registry, {
     queueDepth: () => service.queueDepth,
     inFlight: () => service.inFlight,
     answersHeld: () => service.answersHeld,
     poolUtilization: () => pool.utilization,
-    ...(distribution ? { shared: { unfinished: () => distribution.unfinishedSeen, leases: () => distribution.leasesHeld } } : {}),
+    ...(shared ? { shared: { unfinished: () => shared.distribution.unfinishedSeen, leases: () => shared.distribution.leasesHeld } } : {}),
   });
   const readinessChecks: ReadinessCheck[] = [
     {

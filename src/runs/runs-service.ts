@@ -241,21 +241,8 @@ export class RunsService {
     let recovered = 0;
     let failed = 0;
     for (const record of await this.#options.store.listUnfinished()) {
-      const parsed = this.#requestSchema.safeParse(record.request);
-      const overLimit = parsed.success ? this.#limitError(parsed.data) : null;
-      if (overLimit !== null) {
-        // Accepted before LLM_MAX_N was lowered (or existed): not run again, said why.
-        const ended = endedOf(record, { status: 'failed', error: { code: overLimit.code, message: overLimit.message } }, now().toISOString());
-        await this.#persistence.kept(ended);
-        this.#announce(ended, null);
-        failed += 1;
-        continue;
-      }
-      if (!parsed.success) {
-        const error = { code: 'RUN_STORE_CORRUPT', message: 'the stored request can no longer be executed' };
-        const ended = endedOf(record, { status: 'failed', error }, now().toISOString());
-        await this.#persistence.kept(ended);
-        this.#announce(ended, null);
+      const request = await this.#runnableRequest(record, now);
+      if (request === null) {
         failed += 1;
         continue;
       }
@@ -264,7 +251,7 @@ export class RunsService {
       if ((await this.#options.store.discardIncomplete(record.run_id)) > 0) this.#discardedPartial.add(record.run_id);
       const requeued = requeuedOf(record);
       await this.#persistence.kept(requeued);
-      this.#track(requeued, { sync: false, requestedGeneratorVersion: parsed.data.generator_version ?? null });
+      this.#track(requeued, { sync: false, requestedGeneratorVersion: request.generator_version ?? null });
       recovered += 1;
     }
     // What failed writes of an earlier process left (recovery took the partial output of the runs it re-executes).
@@ -437,6 +424,22 @@ export class RunsService {
   }
 
   /**
+   * The request of a stored run about to execute again (recovery, a takeover), or null once the run
+   * was failed here, said why: a stored request the schema refuses (RUN_STORE_CORRUPT), or one over
+   * LLM_MAX_N since it was accepted.
+   */
+  async #runnableRequest(record: RunRecord, now: () => Date, how: { readonly keptMayFail?: boolean } = {}): Promise<RunRequest | null> {
+    const parsed = this.#requestSchema.safeParse(record.request);
+    const refusal = parsed.success ? this.#limitError(parsed.data) : { code: 'RUN_STORE_CORRUPT', message: 'the stored request can no longer be executed' };
+    if (parsed.success && refusal === null) return parsed.data;
+    const ended = endedOf(record, { status: 'failed', error: { code: refusal!.code, message: refusal!.message } }, now().toISOString());
+    const kept = this.#persistence.kept(ended);
+    await (how.keptMayFail ? kept.catch(() => undefined) : kept);
+    this.#announce(ended, null);
+    return null;
+  }
+
+  /**
    * A run this replica took from the shared queue, holding its lease: executed from its stored
    * request (a run left `running` by a replica that died is taken over, same bytes).
    */
@@ -444,22 +447,11 @@ export class RunsService {
     if (this.#closed || this.#active.has(runId)) return;
     const record = await this.#options.store.get(runId).catch(() => null);
     if (record === null || FINISHED_STATUSES.includes(record.status)) return;
-    const parsed = this.#requestSchema.safeParse(record.request);
-    const problem = !parsed.success
-      ? { code: 'RUN_STORE_CORRUPT', message: 'the stored request can no longer be executed' }
-      : (() => {
-          const overLimit = this.#limitError(parsed.data);
-          return overLimit === null ? null : { code: overLimit.code, message: overLimit.message };
-        })();
-    if (problem !== null || !parsed.success) {
-      const ended = endedOf(record, { status: 'failed', error: problem! }, now().toISOString());
-      await this.#persistence.kept(ended).catch(() => undefined);
-      this.#announce(ended, null);
-      return;
-    }
+    const request = await this.#runnableRequest(record, now, { keptMayFail: true });
+    if (request === null) return;
     if (record.status === 'running') this.#options.log?.info({ run_id: runId, attempts: record.attempts }, 'run taken over from a replica that holds it no more');
     if ((await this.#options.store.discardIncomplete(runId).catch(() => 0)) > 0) this.#discardedPartial.add(runId);
-    const active = this.#track(requeuedOf(record), { sync: false, requestedGeneratorVersion: parsed.data.generator_version ?? null, queue: false });
+    const active = this.#track(requeuedOf(record), { sync: false, requestedGeneratorVersion: request.generator_version ?? null, queue: false });
     active.lease = lease;
     const onLost = () => active.controller.abort(LEASE_LOST);
     lease.lost.addEventListener('abort', onLost, { once: true });

@@ -75,36 +75,40 @@ function fail(io: CommandIo, problems: readonly string[], options: { readonly wi
   return EXIT_CODES.error;
 }
 
-/** Flags that do not make up the request: where things go. */
-function outputProblems(output: string | undefined, payload: string | undefined): string[] {
-  if (payload === undefined) return [];
-  if (isStdout(output) && payload === '-') return ['--payload - and the dataset cannot both go to stdout; give -o FILE'];
-  if (!isStdout(output) && output === payload) return ['-o and --payload name the same file'];
-  return [];
+type RunDocuments = Pick<Awaited<ReturnType<typeof executeCliRun>>, 'manifest' | 'payload' | 'report'>;
+
+/** A document `generate` writes beside the dataset: its flag, and how it is made from the run. */
+interface Document {
+  readonly option: 'payload' | 'card' | 'report';
+  readonly render: (run: RunDocuments) => string;
 }
 
-/** Where the card may go: not where the dataset or the payload goes. */
-function cardProblems(output: string | undefined, payload: string | undefined, card: string | undefined): string[] {
-  if (card === undefined) return [];
-  if (card === '-') {
-    if (isStdout(output)) return ['--card - and the dataset cannot both go to stdout; give -o FILE'];
-    return payload === '-' ? ['--card - and --payload - cannot both go to stdout'] : [];
-  }
-  if (!isStdout(output) && output === card) return ['-o and --card name the same file'];
-  return payload === card ? ['--payload and --card name the same file'] : [];
-}
+/** The documents, in the order they are checked and written. */
+const DOCUMENTS: readonly Document[] = [
+  { option: 'payload', render: (run) => `${JSON.stringify(run.payload, null, 2)}\n` },
+  // The card and the page read the run's own documents: the same bytes as GET /v1/runs/{id}/card
+  // and GET /v1/runs/{id}/report with Accept: text/html.
+  { option: 'card', render: (run) => renderDatasetCard({ manifest: run.manifest, payload: run.payload, report: run.report }) },
+  { option: 'report', render: (run) => renderTrustReportHtml({ manifest: run.manifest, payload: run.payload, report: run.report }) },
+];
 
-/** Where the HTML report may go: stdout only when nothing else goes there, never where another document goes. */
-function reportProblems(others: { output: string | undefined; payload: string | undefined; card: string | undefined }, report: string | undefined): string[] {
-  if (report === undefined) return [];
-  if (report === '-') {
-    if (isStdout(others.output)) return ['--report - and the dataset cannot both go to stdout; give -o FILE'];
-    if (others.payload === '-' || others.card === '-') return ['--report - cannot share stdout with --payload - or --card -'];
-    return [];
-  }
-  if (!isStdout(others.output) && others.output === report) return ['-o and --report name the same file'];
-  if (others.payload === report) return ['--payload and --report name the same file'];
-  return others.card === report ? ['--card and --report name the same file'] : [];
+/**
+ * Where the documents may go (flags that do not make up the request): not to stdout beside the
+ * dataset or another document, not to the dataset's file or another document's. One problem per
+ * document at most, against the dataset first, then the documents named before it.
+ */
+function destinationProblems(output: string | undefined, documents: readonly (readonly [flag: string, path: string | undefined])[]): string[] {
+  const problems: string[] = [];
+  documents.forEach(([flag, path], i) => {
+    if (path === undefined) return;
+    const earlier = documents.slice(0, i).filter(([, other]) => other === path);
+    if (path === '-') {
+      if (isStdout(output)) problems.push(`${flag} - and the dataset cannot both go to stdout; give -o FILE`);
+      else if (earlier[0]) problems.push(`${flag} - and ${earlier[0][0]} - cannot both go to stdout`);
+    } else if (!isStdout(output) && output === path) problems.push(`-o and ${flag} name the same file`);
+    else if (earlier[0]) problems.push(`${earlier[0][0]} and ${flag} name the same file`);
+  });
+  return problems;
 }
 
 export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Command {
@@ -126,15 +130,14 @@ export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Co
       const format = parseFormatFlag(values);
       const flags = parseRequestFlags(values, config.MAX_N);
       const output = text(values, 'output');
-      const payloadPath = text(values, 'payload');
-      const cardPath = text(values, 'card');
-      const reportPath = text(values, 'report');
+      const documents = DOCUMENTS.map((document) => ({ ...document, path: text(values, document.option) }));
       const problems = [
         ...(flags.ok ? [] : flags.problems),
         ...(format.ok ? [] : format.problems),
-        ...outputProblems(output, payloadPath),
-        ...cardProblems(output, payloadPath, cardPath),
-        ...reportProblems({ output, payload: payloadPath, card: cardPath }, reportPath),
+        ...destinationProblems(
+          output,
+          documents.map((document) => [`--${document.option}`, document.path] as const),
+        ),
         // Parquet is binary: to a terminal it would only garble it.
         ...(format.ok && format.value === 'parquet' && isStdout(output) && (io.stdout as { isTTY?: boolean }).isTTY === true
           ? ['--format parquet is binary and stdout is a terminal; give -o FILE or pipe it']
@@ -153,7 +156,7 @@ export function createGenerateCommand(runtime: CliRuntime = PROCESS_RUNTIME): Co
       const outcome = await withCancellation(
         runtime,
         () => opened.forEach((target) => target.abortSync()),
-        (signal) => generateInto({ io, runtime, config, request, body: flags.value.body, format: format.value, output, payloadPath, cardPath, reportPath, opened, signal }),
+        (signal) => generateInto({ io, runtime, config, request, body: flags.value.body, format: format.value, output, documents, opened, signal }),
       );
       if (outcome.kind === 'failed') return fail(io, [outcome.message], { withUsage: false });
       return outcome.code;
@@ -169,9 +172,8 @@ interface GenerateOptions {
   readonly body: Record<string, unknown>;
   readonly format: DatasetFormat;
   readonly output: string | undefined;
-  readonly payloadPath: string | undefined;
-  readonly cardPath: string | undefined;
-  readonly reportPath: string | undefined;
+  /** The documents asked for, in DOCUMENTS order, each with its path (undefined: not asked for; "-": stdout). */
+  readonly documents: readonly (Document & { readonly path: string | undefined })[];
   /** Filled with the targets as they open, for a forced exit to clean up. */
   readonly opened: OutputTarget[];
   readonly signal: AbortSignal;
@@ -179,10 +181,8 @@ interface GenerateOptions {
 
 type Outcome = { readonly kind: 'done'; readonly code: ExitCode } | { readonly kind: 'failed'; readonly message: string };
 
-async function openTargets(
-  options: GenerateOptions,
-): Promise<{ dataset: OutputTarget; payloadFile: OutputTarget | null; cardFile: OutputTarget | null; reportFile: OutputTarget | null }> {
-  const { io, runtime, request, output, payloadPath, cardPath, reportPath, opened } = options;
+async function openTargets(options: GenerateOptions): Promise<{ dataset: OutputTarget; files: (OutputTarget | null)[] }> {
+  const { io, runtime, request, output, opened } = options;
   // Opened before the run, so a bad path fails in milliseconds rather than after it.
   const dataset =
     output !== undefined && !isStdout(output)
@@ -191,22 +191,13 @@ async function openTargets(
         ? await openSpooledTarget(io.stdout, runtime.tempDirectory)
         : streamTarget(io.stdout);
   opened.push(dataset);
-  let payloadFile: OutputTarget | null = null;
-  if (payloadPath !== undefined && payloadPath !== '-') {
-    payloadFile = await openFileTarget(payloadPath);
-    opened.push(payloadFile);
+  const files: (OutputTarget | null)[] = [];
+  for (const { path } of options.documents) {
+    const file = path !== undefined && path !== '-' ? await openFileTarget(path) : null;
+    if (file) opened.push(file);
+    files.push(file);
   }
-  let cardFile: OutputTarget | null = null;
-  if (cardPath !== undefined && cardPath !== '-') {
-    cardFile = await openFileTarget(cardPath);
-    opened.push(cardFile);
-  }
-  let reportFile: OutputTarget | null = null;
-  if (reportPath !== undefined && reportPath !== '-') {
-    reportFile = await openFileTarget(reportPath);
-    opened.push(reportFile);
-  }
-  return { dataset, payloadFile, cardFile, reportFile };
+  return { dataset, files };
 }
 
 /** Writes one small document to its file target and commits it; on an output error, aborts it and returns the error. */
@@ -232,7 +223,10 @@ async function generateInto(options: GenerateOptions): Promise<Outcome> {
     if (error instanceof OutputError) return { kind: 'failed', message: error.message };
     throw error;
   }
-  const { dataset, payloadFile, cardFile, reportFile } = targets;
+  const { dataset, files } = targets;
+  const abortFrom = async (first: number) => {
+    for (const file of files.slice(first)) await file?.abort();
+  };
   const sink = formatSink(options.format, dataset);
   const bar = progressBarFor(request.n, io.stderr, runtime.nowMs);
   let result;
@@ -248,44 +242,25 @@ async function generateInto(options: GenerateOptions): Promise<Outcome> {
     });
   } catch (error) {
     bar?.finish();
-    await payloadFile?.abort();
-    await cardFile?.abort();
-    await reportFile?.abort();
+    await abortFrom(0);
     if (sink.failure !== null && !options.signal.aborted) return { kind: 'failed', message: sink.failure.message };
     throw error;
   }
   bar?.finish();
 
-  const payloadJson = `${JSON.stringify(result.payload, null, 2)}\n`;
-  if (options.payloadPath === '-') io.stdout.write(payloadJson);
-  if (payloadFile !== null) {
-    try {
-      await payloadFile.write(Buffer.from(payloadJson, 'utf8'));
-      await payloadFile.commit();
-    } catch (error) {
-      await payloadFile.abort();
-      await cardFile?.abort();
-      await reportFile?.abort();
-      if (error instanceof OutputError) return { kind: 'failed', message: error.message };
+  // In order; the first that cannot be written fails the command and the later ones are not written.
+  for (const [i, document] of options.documents.entries()) {
+    if (document.path === undefined) continue;
+    const content = document.render(result);
+    if (document.path === '-') io.stdout.write(content);
+    const failed = files[i] ? await writeDocument(files[i], content).catch(async (error: unknown) => {
+      await abortFrom(i + 1);
       throw error;
-    }
-  }
-  if (options.cardPath !== undefined) {
-    // The card reads the run's own documents: the same run gives the same card as GET /v1/runs/{id}/card.
-    const card = renderDatasetCard({ manifest: result.manifest, payload: result.payload, report: result.report });
-    if (options.cardPath === '-') io.stdout.write(card);
-    const failed = cardFile === null ? null : await writeDocument(cardFile, card);
+    }) : null;
     if (failed !== null) {
-      await reportFile?.abort();
+      await abortFrom(i + 1);
       return { kind: 'failed', message: failed.message };
     }
-  }
-  if (options.reportPath !== undefined) {
-    // The same page as GET /v1/runs/{id}/report with Accept: text/html.
-    const page = renderTrustReportHtml({ manifest: result.manifest, payload: result.payload, report: result.report });
-    if (options.reportPath === '-') io.stdout.write(page);
-    const failed = reportFile === null ? null : await writeDocument(reportFile, page);
-    if (failed !== null) return { kind: 'failed', message: failed.message };
   }
   const destination = sink.committed ? dataset.label : null;
   io.stderr.write(formatPayloadSummary(result, { request, destination, format: options.format }));

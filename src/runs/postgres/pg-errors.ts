@@ -35,3 +35,12 @@ export function pgStorageErrorOf(error: unknown): unknown {
   }
   return error;
 }
+
+/** Runs a database operation; a database that cannot be reached fails as a coded storage error (503/507). */
+export async function pgStoring<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw pgStorageErrorOf(error);
+  }
+}

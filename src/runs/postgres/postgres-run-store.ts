@@ -30,7 +30,7 @@ import {
   type RunStore,
 } from '../run-store.js';
 import { migrate } from './migrations.js';
-import { pgStorageErrorOf } from './pg-errors.js';
+import { pgStoring as storing } from './pg-errors.js';
 
 const deflate = promisify(deflateRaw);
 const inflate = promisify(inflateRaw);
@@ -54,14 +54,7 @@ export interface PostgresRunStoreOptions {
   readonly onPoolError?: (error: Error) => void;
 }
 
-/** Runs a store operation; a database that cannot be reached fails as a coded storage error (503/507). */
-async function storing<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    throw pgStorageErrorOf(error);
-  }
-}
+
 
 function parseStored(runId: string, text: string, createdAt: string): RunRecord {
   let raw: unknown;

@@ -19,20 +19,11 @@
  *   executes it aborts it.
  * - **TTL sweep.** A pg-boss schedule (every minute): one replica runs each tick.
  */
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { randomUUID } from 'node:crypto';
-import { pgStorageErrorOf } from './pg-errors.js';
+import { pgStoring as storing } from './pg-errors.js';
 import type { ShardJob, ShardQueue } from './shared-shards.js';
-
-async function storing<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    throw pgStorageErrorOf(error);
-  }
-}
 
 export const RUN_QUEUE = 'runs-execute';
 export const SWEEP_QUEUE = 'runs-sweep';
@@ -42,10 +33,11 @@ const BOSS_SCHEMA = 'mp_boss';
 /** Any 64-bit constant: the replicas' lock on "setting up the queue". */
 const SETUP_LOCK = '7277104113002';
 
-/** The 64-bit advisory lock key of a run (the first 8 bytes of SHA-256 of its id, signed). */
-export function leaseKey(runId: string): string {
-  return createHash('sha256').update(`moldova-personas:run:${runId}`).digest().readBigInt64BE(0).toString();
-}
+/**
+ * The 64-bit advisory lock key of a run, as SQL over a text expression: the first 8 bytes of
+ * SHA-256 of its id, signed. In SQL so that the watchdog probes every run in one statement.
+ */
+const leaseKeySql = (runId: string) => `('x' || substr(encode(sha256(convert_to('moldova-personas:run:' || ${runId}, 'UTF8')), 'hex'), 1, 16))::bit(64)::bigint`;
 
 /** A run this replica holds; `lost` aborts when the lease connection dies. */
 export interface Lease {
@@ -230,8 +222,7 @@ export class RunDistribution implements ShardQueue {
       await client.end().catch(() => undefined);
       throw error;
     });
-    const key = leaseKey(runId);
-    const got = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key]).catch(async (error: unknown) => {
+    const got = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${leaseKeySql('$1::text')}) AS locked`, [runId]).catch(async (error: unknown) => {
       await client.end().catch(() => undefined);
       throw error;
     });
@@ -249,7 +240,7 @@ export class RunDistribution implements ShardQueue {
         released = true;
         this.#leases -= 1;
         // Ending the session releases the lock whether or not the unlock gets through.
-        await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
+        await client.query(`SELECT pg_advisory_unlock(${leaseKeySql('$1::text')})`, [runId]).catch(() => undefined);
         await client.end().catch(() => undefined);
       },
     };
@@ -271,21 +262,24 @@ export class RunDistribution implements ShardQueue {
   /** Every unfinished run nobody holds gets a job (a queued one already waiting gets none: `short`). */
   async #watch(): Promise<void> {
     if (this.#closed || this.#handlers === null) return;
-    const runs = await this.#pool.query<{ run_id: string; status: string }>("SELECT run_id, status FROM mp_runs WHERE status IN ('queued', 'running') ORDER BY run_id");
-    this.#unfinished = runs.rows.length;
+    // Every unfinished run with whether its lease is free, probed in one statement on one session;
+    // the locks the probe took are released at once (that session holds no lease of its own).
+    const client = await this.#pool.connect();
+    let runs: { run_id: string; status: string; free: boolean }[];
+    try {
+      runs = (
+        await client.query<{ run_id: string; status: string; free: boolean }>(
+          `SELECT run_id, status, pg_try_advisory_lock(${leaseKeySql('run_id')}) AS free FROM mp_runs WHERE status IN ('queued', 'running') ORDER BY run_id`,
+        )
+      ).rows;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      client.release();
+    }
+    this.#unfinished = runs.length;
     const local = this.#handlers.local();
-    for (const { run_id: runId, status } of runs.rows) {
-      if (local.has(runId)) continue;
-      const client = await this.#pool.connect();
-      let free: boolean;
-      try {
-        const key = leaseKey(runId);
-        free = (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key])).rows[0]?.locked === true;
-        if (free) await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
-      } finally {
-        client.release();
-      }
-      if (!free) continue;
+    for (const { run_id: runId, status, free } of runs) {
+      if (local.has(runId) || !free) continue;
       const sent = await this.#boss.send(RUN_QUEUE, { run_id: runId }, { singletonKey: runId });
       if (sent !== null && status === 'running') {
         this.#takeovers += 1;

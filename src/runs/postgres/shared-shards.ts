@@ -102,17 +102,22 @@ export class SharedShardPool {
     try {
       ids = await queue.sendShards(ranges.map((range) => ({ attempt, shard: range.shardIndex, request, snapshot_hash: plan.source.snapshot.hash, narratives })));
       const merge = new ShardMerge(request.n, sink);
+      const waitMs = this.#options.shardWaitMs ?? 60_000;
+      // Since when the shard to merge next has been missing (reset as the merge moves on).
+      let missingSince: number | null = null;
       for (let shard = 0; shard < ranges.length; ) {
         options.signal?.throwIfAborted();
         const ready = await this.#readShards(attempt, shard, 4);
         if (ready.length === 0) {
-          if (await this.#overdue(attempt, shard)) {
+          missingSince ??= Date.now();
+          if (Date.now() - missingSince > waitMs) {
             await this.#storeShard(attempt, shard, await this.#options.local.shard(request, plan, shard, { narratives, ...(options.signal ? { signal: options.signal } : {}) }));
             this.#options.onShardSampled?.();
-          }
-          else await new Promise((resolve) => setTimeout(resolve, 25));
+            missingSince = null;
+          } else await new Promise((resolve) => setTimeout(resolve, 25));
           continue;
         }
+        missingSince = null;
         for (const reply of ready) {
           await merge.add(reply);
           options.onProgress?.(merge.done, request.n);
@@ -126,20 +131,6 @@ export class SharedShardPool {
       await queue.cancelShards(ids).catch(() => undefined);
       await db.query('DELETE FROM mp_shard_attempts WHERE attempt = $1', [attempt]).catch(() => undefined);
     }
-  }
-
-  #waitingSince = new Map<string, { shard: number; since: number }>();
-
-  /** Whether the coordinator has waited for `shard` longer than shardWaitMs. */
-  async #overdue(attempt: string, shard: number): Promise<boolean> {
-    const waiting = this.#waitingSince.get(attempt);
-    if (waiting === undefined || waiting.shard !== shard) {
-      this.#waitingSince.set(attempt, { shard, since: Date.now() });
-      return false;
-    }
-    const overdue = Date.now() - waiting.since > (this.#options.shardWaitMs ?? 60_000);
-    if (overdue) this.#waitingSince.delete(attempt);
-    return overdue;
   }
 
   /** The stored shards from `from` on that are contiguous (at most `limit`), decoded. */

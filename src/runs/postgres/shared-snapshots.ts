@@ -8,7 +8,7 @@
  */
 import type pg from 'pg';
 import type { InputSnapshot } from '../../census/census-table.js';
-import { pgStorageErrorOf } from './pg-errors.js';
+import { pgStoring } from './pg-errors.js';
 
 export interface SnapshotSource {
   resolveForRun(now: Date, signal?: AbortSignal): Promise<InputSnapshot>;
@@ -26,12 +26,8 @@ export class SharedSnapshots {
   }
 
   /** The snapshot the run is pinned to; the first call resolves, stores and pins one. Database failures are coded storage errors. */
-  async forRun(runId: string, now: Date, signal?: AbortSignal): Promise<InputSnapshot> {
-    try {
-      return await this.#forRun(runId, now, signal);
-    } catch (error) {
-      throw pgStorageErrorOf(error);
-    }
+  forRun(runId: string, now: Date, signal?: AbortSignal): Promise<InputSnapshot> {
+    return pgStoring(() => this.#forRun(runId, now, signal));
   }
 
   async #forRun(runId: string, now: Date, signal?: AbortSignal): Promise<InputSnapshot> {

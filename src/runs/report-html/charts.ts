@@ -33,6 +33,11 @@ const PLOT = 380;
 const VALUE = 70;
 const TOP = 24;
 
+/** What a row draws, for the axis: its bar, and its envelope's top (with no sample, `unsampled(target)`). */
+function reach(row: BarRow, unsampled: (target: number) => number = (target) => target): number[] {
+  return [row.actual ?? 0, row.target === null ? 0 : (envelope(row.target, row.n)?.[1] ?? unsampled(row.target))];
+}
+
 /** The axis maximum: the largest drawn value, rounded up to a tidy step. */
 function axisMax(values: readonly number[]): number {
   const max = Math.max(0.0001, ...values);
@@ -83,7 +88,7 @@ function bar(x0: number, y: number, scale: number, row: BarRow, className: strin
 
 /** Categories of one field (or one joint row): generated bars, target marks, envelopes. */
 export function categoryChart(id: string, title: string, rows: readonly BarRow[]): Html {
-  const max = axisMax(rows.flatMap((row) => [row.actual ?? 0, row.target === null ? 0 : (envelope(row.target, row.n)?.[1] ?? row.target)]));
+  const max = axisMax(rows.flatMap((row) => reach(row)));
   const scale = PLOT / max;
   const height = TOP + rows.length * ROW + 8;
   const body: Html[] = [ticks(LABEL, PLOT, max, TOP, rows.length * ROW)];
@@ -107,8 +112,7 @@ export interface PyramidRow {
 export function pyramidChart(id: string, title: string, rows: readonly PyramidRow[]): Html {
   const half = 260;
   const gutter = 56;
-  const values = rows.flatMap((row) => [row.male, row.female]).flatMap((row) => [row.actual ?? 0, row.target === null ? 0 : (envelope(row.target, row.n)?.[1] ?? row.target)]);
-  const max = axisMax(values);
+  const max = axisMax(rows.flatMap((row) => [...reach(row.male), ...reach(row.female)]));
   const scale = half / max;
   const centreLeft = half + 10;
   const centreRight = centreLeft + gutter;
@@ -139,8 +143,8 @@ export function unitChart(id: string, title: string, attributeTitle: string, row
   const label = 150;
   const panel = 250;
   const gap = 30;
-  const popMax = axisMax(rows.flatMap((row) => [row.population.actual ?? 0, row.population.target === null ? 0 : (envelope(row.population.target, row.population.n)?.[1] ?? 0)]));
-  const attrMax = axisMax(rows.flatMap((row) => (row.attribute === null ? [] : [row.attribute.actual ?? 0, row.attribute.target === null ? 0 : (envelope(row.attribute.target, row.attribute.n)?.[1] ?? 0)])));
+  const popMax = axisMax(rows.flatMap((row) => reach(row.population, () => 0)));
+  const attrMax = axisMax(rows.flatMap((row) => (row.attribute === null ? [] : reach(row.attribute, () => 0))));
   const x2 = label + panel + gap;
   const top = TOP + 14;
   const height = top + rows.length * ROW + 8;

@@ -56,18 +56,8 @@ export function pct(value: number | null, digits = 1): string {
   return value === null || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(digits)}%`;
 }
 
-/** A measure with four significant digits; null as an em dash. */
-export function measure(value: number | null): string {
-  if (value === null) return '—';
-  if (value === 0 || !Number.isFinite(value)) return String(value);
-  const abs = Math.abs(value);
-  return abs >= 1e-4 && abs < 1e6 ? String(Number(value.toPrecision(4))) : value.toExponential(3);
-}
-
-/** An integer with thousands separators. */
-export function count(value: number): string {
-  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+// The number formats are the card's (locale-free, the same bytes everywhere).
+export { count, measure } from '../markdown.js';
 
 /** A table with a caption; cells are escaped unless built here. */
 export function table(caption: string, headers: readonly string[], rows: readonly (readonly Child[])[], className = 'data'): Html {

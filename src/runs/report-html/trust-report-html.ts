@@ -239,9 +239,8 @@ function unitsSection(report: TrustReport): Html {
     const c = row?.cells.find((cell) => cell.category === UNIT_ATTRIBUTE.category);
     return row === undefined || c === undefined ? null : { label: `${labelOf('district', code)} ${UNIT_ATTRIBUTE.category}`, target: c.target_share, actual: c.actual_share, n: row.n };
   };
-  const ranked: UnitRow[] = [...district.categories]
-    .sort((a, b) => b.target_share - a.target_share || a.category.localeCompare(b.category))
-    .map((c) => ({ label: labelOf('district', c.category), population: { label: labelOf('district', c.category), target: c.target_share, actual: c.actual_share, n: district.n }, attribute: attributeOf(c.category) }));
+  const units = [...district.categories].sort((a, b) => b.target_share - a.target_share || a.category.localeCompare(b.category));
+  const ranked: UnitRow[] = units.map((c) => ({ label: labelOf('district', c.category), population: { label: labelOf('district', c.category), target: c.target_share, actual: c.actual_share, n: district.n }, attribute: attributeOf(c.category) }));
   return el(
     'section',
     { id: 'units' },
@@ -256,10 +255,14 @@ function unitsSection(report: TrustReport): Html {
       table(
         'The 35 units',
         ['Unit', 'Population target', 'Generated', 'Count', `${UNIT_ATTRIBUTE.title} target`, 'Generated'],
-        ranked.map((row, i) => {
-          const c = district.categories.find((cat) => labelOf('district', cat.category) === row.label)!;
-          return [row.label, pct(row.population.target, 2), pct(row.population.actual, 2), count(c.observed_count), pct(row.attribute?.target ?? null, 2), pct(row.attribute?.actual ?? null, 2)].map((v, j) => (j === 0 ? `${i + 1}. ${v}` : v));
-        }),
+        ranked.map((row, i) => [
+          `${i + 1}. ${row.label}`,
+          pct(row.population.target, 2),
+          pct(row.population.actual, 2),
+          count(units[i]!.observed_count),
+          pct(row.attribute?.target ?? null, 2),
+          pct(row.attribute?.actual ?? null, 2),
+        ]),
       ),
     ),
   );

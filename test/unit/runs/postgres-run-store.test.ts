@@ -14,6 +14,7 @@ import { ServiceError } from '../../../src/errors.js';
 import { MIGRATIONS, migrate } from '../../../src/runs/postgres/migrations.js';
 import { pgStorageErrorOf } from '../../../src/runs/postgres/pg-errors.js';
 import { PostgresRunStore } from '../../../src/runs/postgres/postgres-run-store.js';
+import { RunDistribution } from '../../../src/runs/postgres/run-distribution.js';
 import { SharedSnapshots } from '../../../src/runs/postgres/shared-snapshots.js';
 import { freshDatabase, postgresSkipReason, type FreshDatabase } from '../../helpers/postgres.js';
 import { shippedSnapshot } from '../../helpers/snapshot.js';
@@ -194,6 +195,31 @@ describe.skipIf(skip !== null)(`SharedSnapshots on a real server${skip === null 
       await expect(there.byHash('sha256:none')).rejects.toThrow(/no stored snapshot/);
     } finally {
       await store.close();
+      await database.drop();
+    }
+  });
+});
+
+describe.skipIf(skip !== null)(`RunDistribution leases on a real server${skip === null ? '' : ` — skipped: ${skip}`}`, () => {
+  it('gives a run one lease at a time, across replicas, and frees it on release', async () => {
+    const database = await freshDatabase();
+    const [a, b] = [new RunDistribution({ connectionString: database.url, concurrency: 1 }), new RunDistribution({ connectionString: database.url, concurrency: 1 })];
+    try {
+      const [run, other] = [uuidv7(), uuidv7()];
+      const held = await a.lease(run);
+      expect(held).not.toBeNull();
+      expect(await b.lease(run)).toBeNull();
+      // Another run's lease is its own.
+      const second = await b.lease(other);
+      expect(second).not.toBeNull();
+      await held!.release();
+      const taken = await b.lease(run);
+      expect(taken).not.toBeNull();
+      expect(a.leasesHeld).toBe(0);
+      expect(b.leasesHeld).toBe(2);
+      await Promise.all([taken!.release(), second!.release()]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
       await database.drop();
     }
   });
